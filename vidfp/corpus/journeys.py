@@ -1,0 +1,51 @@
+"""Virtual camera journeys through a still photo: the hard negatives.
+
+A journey is a path of crop centres c(t) ∈ [0, 1]² and a zoom z(t) (crop width
+as a fraction of the photo's shorter side).  Two journeys through one photo
+show the same place — similar frames — but a different path: reversed,
+crossing, or at another zoom.  Only a copy of a journey keeps its path.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import map_coordinates
+
+
+def path_points(kind: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Centres [n, 2] and zooms [n] for a named path shape."""
+    t = np.linspace(0, 1, n)
+    if kind == "pan":  # left → right with a gentle vertical wave
+        c = np.stack([0.2 + 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * t)], 1)
+    elif kind == "reverse":  # the same pan, right → left
+        c = np.stack([0.8 - 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * (1 - t))], 1)
+    elif kind == "cross":  # top → bottom, crossing the pan in the middle
+        c = np.stack([0.5 + 0.1 * np.sin(2 * np.pi * t), 0.2 + 0.6 * t], 1)
+    elif kind == "zoom":  # the pan's path at a tighter zoom
+        c = np.stack([0.2 + 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * t)], 1)
+    elif kind == "circle":
+        c = np.stack([0.5 + 0.28 * np.cos(2 * np.pi * t), 0.5 + 0.28 * np.sin(2 * np.pi * t)], 1)
+    elif kind == "zigzag":
+        c = np.stack([0.2 + 0.6 * t, 0.5 + 0.25 * (2 * np.abs((3 * t) % 2 - 1) - 1)], 1)
+    else:
+        raise ValueError(kind)
+    z = np.full(n, 0.32 if kind == "zoom" else 0.55)
+    c = c + rng.normal(0, 0.002, c.shape)  # hand-held jitter
+    return np.clip(c, 0, 1), z
+
+
+def render_journey(img: np.ndarray, centres: np.ndarray, zooms: np.ndarray, out_hw: tuple[int, int]) -> np.ndarray:
+    """Bilinear crops of ``img`` along the path → uint8 [n, H, W, 3]."""
+    ih, iw = img.shape[:2]
+    oh, ow = out_hw
+    frames = np.empty((len(centres), oh, ow, 3), np.uint8)
+    side = min(ih, iw)
+    gy, gx = np.meshgrid(np.linspace(-0.5, 0.5, oh), np.linspace(-0.5, 0.5, ow), indexing="ij")
+    for k, ((cx, cy), z) in enumerate(zip(centres, zooms)):
+        ch, cw = z * side * oh / max(oh, ow), z * side * ow / max(oh, ow)
+        x0 = np.clip(cx * iw, cw / 2, iw - cw / 2)
+        y0 = np.clip(cy * ih, ch / 2, ih - ch / 2)
+        ys, xs = y0 + gy * ch, x0 + gx * cw
+        for ch_i in range(3):
+            frames[k, :, :, ch_i] = map_coordinates(img[..., ch_i], [ys, xs], order=1, mode="nearest")
+    return frames

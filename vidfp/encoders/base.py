@@ -1,0 +1,53 @@
+"""The encoder interface: pixels in, (global, regions, centroid) per frame out."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+import numpy as np
+
+
+class Encoder(ABC):
+    """Strategy interface for frame encoders.
+
+    ``encode`` maps uint8 pixels [N, H, W, 3] (H, W = ``input_size``) to
+      global  float32 [N, D]      L2-normalised
+      regions float32 [N, R, Dr]  L2-normalised, R = grid², row-major
+      centroid float32 [N, 2]     (x, y) in [0, 1]²
+    """
+
+    name: str = "encoder"
+    grid: int = 3
+    #: True when the encoder is cheap, picklable and CPU-only, so it can run
+    #: inside the decode worker processes (no pixels cross process boundaries).
+    runs_in_worker: bool = False
+
+    @property
+    @abstractmethod
+    def input_size(self) -> tuple[int, int]:
+        """(height, width) of frames the decoder should produce."""
+
+    @abstractmethod
+    def encode(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        ...
+
+    @abstractmethod
+    def key(self) -> str:
+        """Identity of the features: name, model, weights hash, feature version."""
+
+    def info(self) -> dict[str, str]:
+        """What the catalog records per video (encoder, model, weights hash)."""
+        return {"encoder": self.name, "model": "", "weights_sha": "", "key": self.key()}
+
+    def flip(self, global_vecs: np.ndarray, region_vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Features of the horizontally mirrored frames.
+
+        Default: mirror the region grid (columns reversed) and keep each vector,
+        which is right for encoders trained with flip augmentation (DINO's
+        descriptors are close to flip-invariant).  Encoders that know their
+        exact mirror map override this.
+        """
+        n, r, d = region_vecs.shape
+        g = self.grid
+        perm = np.arange(r).reshape(g, g)[:, ::-1].reshape(-1)
+        return global_vecs, region_vecs[:, perm]

@@ -1,0 +1,1 @@
+"""Accuracy metrics the field uses, on catalogs and truth files."""

@@ -1,0 +1,69 @@
+"""Evaluate a catalog against a corpus ``truth.json`` (files named by basename)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import duckdb
+
+from vidfp.eval.metrics import cluster_prf, micro_ap, retrieval, segment_iou, segment_prf
+
+
+def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
+    truth = json.load(open(truth_path, encoding="utf-8"))
+    con = duckdb.connect(db, read_only=True)
+    try:
+        files = con.execute("SELECT uri, video_id FROM files").fetchall()
+        status = dict(con.execute("SELECT video_id, status FROM videos").fetchall())
+        pairs = con.execute("SELECT video_a, video_b, similarity FROM pair_scores").fetchall()
+        segs = con.execute("SELECT video_a, video_b, a_start_s, a_end_s, b_start_s, b_end_s FROM matched_segments").fetchall()
+        clusters = dict(con.execute("SELECT video_id, cluster_id FROM duplicate_clusters").fetchall())
+    finally:
+        con.close()
+    vid = {os.path.basename(u): v for u, v in files}
+    name = {v: n for n, v in vid.items()}
+    scores = {(a, b): s for a, b, s in pairs}
+    groups = [[vid[f] for f in members if f in vid] for members in truth["groups"].values()]
+    positives = {tuple(sorted((g[i], g[j]))) for g in groups for i in range(len(g)) for j in range(i + 1, len(g))}
+    hard = {tuple(sorted((vid[a], vid[b]))) for a, b in truth["hard_negative_pairs"] if a in vid and b in vid}
+    # segments: predicted boxes oriented as (truth a, truth b)
+    pred: dict = {}
+    for a, b, s1, e1, s2, e2 in segs:
+        pred.setdefault((a, b), []).append((s1, e1, s2, e2))
+    tseg: dict = {}
+    pseg: dict = {}
+    for s in truth["segments"]:
+        a, b = vid.get(s["a"]), vid.get(s["b"])
+        if a is None or b is None:
+            continue
+        box = (s["a_start_s"], s["a_end_s"], s["b_start_s"], s["b_end_s"])
+        if a < b:
+            tseg[(a, b)] = [box]
+            pseg[(a, b)] = pred.get((a, b), [])
+        else:  # catalog stores (b, a): swap axes of the truth
+            tseg[(b, a)] = [(box[2], box[3], box[0], box[1])]
+            pseg[(b, a)] = pred.get((b, a), [])
+    ious = segment_iou(pseg, tseg)
+    sp, sr, sf = segment_prf(pseg, tseg)
+    ok_videos = [v for v, st in status.items() if st == "ok"]
+    cp, cr, cf = cluster_prf(clusters, groups)
+    p10, m_ap = retrieval(ok_videos, scores, positives)
+    hard_clustered = sorted(f"{name[a]} ~ {name[b]}" for a, b in hard if clusters.get(a) and clusters.get(a) == clusters.get(b))
+    copies_missed = sorted(f"{name[a]} ~ {name[b]}" for a, b in positives if clusters.get(a) != clusters.get(b))
+    broken = truth.get("broken", {})
+    broken_recorded = sum(1 for f in broken if f in vid and status.get(vid[f]) == "failed")
+    return {
+        "micro_ap": micro_ap(scores, positives),
+        "cluster_precision": cp, "cluster_recall": cr, "cluster_f1": cf,
+        "hard_negative_fp_rate": len(hard_clustered) / len(hard) if hard else 0.0,
+        "hard_negatives_clustered": len(hard_clustered),
+        "retrieval_p@10": p10, "retrieval_map": m_ap,
+        "segment_precision": sp, "segment_recall": sr, "segment_f": sf,
+        "segment_iou_mean": sum(ious) / len(ious) if ious else 0.0,
+        "segments_iou_ge_0.8": f"{sum(i >= 0.8 for i in ious)}/{len(ious)}",
+        "broken_recorded": f"{broken_recorded}/{len(broken)}",
+        "hard_clustered_pairs": hard_clustered,
+        "copy_pairs_missed": copies_missed,
+    }

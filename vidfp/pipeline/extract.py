@@ -1,0 +1,103 @@
+"""Decode + encode the videos that need work, write shards, record every outcome.
+
+Decoding runs in isolated child processes (vidfp.decode.isolation).  A CPU
+encoder that ``runs_in_worker`` encodes inside the child too, so only small
+features cross the process boundary and both cores work.  A GPU encoder runs
+in this process on pixels the children decode ahead of it: the number of
+workers is the prefetch depth, so decoding of the next videos overlaps
+encoding of the current ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import asdict
+from typing import Any
+
+from vidfp.config import DecodeConfig
+from vidfp.decode.isolation import run_isolated
+from vidfp.encoders.base import Encoder
+from vidfp.pipeline.plan import PlannedFile
+from vidfp.records import FrameRecord
+from vidfp.store.shards import write_shard
+
+log = logging.getLogger(__name__)
+
+
+def local_path(uri: str) -> str:
+    """A local path for decord: remote URIs are fetched once into fsspec's simplecache."""
+    if "://" not in uri or uri.startswith("file://"):
+        return uri.removeprefix("file://")
+    import fsspec
+
+    return fsspec.open_local(f"simplecache::{uri}")
+
+
+def extract_one(uri: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig,
+                encoder: Encoder | None) -> tuple[FrameRecord, dict[str, Any]]:
+    """Child-process job: decode (and encode when ``encoder`` is given)."""
+    from vidfp.decode.reader import decode_video
+
+    rec, meta = decode_video(local_path(uri), video_id, size, cfg)
+    if encoder is not None:
+        rec = rec.with_features(*encoder.encode(rec.pixels))
+    return rec, asdict(meta)
+
+
+def extract_videos(
+    planned: list[PlannedFile],
+    encoder: Encoder,
+    cfg: DecodeConfig,
+    shard_root: str,
+    workers: int = 2,
+    shard_videos: int = 64,
+    on_result: Callable[[str, bool], None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """Yield one outcome dict per video id: status ok (with shard_uri) or failed (with error).
+
+    Outcomes are yielded only after the shard holding the video is on disk, so
+    a caller that commits them never references a missing shard.
+    """
+    todo: dict[str, PlannedFile] = {}
+    for p in planned:
+        if p.needs_work and p.video_id not in todo:
+            todo[p.video_id] = p
+    in_worker = encoder.runs_in_worker
+    jobs = ((vid, (p.file.uri, vid, encoder.input_size, cfg, encoder if in_worker else None))
+            for vid, p in sorted(todo.items()))
+    batch: list[tuple[FrameRecord, dict]] = []
+
+    def flush() -> Iterator[dict[str, Any]]:
+        if not batch:
+            return
+        recs = [r for r, _ in batch]
+        uri = write_shard(recs, shard_root, encoder.key())
+        for r, meta in batch:
+            yield {"video_id": r.video_id, "status": "ok", "error": None, "shard_uri": uri,
+                   "n_frames": r.n_frames, **meta}
+        batch.clear()
+
+    for vid, ok, value in run_isolated(extract_one, jobs, workers, cfg.timeout_s):
+        if ok:
+            rec, meta = value
+            if not in_worker:
+                try:
+                    rec = rec.with_features(*encoder.encode(rec.pixels))
+                except Exception as e:  # noqa: BLE001 - recorded, run goes on
+                    ok, value = False, f"encoder failed: {type(e).__name__}: {e}"
+            if ok:
+                batch.append((rec, meta))
+        if not ok:
+            log.warning("failed %s (%s): %s", vid, todo[vid].file.uri, value)
+            yield {"video_id": vid, "status": "failed", "error": str(value)[:1000], "shard_uri": None}
+        if on_result:
+            on_result(vid, ok)
+        if len(batch) >= shard_videos:
+            yield from flush()
+    yield from flush()
+
+
+def default_shard_root(db_path: str) -> str:
+    return os.path.join(os.path.dirname(os.path.abspath(db_path)), os.path.basename(db_path) + ".shards")

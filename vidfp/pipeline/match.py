@@ -1,0 +1,81 @@
+"""From stored fingerprints to pair scores, segments and clusters.
+
+Candidates come from all ok videos; only pairs touching a video whose pairs
+are not yet stored (``videos.scored = false``) are scored, so an unchanged
+corpus scores nothing and a new video is compared with everything.  Scores,
+segments and the ``scored`` flags commit in one transaction, so a crash
+before it leaves the videos unscored and a re-run does the work again.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+
+from vidfp.cluster import clusters_from_edges
+from vidfp.config import CandidateConfig, ScoringConfig
+from vidfp.encoders.base import Encoder
+from vidfp.index.candidates import Candidate, FaissKnnCandidates
+from vidfp.records import FrameRecord
+from vidfp.similarity.scoring import PairResult, PairScorer
+from vidfp.store.catalog import Catalog
+from vidfp.store.shards import read_shard
+
+log = logging.getLogger(__name__)
+
+
+def load_records(rows: list[dict]) -> dict[str, FrameRecord]:
+    """Read each needed shard once; attach duration for segment clipping."""
+    by_shard: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        by_shard[r["shard_uri"]].add(r["video_id"])
+    dur = {r["video_id"]: r["duration_s"] for r in rows}
+    out: dict[str, FrameRecord] = {}
+    for uri, vids in sorted(by_shard.items()):
+        for rec in read_shard(uri, vids):
+            rec.meta["duration_s"] = dur.get(rec.video_id)
+            out[rec.video_id] = rec
+    return out
+
+
+def pairs_to_score(cands: list[Candidate], unscored: set[str]) -> list[Candidate]:
+    return [c for c in cands if c.video_a in unscored or c.video_b in unscored]
+
+
+def score_pairs(records: dict[str, FrameRecord], pairs: list[Candidate], scorer: PairScorer,
+                progress: Callable[[int], None] | None = None) -> list[PairResult]:
+    out = []
+    for c in pairs:
+        out.append(scorer.score(records[c.video_a], records[c.video_b]))
+        if progress:
+            progress(1)
+    return out
+
+
+def match_and_score(catalog: Catalog, encoder: Encoder, cand_cfg: CandidateConfig, score_cfg: ScoringConfig,
+                    run_id: str, rescore: bool = False, progress: Callable[[int], None] | None = None) -> int:
+    """Score new candidate pairs; returns the number of pairs scored."""
+    rows = catalog.videos("WHERE status = 'ok'")
+    if not rows:
+        return 0
+    unscored = {r["video_id"] for r in rows if rescore or not r["scored"]}
+    if not unscored:
+        log.info("no new videos: nothing to score")
+        return 0
+    records = load_records(rows)
+    cands = FaissKnnCandidates(cand_cfg).generate(list(records.values()), flip=encoder.flip)
+    todo = pairs_to_score(cands, unscored)
+    scorer = PairScorer(score_cfg, flip=encoder.flip)
+    results = score_pairs(records, todo, scorer, progress)
+    votes = {(c.video_a, c.video_b): c.votes for c in todo}
+    catalog.store_pairs(results, votes, run_id, sorted(unscored))
+    log.info("scored %d pairs (%d duplicates)", len(results), sum(r.is_duplicate for r in results))
+    return len(results)
+
+
+def cluster_catalog(catalog: Catalog) -> dict[str, str]:
+    ok = [r["video_id"] for r in catalog.videos("WHERE status = 'ok'")]
+    clusters = clusters_from_edges(ok, catalog.pair_edges(), catalog.verdicts())
+    catalog.replace_clusters(clusters)
+    return clusters

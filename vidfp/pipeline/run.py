@@ -1,0 +1,95 @@
+"""Run a whole ingest in this process (the Prefect flow composes the same stages).
+
+    scan → plan → extract (decode+encode, shards) → commit videos →
+    candidates + scoring → commit pairs → clusters
+
+One writer: the run holds the catalog lock (``<db>.lock``) from start to end.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from vidfp.config import IngestConfig
+from vidfp.discover import discover
+from vidfp.encoders.base import Encoder
+from vidfp.pipeline.extract import default_shard_root, extract_videos
+from vidfp.pipeline.match import cluster_catalog, match_and_score
+from vidfp.pipeline.plan import plan_files
+from vidfp.store.catalog import Catalog, now_utc
+from vidfp.store.lock import CatalogLock
+from vidfp.store.shards import clean_orphans
+
+log = logging.getLogger(__name__)
+
+
+def new_run_id() -> str:
+    return now_utc().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key: str, run_id: str) -> tuple[list, list]:
+    """Catalog rows for videos (one per id, canonical uri = first sorted) and files."""
+    info = encoder.info()
+    videos: dict[str, dict] = {}
+    files = []
+    for p in sorted(planned, key=lambda p: p.file.uri):
+        files.append({"uri": p.file.uri, "video_id": p.video_id, "size_bytes": p.file.size_bytes,
+                      "mtime": p.file.mtime, "run_id": run_id})
+        o = outcomes.get(p.video_id)
+        if p.error:
+            o = {"status": "failed", "error": p.error}
+        if o is None or p.video_id in videos:
+            continue
+        videos[p.video_id] = {
+            "video_id": p.video_id, "uri": p.file.uri, "content_hash": p.content_hash, "size_bytes": p.file.size_bytes,
+            "duration_s": o.get("duration_s"), "fps": o.get("fps"), "width": o.get("width"), "height": o.get("height"),
+            "n_frames": o.get("n_frames"), "status": o["status"], "error": o.get("error"),
+            "encoder": info["encoder"], "model": info["model"], "weights_sha": info["weights_sha"],
+            "feature_key": feature_key, "shard_uri": o.get("shard_uri"), "scored": False,
+            "ingested_at": now_utc(), "run_id": run_id,
+        }
+    return list(videos.values()), files
+
+
+def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None = None, shards: str | None = None,
+               kind: str = "ingest", progress: bool = False, wait_s: float = 0.0) -> dict[str, Any]:
+    cfg = cfg or IngestConfig()
+    shards = shards or default_shard_root(db)
+    feature_key = cfg.fingerprint_key(encoder.key())
+    run_id = new_run_id()
+    with CatalogLock(db, wait_s=wait_s), Catalog(db) as cat:
+        cat.check_encoder(encoder.name, feature_key)
+        clean_orphans(shards)
+        cat.start_run(run_id, kind, source, cfg.to_json())
+        files = discover(source, cfg.extensions)
+        vids = {r["video_id"]: r for r in cat.videos()}
+        planned = plan_files(files, cat.known_files(), vids, feature_key, retry_failed=(kind == "rescan"),
+                             verify=(kind == "rescan"))
+        n_work = len({p.video_id for p in planned if p.needs_work})
+        bar = _bar(progress, n_work, "fingerprint")
+        outcomes: dict[str, dict] = {}
+        for o in extract_videos(planned, encoder, cfg.decode, shards, cfg.workers, cfg.shard_videos,
+                                on_result=lambda *_: bar.update(1) if bar else None):
+            outcomes[o["video_id"]] = o
+        if bar:
+            bar.close()
+        v_rows, f_rows = video_rows(planned, outcomes, encoder, feature_key, run_id)
+        cat.upsert(v_rows, f_rows)
+        missing = cat.mark_missing({f.uri for f in files}, run_id)
+        n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id)
+        cluster_catalog(cat)
+        counts = {"files": len(files), "new": sum(o["status"] == "ok" for o in outcomes.values()),
+                  "failed": sum(o["status"] == "failed" for o in outcomes.values())
+                  + sum(1 for p in planned if p.error), "pairs": n_pairs, "missing": missing}
+        cat.finish_run(run_id, "ok", counts)
+        return {"run_id": run_id, **counts, **cat.summary()}
+
+
+def _bar(enabled: bool, total: int, desc: str):
+    if not enabled or total == 0:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit="video")

@@ -1,0 +1,1 @@
+"""Frame-to-frame similarity, temporal alignment and pair scoring."""

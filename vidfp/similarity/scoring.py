@@ -1,0 +1,169 @@
+"""Score a candidate pair: Chamfer → monotone alignment → semantic and
+non-semantic components → fused similarity and matched segments.
+
+Components (all in [0, 1], all stored as ``pair_scores`` columns):
+
+- ``frame_sim``: mean Chamfer similarity along the best path.
+- ``semantic``: clip((frame_sim − τ) / (1 − τ), 0, 1) · min(1, L / L₀): how far
+  above the match threshold τ the aligned frames are, discounted for paths
+  shorter than L₀ seconds (a few similar frames are not a copy).
+- ``deriv``: multi-scale temporal-derivative agreement along the path.
+- ``traj``: centroid-velocity correlation along the path (mirror-aware).
+- ``nonsemantic``: weight-averaged deriv/traj (weights = how much change or
+  motion they saw, capped at 1); with no information it equals ``semantic``.
+- ``similarity`` = α·semantic + (1 − α)·nonsemantic  (a :class:`Fusion`).
+
+Both orientations of B are tried when ``use_flip`` (B's features mirrored
+by the encoder's exact or approximate map) and the better one is kept.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from vidfp.config import ScoringConfig
+from vidfp.fingerprints.temporal import MultiScaleDerivativeFingerprint
+from vidfp.fingerprints.trajectory import TrajectoryFingerprint
+from vidfp.records import FrameRecord
+from vidfp.similarity.alignment import AlignedPath, align
+from vidfp.similarity.chamfer import chamfer_matrix
+
+FlipFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Segment:
+    a_start_s: float
+    a_end_s: float
+    b_start_s: float
+    b_end_s: float
+    score: float
+
+
+@dataclass(frozen=True)
+class PairResult:
+    video_a: str
+    video_b: str
+    similarity: float
+    is_duplicate: bool
+    semantic: float = 0.0
+    nonsemantic: float = 0.0
+    frame_sim: float = 0.0
+    deriv: float = 0.0
+    traj: float = 0.0
+    path_frames: int = 0
+    flipped: bool = False
+    segments: tuple[Segment, ...] = field(default_factory=tuple)
+
+
+class Aligner(ABC):
+    @abstractmethod
+    def align(self, sim: np.ndarray) -> list[AlignedPath]: ...
+
+
+class MonotoneLocalAligner(Aligner):
+    def __init__(self, tau: float, max_paths: int = 3):
+        self.tau, self.max_paths = tau, max_paths
+
+    def align(self, sim: np.ndarray) -> list[AlignedPath]:
+        return align(sim, self.tau, self.max_paths)
+
+
+class Fusion(ABC):
+    @abstractmethod
+    def fuse(self, semantic: float, parts: list[tuple[float, float]]) -> tuple[float, float]:
+        """(nonsemantic, fused) from the semantic score and (score, weight) parts."""
+
+
+class LinearFusion(Fusion):
+    def __init__(self, alpha: float):
+        if not 0.0 <= alpha <= 1.0:
+            raise ValueError("alpha must be in [0, 1]")
+        self.alpha = alpha
+
+    def fuse(self, semantic: float, parts: list[tuple[float, float]]) -> tuple[float, float]:
+        w = sum(min(wt, 1.0) for _, wt in parts)
+        if w <= 1e-9:
+            nonsem = semantic
+        else:
+            nonsem = sum(s * min(wt, 1.0) for s, wt in parts) / w
+            # blend toward semantic when little change/motion was observed
+            conf = min(w / len(parts), 1.0)
+            nonsem = conf * nonsem + (1 - conf) * semantic
+        return nonsem, self.alpha * semantic + (1 - self.alpha) * nonsem
+
+
+def _step(t: np.ndarray) -> float:
+    return float(np.median(np.diff(t))) if len(t) > 1 else 1.0
+
+
+class PairScorer:
+    def __init__(self, cfg: ScoringConfig, flip: FlipFn | None = None, aligner: Aligner | None = None,
+                 fusion: Fusion | None = None, min_path_s: float = 3.0):
+        self.cfg = cfg
+        self.flip = flip
+        self.aligner = aligner or MonotoneLocalAligner(cfg.match_threshold)
+        self.fusion = fusion or LinearFusion(cfg.alpha)
+        self.min_path_s = min_path_s
+        self.derivs = MultiScaleDerivativeFingerprint(window_sizes=(0.5, 1, 2, 5))
+        self.traj = TrajectoryFingerprint()
+
+    def _orientations(self, b: FrameRecord):
+        yield False, b.global_vecs, b.region_vecs, b.centroids
+        if self.cfg.use_flip and self.flip is not None:
+            g, r = self.flip(b.global_vecs, b.region_vecs)
+            c = b.centroids.copy()
+            c[:, 0] = 1.0 - c[:, 0]
+            yield True, g, r, c
+
+    def score(self, a: FrameRecord, b: FrameRecord) -> PairResult:
+        if not (a.has_features and b.has_features):
+            raise ValueError("both records need features")
+        if a.video_id > b.video_id:
+            a, b = b, a
+        tau = self.cfg.match_threshold
+        best = None
+        for flipped, gb, rb, cb in self._orientations(b):
+            sim = chamfer_matrix(a.region_vecs, rb)
+            paths = self.aligner.align(sim)
+            if paths and (best is None or paths[0].score > best[1][0].score):
+                best = (flipped, paths, sim, gb, cb)
+        if best is None:
+            return PairResult(a.video_id, b.video_id, 0.0, False)
+        flipped, paths, sim, gb, cb = best
+        p = paths[0]
+        frame_sim = float(sim[p.i, p.j].mean())
+        dur = float(a.t_s[p.i[-1]] - a.t_s[p.i[0]]) + _step(a.t_s)
+        semantic = float(np.clip((frame_sim - tau) / (1 - tau), 0, 1) * min(1.0, dur / self.min_path_s))
+        deriv, w_d = self.derivs.compare_aligned(a.global_vecs, gb, a.t_s, p.i, p.j)
+        ta = self.traj.compute_fingerprint(a.centroids, a.t_s)
+        tb = self.traj.compute_fingerprint(cb, b.t_s)
+        traj, w_t, _ = self.traj.compare_aligned(ta, tb, p.i, p.j)
+        nonsem, fused = self.fusion.fuse(semantic, [(deriv, w_d * 4.0), (traj, w_t)])
+        segs = []
+        for q in paths:
+            seg = self._segment(a, b, q, sim)
+            if seg.a_end_s - seg.a_start_s >= self.cfg.min_segment_s:
+                segs.append(seg)
+        return PairResult(
+            a.video_id, b.video_id, round(fused, 6), fused >= self.cfg.duplicate_threshold,
+            semantic=round(semantic, 6), nonsemantic=round(nonsem, 6), frame_sim=round(frame_sim, 6),
+            deriv=round(deriv, 6), traj=round(traj, 6), path_frames=len(p), flipped=flipped,
+            segments=tuple(sorted(segs, key=lambda s: s.a_start_s)),
+        )
+
+    @staticmethod
+    def _segment(a: FrameRecord, b: FrameRecord, p: AlignedPath, sim: np.ndarray) -> Segment:
+        """Seconds covered by the path: from the first sample to the end of the last one."""
+        da, db = a.meta.get("duration_s"), b.meta.get("duration_s")
+        a_end = float(a.t_s[p.i[-1]]) + _step(a.t_s)
+        b_end = float(b.t_s[p.j[-1]]) + _step(b.t_s)
+        if da:
+            a_end = min(a_end, float(da))
+        if db:
+            b_end = min(b_end, float(db))
+        return Segment(float(a.t_s[p.i[0]]), a_end, float(b.t_s[p.j[0]]), b_end, round(float(sim[p.i, p.j].mean()), 6))

@@ -1,0 +1,1 @@
+"""Storage: Parquet feature shards and the DuckDB catalog."""

@@ -1,0 +1,178 @@
+"""The DuckDB catalog: the tables users query (see sql/schema.sql).
+
+All values are bound as parameters; no SQL is built from file names.  Every
+stage's writes happen in one transaction, so a run killed mid-write leaves
+the previous consistent state and a re-run completes it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timezone
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+from vidfp.similarity.scoring import PairResult
+
+log = logging.getLogger(__name__)
+
+
+class EncoderMismatch(RuntimeError):
+    pass
+
+
+def schema_sql() -> str:
+    return resources.files("vidfp.store").joinpath("schema.sql").read_text()
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+VIDEO_COLS = ("video_id", "uri", "content_hash", "size_bytes", "duration_s", "fps", "width", "height", "n_frames",
+              "status", "error", "encoder", "model", "weights_sha", "feature_key", "shard_uri", "scored",
+              "ingested_at", "run_id")
+
+
+class Catalog:
+    def __init__(self, path: str, read_only: bool = False):
+        self.path = path
+        self.con = duckdb.connect(path, read_only=read_only)
+        if not read_only:
+            self.con.execute(schema_sql())
+
+    def close(self) -> None:
+        self.con.close()
+
+    def __enter__(self) -> "Catalog":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # ---- runs --------------------------------------------------------------
+    def start_run(self, run_id: str, kind: str, source: str, config_json: str) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO runs (run_id, kind, started_at, status, source, config) VALUES (?, ?, ?, 'running', ?, ?)",
+            [run_id, kind, now_utc(), source, config_json])
+
+    def finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, n_files = ?, n_new = ?, n_failed = ?, n_pairs = ? WHERE run_id = ?",
+            [now_utc(), status, counts.get("files", 0), counts.get("new", 0), counts.get("failed", 0),
+             counts.get("pairs", 0), run_id])
+
+    # ---- files and videos --------------------------------------------------
+    def known_files(self) -> dict[str, tuple[str, int, float | None]]:
+        rows = self.con.execute("SELECT uri, video_id, size_bytes, mtime FROM files").fetchall()
+        return {u: (v, s, m) for u, v, s, m in rows}
+
+    def videos(self, where: str = "", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
+        cur = self.con.execute(f"SELECT {', '.join(VIDEO_COLS)} FROM videos {where} ORDER BY video_id", list(params))
+        return [dict(zip(VIDEO_COLS, r)) for r in cur.fetchall()]
+
+    def check_encoder(self, encoder: str, feature_key: str) -> None:
+        """Refuse to mix fingerprints of different encoders in one catalog."""
+        rows = self.con.execute(
+            "SELECT DISTINCT encoder, model FROM videos WHERE status = 'ok' AND encoder IS NOT NULL AND encoder <> ?",
+            [encoder]).fetchall()
+        if rows:
+            raise EncoderMismatch(
+                f"catalog {self.path!r} holds fingerprints from encoder {rows[0][0]!r} ({rows[0][1]}); "
+                f"refusing to add {encoder!r} fingerprints to it. Use a new catalog (--db) or "
+                f"`vidfp rescan --encoder {encoder}` to re-fingerprint everything.")
+
+    def upsert(self, videos: list[dict[str, Any]], files: list[dict[str, Any]]) -> None:
+        self.con.execute("BEGIN")
+        try:
+            for v in videos:
+                self.con.execute(
+                    f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) VALUES ({', '.join('?' * len(VIDEO_COLS))})",
+                    [v.get(c) for c in VIDEO_COLS])
+            for f in files:
+                self.con.execute("INSERT OR REPLACE INTO files (uri, video_id, size_bytes, mtime, run_id) VALUES (?, ?, ?, ?, ?)",
+                                 [f["uri"], f["video_id"], f["size_bytes"], f["mtime"], f["run_id"]])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def mark_missing(self, present_uris: set[str], run_id: str) -> int:
+        """Videos none of whose files are present any more become 'missing'."""
+        rows = self.con.execute("SELECT uri, video_id FROM files").fetchall()
+        alive: dict[str, bool] = {}
+        for uri, vid in rows:
+            alive[vid] = alive.get(vid, False) or uri in present_uris
+        gone = [v for v, a in alive.items() if not a]
+        if gone:
+            self.con.executemany("UPDATE videos SET status = 'missing', run_id = ? WHERE video_id = ? AND status <> 'missing'",
+                                 [[run_id, v] for v in gone])
+        return len(gone)
+
+    # ---- pairs, segments, clusters ----------------------------------------
+    def store_pairs(self, results: list[PairResult], votes: dict[tuple[str, str], float], run_id: str,
+                    scored_videos: Iterable[str]) -> None:
+        """Replace the rows of these pairs and their segments; mark videos scored. One transaction."""
+        self.con.execute("BEGIN")
+        try:
+            for r in results:
+                key = [r.video_a, r.video_b]
+                self.con.execute("DELETE FROM matched_segments WHERE video_a = ? AND video_b = ?", key)
+                self.con.execute(
+                    "INSERT OR REPLACE INTO pair_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    key + [r.similarity, r.is_duplicate, r.semantic, r.nonsemantic, r.frame_sim, r.deriv, r.traj,
+                           r.path_frames, r.flipped, votes.get((r.video_a, r.video_b)), run_id])
+                for k, s in enumerate(r.segments):
+                    self.con.execute("INSERT INTO matched_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                                     key + [k, s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s, s.score])
+            self.con.executemany("UPDATE videos SET scored = TRUE WHERE video_id = ?", [[v] for v in scored_videos])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def pair_edges(self) -> list[tuple[str, str, bool]]:
+        return self.con.execute("SELECT video_a, video_b, is_duplicate FROM pair_scores").fetchall()
+
+    def verdicts(self) -> dict[tuple[str, str], str]:
+        return {(a, b): v for a, b, v in self.con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts").fetchall()}
+
+    def set_verdict(self, a: str, b: str, verdict: str, note: str | None = None) -> None:
+        if verdict not in ("duplicate", "not_duplicate"):
+            raise ValueError("verdict must be 'duplicate' or 'not_duplicate'")
+        a, b = sorted((a, b))
+        self.con.execute("INSERT OR REPLACE INTO pair_verdicts VALUES (?, ?, ?, ?, ?)", [a, b, verdict, note, now_utc()])
+
+    def replace_clusters(self, clusters: dict[str, str]) -> None:
+        sizes: dict[str, int] = {}
+        for c in clusters.values():
+            sizes[c] = sizes.get(c, 0) + 1
+        self.con.execute("BEGIN")
+        try:
+            self.con.execute("DELETE FROM duplicate_clusters")
+            if clusters:
+                self.con.executemany("INSERT INTO duplicate_clusters VALUES (?, ?, ?)",
+                                     [[c, v, sizes[c]] for v, c in sorted(clusters.items())])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def summary(self) -> dict[str, Any]:
+        q = self.con.execute
+        return {
+            "videos_ok": q("SELECT count(*) FROM videos WHERE status = 'ok'").fetchone()[0],
+            "videos_failed": q("SELECT count(*) FROM videos WHERE status = 'failed'").fetchone()[0],
+            "pairs_scored": q("SELECT count(*) FROM pair_scores").fetchone()[0],
+            "duplicate_pairs": q("SELECT count(*) FROM pair_scores WHERE is_duplicate").fetchone()[0],
+            "clusters_multi": q("SELECT count(DISTINCT cluster_id) FROM duplicate_clusters WHERE cluster_size > 1").fetchone()[0],
+            "segments": q("SELECT count(*) FROM matched_segments").fetchone()[0],
+        }
+
+
+def config_json(obj: Any) -> str:
+    return json.dumps(obj, sort_keys=True, default=str)

@@ -1,0 +1,99 @@
+-- vidfp catalog schema (DuckDB). These names and columns are a contract:
+-- users write SQL against them. Times are seconds; similarities are in [0, 1].
+
+-- One row per ingest/rescan run.
+CREATE TABLE IF NOT EXISTS runs (
+    run_id       VARCHAR PRIMARY KEY,
+    kind         VARCHAR,          -- 'ingest' | 'rescan'
+    started_at   TIMESTAMP,
+    finished_at  TIMESTAMP,
+    status       VARCHAR,          -- 'running' | 'ok' | 'failed'
+    source       VARCHAR,
+    n_files      INTEGER,
+    n_new        INTEGER,
+    n_failed     INTEGER,
+    n_pairs      INTEGER,
+    config       VARCHAR           -- JSON of the run's IngestConfig
+);
+
+-- One row per distinct video content (video_id = first 16 hex of BLAKE2b-128
+-- of the bytes; unreadable files get 'u' + a hash of their URI).
+CREATE TABLE IF NOT EXISTS videos (
+    video_id     VARCHAR PRIMARY KEY,
+    uri          VARCHAR NOT NULL, -- canonical location (first by sort order)
+    content_hash VARCHAR,
+    size_bytes   BIGINT,
+    duration_s   DOUBLE,
+    fps          DOUBLE,           -- average frame rate reported by the container
+    width        INTEGER,
+    height       INTEGER,
+    n_frames     INTEGER,          -- sampled frames fingerprinted
+    status       VARCHAR NOT NULL, -- 'ok' | 'failed' | 'missing'
+    error        VARCHAR,          -- reason when failed
+    encoder      VARCHAR,          -- 'baseline' | 'dinov3'
+    model        VARCHAR,
+    weights_sha  VARCHAR,
+    feature_key  VARCHAR,          -- encoder + sampling config hash; stale when it changes
+    shard_uri    VARCHAR,          -- Parquet shard holding its frames
+    scored       BOOLEAN DEFAULT FALSE, -- its candidate pairs are scored and stored
+    ingested_at  TIMESTAMP,
+    run_id       VARCHAR           -- run that last changed the row
+);
+
+-- Every file seen, so renamed/moved copies and byte-identical files are visible.
+CREATE TABLE IF NOT EXISTS files (
+    uri          VARCHAR PRIMARY KEY,
+    video_id     VARCHAR NOT NULL,
+    size_bytes   BIGINT,
+    mtime        DOUBLE,
+    run_id       VARCHAR
+);
+
+-- One row per scored candidate pair, video_a < video_b.
+CREATE TABLE IF NOT EXISTS pair_scores (
+    video_a      VARCHAR NOT NULL,
+    video_b      VARCHAR NOT NULL,
+    similarity   DOUBLE NOT NULL,  -- fused score the threshold applies to
+    is_duplicate BOOLEAN NOT NULL,
+    semantic     DOUBLE,           -- aligned region-Chamfer evidence
+    nonsemantic  DOUBLE,           -- temporal-derivative + trajectory evidence
+    frame_sim    DOUBLE,           -- mean Chamfer similarity along the best path
+    deriv_score  DOUBLE,
+    traj_score   DOUBLE,
+    path_frames  INTEGER,
+    flipped      BOOLEAN,          -- B matched in mirrored orientation
+    votes        DOUBLE,           -- FAISS kNN votes that made it a candidate
+    run_id       VARCHAR,
+    PRIMARY KEY (video_a, video_b)
+);
+
+-- Where the copied part sits in each video of a pair (zero or more per pair).
+CREATE TABLE IF NOT EXISTS matched_segments (
+    video_a      VARCHAR NOT NULL,
+    video_b      VARCHAR NOT NULL,
+    seg_idx      INTEGER NOT NULL,
+    a_start_s    DOUBLE NOT NULL,
+    a_end_s      DOUBLE NOT NULL,
+    b_start_s    DOUBLE NOT NULL,
+    b_end_s      DOUBLE NOT NULL,
+    score        DOUBLE,
+    PRIMARY KEY (video_a, video_b, seg_idx)
+);
+
+-- Connected components of duplicate pairs; every 'ok' video exactly once.
+-- cluster_id is the smallest video_id in the cluster (stable across runs).
+CREATE TABLE IF NOT EXISTS duplicate_clusters (
+    cluster_id   VARCHAR NOT NULL,
+    video_id     VARCHAR PRIMARY KEY,
+    cluster_size INTEGER NOT NULL
+);
+
+-- User verdicts override the threshold when clustering.
+CREATE TABLE IF NOT EXISTS pair_verdicts (
+    video_a      VARCHAR NOT NULL,
+    video_b      VARCHAR NOT NULL,
+    verdict      VARCHAR NOT NULL, -- 'duplicate' | 'not_duplicate'
+    note         VARCHAR,
+    decided_at   TIMESTAMP,
+    PRIMARY KEY (video_a, video_b)
+);
