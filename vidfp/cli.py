@@ -134,7 +134,7 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     p.add_argument("--threshold", type=float, default=None, help="fused-score duplicate threshold (default 0.5)")
     p.add_argument("--workers", type=int, default=2, help="decode processes")
     p.add_argument("--shards", help="where Parquet shards go (default: <db>.shards next to the catalog)")
-    p.add_argument("--engine", choices=["prefect", "local"], default="local",
+    p.add_argument("--engine", choices=["prefect", "local"], default="prefect",
                    help="run as a Prefect flow or directly in this process")
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run on the same catalog")
     p.add_argument("--progress", action="store_true", help="progress bar even when not on a terminal")
@@ -153,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="build a small corpus from shipped footage, ingest it, print clusters")
     _add_run_opts(p, with_source=False)
     p.add_argument("--out", default="vidfp-demo", help="folder for the corpus and catalog")
-    p.set_defaults(fn=cmd_demo, fps=4.0, shards=None)
+    p.set_defaults(fn=cmd_demo, fps=4.0, shards=None, engine="local")
     p = sub.add_parser("eval", help="accuracy of a catalog against truth.json")
     p.add_argument("--truth", required=True)
     p.add_argument("--db", required=True)

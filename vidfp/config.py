@@ -42,7 +42,9 @@ class ScoringConfig:
 
     match_threshold: float = 0.62  # frame sims below this count against a path (unrelated ≈ 0.5)
     min_segment_s: float = 1.0  # shorter aligned runs are not reported as segments
-    alpha: float = 0.6  # fused = α·semantic + (1−α)·non-semantic
+    semantic_lo: float = 0.55  # aligned frame similarity that counts as no evidence (unrelated ≈ 0.5)
+    semantic_hi: float = 0.85  # ... and as full evidence (re-encodes ≈ 0.95, 80 % crops ≈ 0.75)
+    alpha: float = 0.5  # fused = α·semantic + (1−α)·non-semantic
     duplicate_threshold: float = 0.5  # on the fused score
     use_flip: bool = True
 

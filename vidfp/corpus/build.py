@@ -7,7 +7,7 @@ blur+noise, letterbox, overlay, frame-rate change, speed change, sub-clip,
 chains of these, and a partial copy inserted into other content).  Hard
 negatives are other journeys through the same photo (reverse, crossing,
 tighter zoom); distractors are journeys through photos nobody copies; broken
-files cover empty, truncated, non-video, image-renamed and zero-frame cases.
+files cover empty, truncated, non-video, image-renamed and audio-only cases.
 
 truth.json:
   videos:   file → {group, role, transform, source}
@@ -97,12 +97,18 @@ def _broken(out: str, good: str, truth: dict) -> None:
         with open(os.path.join(out, name), "wb") as f:
             f.write(blob)
         truth["broken"][name] = name.removeprefix("broken_").removesuffix(".mp4")
-    import av  # a container with a video stream and no frames
+    import av  # an MP4 with an audio stream and no video stream
 
-    with av.open(os.path.join(out, "broken_zero_frames.mp4"), "w") as c:
-        s = c.add_stream("libx264", rate=25)
-        s.width, s.height = 64, 48
-    truth["broken"]["broken_zero_frames.mp4"] = "zero_frames"
+    with av.open(os.path.join(out, "broken_audio_only.mp4"), "w") as c:
+        s = c.add_stream("aac", rate=16000)
+        for k in range(20):
+            fr = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
+            fr.sample_rate, fr.pts = 16000, k * 1024
+            for p in s.encode(fr):
+                c.mux(p)
+        for p in s.encode():
+            c.mux(p)
+    truth["broken"]["broken_audio_only.mp4"] = "audio_only"
 
 
 def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:

@@ -56,8 +56,8 @@ def write_video(path: str, frames: np.ndarray, fps: float, codec: str = "libx264
         s = out.add_stream(codec, rate=rate)
         s.width, s.height = w2, h2
         s.pix_fmt = "yuvj420p" if codec == "mjpeg" else "yuv420p"
-        if codec == "libx264":
-            s.options = {"crf": str(crf), "preset": "ultrafast"}
+        if codec == "libx264":  # ultrafast cannot mux with a custom (VFR) time base
+            s.options = {"crf": str(crf)} if pts_s is not None else {"crf": str(crf), "preset": "ultrafast"}
         elif codec == "libvpx-vp9":
             s.options = {"crf": str(crf), "b": "0", "deadline": "realtime", "cpu-used": "8"}
         if pts_s is not None:

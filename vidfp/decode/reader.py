@@ -19,6 +19,17 @@ class DecodeError(RuntimeError):
     """The file could not be decoded; the message is the reason recorded in the catalog."""
 
 
+def _clean(e: Exception) -> str:
+    """First line of a decord/FFmpeg message without its '[hh:mm:ss] file.cc:NN:' prefix."""
+    import re
+
+    msg = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+    msg = re.sub(r"^\[[\d:]+\]\s*\S+\.cc:\d+:\s*", "", msg)
+    if "cannot find video stream" in msg:
+        return "no video stream (audio-only or not a video)"
+    return msg[:300]
+
+
 @dataclass(frozen=True)
 class VideoMeta:
     duration_s: float
@@ -59,14 +70,14 @@ def decode_video(
     try:
         vr = decord.VideoReader(path, width=w, height=h, num_threads=1, ctx=decord.cpu(0))
     except Exception as e:  # decord raises DECORDError / RuntimeError with C++ text
-        raise DecodeError(f"not a decodable video: {str(e).splitlines()[0][:300]}") from None
+        raise DecodeError(f"not a decodable video: {_clean(e)}") from None
     n_total = len(vr)
     if n_total == 0:
         raise DecodeError("no video frames")
     try:
         starts = vr.get_frame_timestamp(range(n_total))
     except Exception as e:
-        raise DecodeError(f"cannot read frame timestamps: {str(e).splitlines()[0][:300]}") from None
+        raise DecodeError(f"cannot read frame timestamps: {_clean(e)}") from None
     t_start, t_end = starts[:, 0].astype(np.float64), starts[:, 1].astype(np.float64)
     order_ok = np.all(np.diff(t_start) >= 0)
     if not order_ok:  # broken PTS: fall back to the nominal rate rather than lying
@@ -83,7 +94,7 @@ def decode_video(
         try:
             chunks.append(vr.get_batch(sel.tolist()).asnumpy())
         except Exception as e:
-            raise DecodeError(f"decode failed near frame {int(sel[0])}: {str(e).splitlines()[0][:300]}") from None
+            raise DecodeError(f"decode failed near frame {int(sel[0])}: {_clean(e)}") from None
     pixels = np.concatenate(chunks, axis=0) if chunks else np.zeros((0, h, w, 3), np.uint8)
     if pixels.shape[0] == 0:
         raise DecodeError("no frames decoded")

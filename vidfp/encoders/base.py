@@ -39,6 +39,12 @@ class Encoder(ABC):
         """What the catalog records per video (encoder, model, weights hash)."""
         return {"encoder": self.name, "model": "", "weights_sha": "", "key": self.key()}
 
+    def region_positions(self) -> np.ndarray:
+        """Centres (x, y) ∈ [0, 1]² of the regions, [R, 2], in ``encode``'s order."""
+        g = self.grid
+        ys, xs = np.meshgrid((np.arange(g) + 0.5) / g, (np.arange(g) + 0.5) / g, indexing="ij")
+        return np.stack([xs.ravel(), ys.ravel()], 1)
+
     def flip(self, global_vecs: np.ndarray, region_vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Features of the horizontally mirrored frames.
 

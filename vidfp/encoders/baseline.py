@@ -146,6 +146,9 @@ class BaselineEncoder(Encoder):
         qh = np.arange(4 * _BINS).reshape(2, 2, _BINS)[:, ::-1][:, :, bins_flip].reshape(-1)
         self._perm_global = np.concatenate([gth, 64 + qh])
 
+    def region_positions(self) -> np.ndarray:
+        return np.array([((c + side / 2) / 24, (r + side / 2) / 24) for r, c, side in self._lattice])
+
     def flip(self, global_vecs: np.ndarray, region_vecs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return global_vecs[:, self._perm_global], region_vecs[:, self._perm_regions][:, :, self._perm_inner]
 

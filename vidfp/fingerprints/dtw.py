@@ -85,14 +85,16 @@ def dtw_distance_reference(x: np.ndarray, y: np.ndarray, band: int | None = None
 class DTWTrajectoryMatcher:
     """Compare centroid trajectories (or derivative sequences) by banded DTW.
 
-    ``compare`` returns exp(−d / scale) ∈ (0, 1] where d is the length-normalised
-    DTW distance between the *velocity* sequences; with ``mirror`` it also
+    ``compare`` returns exp(−d / scale) ∈ (0, 1] where d is the RMS DTW distance
+    between the *velocity* sequences (positions lightly smoothed, velocities
+    divided by the larger of the two RMS speeds, so the shape of the motion
+    counts and a still path differs from a moving one); with ``mirror`` it also
     compares against B mirrored (x → −x velocity) and keeps the better, so a
     flipped copy matches while a reversed path (velocities negated in time
     order) does not.
     """
 
-    def __init__(self, band_fraction: float = 0.1, scale: float = 0.05, mirror: bool = True):
+    def __init__(self, band_fraction: float = 0.1, scale: float = 0.5, mirror: bool = True):
         self.band_fraction = band_fraction
         self.scale = scale
         self.mirror = mirror
@@ -105,8 +107,13 @@ class DTWTrajectoryMatcher:
         """traj_*: [T, 2] centroid positions sampled at the same rate."""
         if len(traj_a) < 3 or len(traj_b) < 3:
             return 0.0
-        va, vb = np.diff(traj_a, axis=0), np.diff(traj_b, axis=0)
-        norm = len(va) + len(vb)
+        from scipy.ndimage import gaussian_filter1d
+
+        va = np.diff(gaussian_filter1d(np.asarray(traj_a, float), 1.0, axis=0, mode="nearest"), axis=0)
+        vb = np.diff(gaussian_filter1d(np.asarray(traj_b, float), 1.0, axis=0, mode="nearest"), axis=0)
+        speed = max(np.sqrt((va**2).sum(1).mean()), np.sqrt((vb**2).sum(1).mean()), 1e-9)
+        va, vb = va / speed, vb / speed
+        norm = max(len(va), len(vb))
         best = self.dtw_distance(va, vb) ** 2 / norm
         if self.mirror:
             best = min(best, self.dtw_distance(va, vb * np.array([-1.0, 1.0])) ** 2 / norm)

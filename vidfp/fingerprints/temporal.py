@@ -68,11 +68,11 @@ class TemporalDerivativeFingerprint:
 
     def compare(self, a: DerivativeFP, b: DerivativeFP) -> float:
         """Order-aware similarity in [0, 1] without a given alignment: DTW on
-        directions with cost 1 − cos, turned into 1 − mean path cost / 2."""
+        directions with cost 1 − cos ∈ [0, 2], turned into 1 − (total cost / max(N, M)) / 2."""
         if len(a.magnitude) == 0 or len(b.magnitude) == 0:
             return 0.0
-        d = dtw_distance(a.direction, b.direction, band=None, metric="cosine", normalise=True)
-        return float(np.clip(1.0 - d / 2.0, 0.0, 1.0))
+        d = dtw_distance(a.direction, b.direction, band=None, metric="cosine")
+        return float(np.clip(1.0 - d / max(len(a.direction), len(b.direction)) / 2.0, 0.0, 1.0))
 
 
 class MultiScaleDerivativeFingerprint:

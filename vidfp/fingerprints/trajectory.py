@@ -73,14 +73,17 @@ class TrajectoryFingerprint:
         den = np.sqrt((va**2).sum() * (vb**2).sum()) + 1e-12
         scores = []
         for mirrored, m in ((False, np.ones(2)), (True, _MIRROR)):
-            rho = float((va * (vb * m)).sum() / den) if self.use_velocity else 0.0
-            parts = [rho] if self.use_velocity else []
+            parts: list[tuple[float, float]] = []  # (correlation, weight)
+            if self.use_velocity:
+                parts.append((float((va * (vb * m)).sum() / den), 1.0))
             if self.use_curvature:
                 ka, kb = a.curvature[pi][moving], b.curvature[pj][moving] * (-1 if mirrored else 1)
                 kd = np.sqrt((ka**2).sum() * (kb**2).sum())
                 if kd > 1e-9:
-                    parts.append(float((ka * kb).sum() / kd) * 0.5)  # curvature is noisier: half weight
-            scores.append((max(0.0, float(np.mean(parts))) if parts else 0.0, mirrored))
+                    parts.append((float((ka * kb).sum() / kd), 0.5))  # curvature is noisier: half weight
+            wsum = sum(w for _, w in parts)
+            score = sum(c * w for c, w in parts) / wsum if wsum else 0.0
+            scores.append((max(0.0, score), mirrored))
         best, mirrored = max(scores)
         weight = float(moving.mean())
         return best, weight, mirrored

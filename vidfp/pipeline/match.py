@@ -66,7 +66,7 @@ def match_and_score(catalog: Catalog, encoder: Encoder, cand_cfg: CandidateConfi
     records = load_records(rows)
     cands = FaissKnnCandidates(cand_cfg).generate(list(records.values()), flip=encoder.flip)
     todo = pairs_to_score(cands, unscored)
-    scorer = PairScorer(score_cfg, flip=encoder.flip)
+    scorer = PairScorer(score_cfg, flip=encoder.flip, positions=encoder.region_positions())
     results = score_pairs(records, todo, scorer, progress)
     votes = {(c.video_a, c.video_b): c.votes for c in todo}
     catalog.store_pairs(results, votes, run_id, sorted(unscored))

@@ -4,12 +4,14 @@ non-semantic components → fused similarity and matched segments.
 Components (all in [0, 1], all stored as ``pair_scores`` columns):
 
 - ``frame_sim``: mean Chamfer similarity along the best path.
-- ``semantic``: clip((frame_sim − τ) / (1 − τ), 0, 1) · min(1, L / L₀): how far
-  above the match threshold τ the aligned frames are, discounted for paths
-  shorter than L₀ seconds (a few similar frames are not a copy).
+- ``semantic``: clip((frame_sim − lo) / (hi − lo), 0, 1) · min(1, L / L₀): where
+  the aligned frames sit between "unrelated" (lo) and "clearly the same" (hi),
+  discounted for paths shorter than L₀ seconds (a few similar frames are not
+  a copy).  The path itself uses the match threshold τ (frames below τ cost).
 - ``deriv``: multi-scale temporal-derivative agreement along the path.
 - ``traj``: centroid-velocity correlation along the path (mirror-aware).
-- ``nonsemantic``: weight-averaged deriv/traj (weights = how much change or
+- ``motion``: region-flow motion correlation along the path (vidfp.fingerprints.motion).
+- ``nonsemantic``: weight-averaged deriv/traj/motion (weights = how much change or
   motion they saw, capped at 1); with no information it equals ``semantic``.
 - ``similarity`` = α·semantic + (1 − α)·nonsemantic  (a :class:`Fusion`).
 
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vidfp.config import ScoringConfig
+from vidfp.fingerprints.motion import RegionFlowMotion
 from vidfp.fingerprints.temporal import MultiScaleDerivativeFingerprint
 from vidfp.fingerprints.trajectory import TrajectoryFingerprint
 from vidfp.records import FrameRecord
@@ -55,6 +58,7 @@ class PairResult:
     frame_sim: float = 0.0
     deriv: float = 0.0
     traj: float = 0.0
+    motion: float = 0.0
     path_frames: int = 0
     flipped: bool = False
     segments: tuple[Segment, ...] = field(default_factory=tuple)
@@ -103,7 +107,7 @@ def _step(t: np.ndarray) -> float:
 
 class PairScorer:
     def __init__(self, cfg: ScoringConfig, flip: FlipFn | None = None, aligner: Aligner | None = None,
-                 fusion: Fusion | None = None, min_path_s: float = 3.0):
+                 fusion: Fusion | None = None, min_path_s: float = 3.0, positions: np.ndarray | None = None):
         self.cfg = cfg
         self.flip = flip
         self.aligner = aligner or MonotoneLocalAligner(cfg.match_threshold)
@@ -111,6 +115,7 @@ class PairScorer:
         self.min_path_s = min_path_s
         self.derivs = MultiScaleDerivativeFingerprint(window_sizes=(0.5, 1, 2, 5))
         self.traj = TrajectoryFingerprint()
+        self.motion = RegionFlowMotion(positions) if positions is not None else None
 
     def _orientations(self, b: FrameRecord):
         yield False, b.global_vecs, b.region_vecs, b.centroids
@@ -125,25 +130,30 @@ class PairScorer:
             raise ValueError("both records need features")
         if a.video_id > b.video_id:
             a, b = b, a
-        tau = self.cfg.match_threshold
         best = None
         for flipped, gb, rb, cb in self._orientations(b):
             sim = chamfer_matrix(a.region_vecs, rb)
             paths = self.aligner.align(sim)
             if paths and (best is None or paths[0].score > best[1][0].score):
-                best = (flipped, paths, sim, gb, cb)
+                best = (flipped, paths, sim, gb, cb, rb)
         if best is None:
             return PairResult(a.video_id, b.video_id, 0.0, False)
-        flipped, paths, sim, gb, cb = best
+        flipped, paths, sim, gb, cb, rb = best
         p = paths[0]
         frame_sim = float(sim[p.i, p.j].mean())
         dur = float(a.t_s[p.i[-1]] - a.t_s[p.i[0]]) + _step(a.t_s)
-        semantic = float(np.clip((frame_sim - tau) / (1 - tau), 0, 1) * min(1.0, dur / self.min_path_s))
+        lo, hi = self.cfg.semantic_lo, self.cfg.semantic_hi
+        semantic = float(np.clip((frame_sim - lo) / (hi - lo), 0, 1) * min(1.0, dur / self.min_path_s))
         deriv, w_d = self.derivs.compare_aligned(a.global_vecs, gb, a.t_s, p.i, p.j)
         ta = self.traj.compute_fingerprint(a.centroids, a.t_s)
         tb = self.traj.compute_fingerprint(cb, b.t_s)
         traj, w_t, _ = self.traj.compare_aligned(ta, tb, p.i, p.j)
-        nonsem, fused = self.fusion.fuse(semantic, [(deriv, w_d * 4.0), (traj, w_t)])
+        parts = [(deriv, w_d * 4.0), (traj, 0.5 * w_t)]
+        motion = 0.0
+        if self.motion is not None:
+            motion, w_m = self.motion.compare_aligned(a.region_vecs, rb, a.t_s, p.i, p.j)
+            parts.append((motion, 2.0 * w_m))
+        nonsem, fused = self.fusion.fuse(semantic, parts)
         segs = []
         for q in paths:
             seg = self._segment(a, b, q, sim)
@@ -152,7 +162,7 @@ class PairScorer:
         return PairResult(
             a.video_id, b.video_id, round(fused, 6), fused >= self.cfg.duplicate_threshold,
             semantic=round(semantic, 6), nonsemantic=round(nonsem, 6), frame_sim=round(frame_sim, 6),
-            deriv=round(deriv, 6), traj=round(traj, 6), path_frames=len(p), flipped=flipped,
+            deriv=round(deriv, 6), traj=round(traj, 6), motion=round(motion, 6), path_frames=len(p), flipped=flipped,
             segments=tuple(sorted(segs, key=lambda s: s.a_start_s)),
         )
 

@@ -123,8 +123,8 @@ class Catalog:
                 key = [r.video_a, r.video_b]
                 self.con.execute("DELETE FROM matched_segments WHERE video_a = ? AND video_b = ?", key)
                 self.con.execute(
-                    "INSERT OR REPLACE INTO pair_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    key + [r.similarity, r.is_duplicate, r.semantic, r.nonsemantic, r.frame_sim, r.deriv, r.traj,
+                    "INSERT OR REPLACE INTO pair_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    key + [r.similarity, r.is_duplicate, r.semantic, r.nonsemantic, r.frame_sim, r.deriv, r.traj, r.motion,
                            r.path_frames, r.flipped, votes.get((r.video_a, r.video_b)), run_id])
                 for k, s in enumerate(r.segments):
                     self.con.execute("INSERT INTO matched_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

@@ -1,0 +1,42 @@
+"""Serve ``ingest/nightly`` and ``rescan/weekly`` from one process (``vidfp serve``).
+
+Needs a real Prefect server (``prefect server start``; PREFECT_API_URL set):
+ephemeral mode does not work across processes.  Parameters ``source`` and
+``catalog`` can be overridden per run with ``--param``.  ``limit`` bounds
+concurrent flow runs, so a backlog never starts unbounded runs.
+"""
+
+from __future__ import annotations
+
+import os
+
+NIGHTLY_CRON = os.environ.get("VIDFP_NIGHTLY_CRON", "0 2 * * *")
+WEEKLY_CRON = os.environ.get("VIDFP_WEEKLY_CRON", "0 4 * * 0")
+
+
+def serve_all(source: str, catalog: str, limit: int = 1, gpu_slots: int = 1) -> None:
+    from prefect import serve
+
+    from flows.ingest import ingest_flow, rescan_flow
+
+    _ensure_gpu_limit(gpu_slots)
+    params = {"source": source, "catalog": catalog}
+    nightly = ingest_flow.to_deployment(name="nightly", cron=NIGHTLY_CRON, parameters=params)
+    weekly = rescan_flow.to_deployment(name="weekly", cron=WEEKLY_CRON, parameters=params)
+    serve(nightly, weekly, limit=limit)
+
+
+def _ensure_gpu_limit(slots: int) -> None:
+    """Tag concurrency limit so at most ``slots`` fingerprint tasks run at once."""
+    try:
+        from prefect.client.orchestration import get_client
+
+        with get_client(sync_client=True) as client:
+            client.create_concurrency_limit(tag="vidfp-encode", concurrency_limit=slots)
+    except Exception:  # noqa: BLE001 - the server may be unreachable in dry runs
+        pass
+
+
+if __name__ == "__main__":
+    serve_all(os.environ.get("VIDFP_SOURCE", "vidfp-demo/corpus"),
+              os.environ.get("VIDFP_CATALOG", "vidfp-demo/nightly.duckdb"))

@@ -1,0 +1,98 @@
+"""Prefect flow ``ingest``: scan → plan → fingerprint batches (mapped) → commit →
+score → cluster, on one catalog held by one writer for the whole run.
+
+Fingerprint batches fan out with ``task.map`` (thread runner by default);
+each batch decodes in isolated child processes and writes its own shard, so
+only the flow's commit step touches DuckDB.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from prefect import flow, get_run_logger
+
+from tasks.ingest_tasks import cluster_task, commit_task, extract_task, make_encoder, plan_task, scan_task
+from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
+from vidfp.pipeline.extract import default_shard_root
+from vidfp.pipeline.run import new_run_id
+from vidfp.store.catalog import Catalog
+from vidfp.store.lock import CatalogLock
+from vidfp.store.shards import clean_orphans
+
+log = logging.getLogger(__name__)
+
+
+def build_config(fps: float, workers: int, threshold: float | None, max_frames: int) -> IngestConfig:
+    cfg = IngestConfig(workers=workers, decode=DecodeConfig(fps=fps, max_frames=max_frames))
+    if threshold is not None:
+        cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=threshold))
+    return cfg
+
+
+@flow(name="ingest", log_prints=True)
+def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0, weights: str | None = None,
+                kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
+                max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0) -> dict[str, Any]:
+    from tasks.ingest_tasks import score_task
+
+    logger = get_run_logger()
+    cfg = build_config(fps, workers, threshold, max_frames)
+    shard_root = shards or default_shard_root(catalog)
+    enc = make_encoder(encoder, weights)
+    feature_key = cfg.fingerprint_key(enc.key())
+    run_id = new_run_id()
+    with CatalogLock(catalog, wait_s=wait_s), Catalog(catalog) as cat:
+        cat.check_encoder(enc.name, feature_key)
+        clean_orphans(shard_root)
+        cat.start_run(run_id, kind, source, cfg.to_json())
+        files = scan_task(source, cfg.extensions)
+        planned = plan_task(cat, files, feature_key, kind)
+        work = sorted({p.video_id: p for p in planned if p.needs_work}.values(), key=lambda p: p.video_id)
+        batches = [work[i : i + batch_videos] for i in range(0, len(work), batch_videos)]
+        logger.info("%d files, %d videos to fingerprint in %d batches", len(files), len(work), len(batches))
+        outcomes: dict[str, dict] = {}
+        if batches:
+            futures = extract_task.map(batches, encoder, weights, cfg.decode, shard_root, workers)
+            for fut in futures:
+                for o in fut.result():
+                    outcomes[o["video_id"]] = o
+        missing = commit_task(cat, planned, outcomes, encoder, weights, feature_key, run_id, {f.uri for f in files})
+        n_pairs = score_task(cat, encoder, weights, cfg, run_id)
+        cluster_task(cat)
+        counts = {"files": len(files), "new": sum(o["status"] == "ok" for o in outcomes.values()),
+                  "failed": sum(o["status"] == "failed" for o in outcomes.values()) + sum(1 for p in planned if p.error),
+                  "pairs": n_pairs, "missing": missing}
+        cat.finish_run(run_id, "ok", counts)
+        summary = {"run_id": run_id, **counts, **cat.summary()}
+    _publish_artifacts(summary, catalog)
+    return summary
+
+
+def _publish_artifacts(summary: dict[str, Any], catalog: str) -> None:
+    """Markdown summary + table of top pairs in the Prefect UI (best effort)."""
+    try:
+        import duckdb
+        from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+        md = "\n".join(f"- **{k}**: {v}" for k, v in summary.items())
+        create_markdown_artifact(key="vidfp-ingest-summary", markdown=f"# vidfp ingest\n{md}")
+        con = duckdb.connect(catalog, read_only=True)
+        rows = con.execute("""SELECT a.uri, b.uri, p.similarity FROM pair_scores p
+                              JOIN videos a ON a.video_id = p.video_a JOIN videos b ON b.video_id = p.video_b
+                              WHERE p.is_duplicate AND p.run_id = ? ORDER BY p.similarity DESC LIMIT 50""",
+                           [summary["run_id"]]).fetchall()
+        con.close()
+        create_table_artifact(key="vidfp-new-pairs",
+                              table=[{"video_a": a, "video_b": b, "similarity": round(s, 3)} for a, b, s in rows])
+    except Exception as e:  # noqa: BLE001 - artifacts are informative only
+        log.info("artifacts not published: %s", e)
+
+
+@flow(name="rescan", log_prints=True)
+def rescan_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0,
+                weights: str | None = None) -> dict[str, Any]:
+    """Verify every file by content hash, retry failures, re-fingerprint stale videos."""
+    return ingest_flow(source=source, catalog=catalog, encoder=encoder, fps=fps, weights=weights, kind="rescan")

@@ -1,0 +1,68 @@
+"""Thin Prefect tasks: each is one call into vidfp (logic lives in the library).
+
+Tasks pass small values (file lists, outcome dicts, counts); features travel
+through Parquet shards, never through Prefect results.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from vidfp.config import DecodeConfig, IngestConfig
+from vidfp.discover import VideoFile, discover
+from vidfp.encoders import get_encoder
+from vidfp.pipeline.extract import extract_videos
+from vidfp.pipeline.match import cluster_catalog, match_and_score
+from vidfp.pipeline.plan import PlannedFile, plan_files
+from vidfp.pipeline.run import video_rows
+from vidfp.store.catalog import Catalog
+
+
+def make_encoder(name: str, weights: str | None = None, model: str = "vits16", device: str = "auto"):
+    if name == "dinov3":
+        return get_encoder("dinov3", weights_path=weights, model=model, device=device)
+    return get_encoder(name)
+
+
+@task(name="scan", retries=3, retry_delay_seconds=[2, 10, 30])
+def scan_task(source: str, extensions: tuple[str, ...]) -> list[VideoFile]:
+    return discover(source, extensions)
+
+
+@task(name="plan", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
+def plan_task(catalog: Catalog, files: list[VideoFile], feature_key: str, kind: str) -> list[PlannedFile]:
+    vids = {r["video_id"]: r for r in catalog.videos()}
+    return plan_files(files, catalog.known_files(), vids, feature_key, retry_failed=kind == "rescan",
+                      verify=kind == "rescan")
+
+
+@task(name="fingerprint-batch", retries=1, retry_delay_seconds=10, timeout_seconds=None,
+      tags=["vidfp-encode"])
+def extract_task(batch: list[PlannedFile], encoder_name: str, weights: str | None, decode: DecodeConfig,
+                 shard_root: str, workers: int) -> list[dict[str, Any]]:
+    """Decode + encode one batch of videos into one shard; failures come back as outcomes."""
+    encoder = make_encoder(encoder_name, weights)
+    return list(extract_videos(batch, encoder, decode, shard_root, workers=workers, shard_videos=len(batch) or 1))
+
+
+@task(name="commit-videos", cache_policy=NO_CACHE)
+def commit_task(catalog: Catalog, planned: list[PlannedFile], outcomes: dict[str, dict], encoder_name: str,
+                weights: str | None, feature_key: str, run_id: str, present: set[str]) -> int:
+    v_rows, f_rows = video_rows(planned, outcomes, make_encoder(encoder_name, weights), feature_key, run_id)
+    catalog.upsert(v_rows, f_rows)
+    return catalog.mark_missing(present, run_id)
+
+
+@task(name="score-pairs", cache_policy=NO_CACHE)
+def score_task(catalog: Catalog, encoder_name: str, weights: str | None, cfg: IngestConfig, run_id: str) -> int:
+    return match_and_score(catalog, make_encoder(encoder_name, weights), cfg.candidates, cfg.scoring, run_id)
+
+
+@task(name="cluster", cache_policy=NO_CACHE)
+def cluster_task(catalog: Catalog) -> int:
+    clusters = cluster_catalog(catalog)
+    return len(set(clusters.values()))

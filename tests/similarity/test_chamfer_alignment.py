@@ -1,0 +1,84 @@
+import numpy as np
+import pytest
+
+from vidfp.config import ScoringConfig
+from vidfp.records import FrameRecord
+from vidfp.similarity.alignment import _dp, align, align_reference
+from vidfp.similarity.chamfer import chamfer_matrix, chamfer_matrix_reference
+from vidfp.similarity.scoring import LinearFusion, PairScorer
+
+
+def _unit(x):
+    return x / np.linalg.norm(x, axis=-1, keepdims=True)
+
+
+@pytest.mark.parametrize("seed,chunk", [(0, 1), (1, 3), (2, 64)])
+def test_chamfer_matches_plain_loop(seed, chunk):
+    r = np.random.default_rng(seed)
+    a, b = _unit(r.normal(size=(7, 9, 6))).astype(np.float32), _unit(r.normal(size=(5, 4, 6))).astype(np.float32)
+    np.testing.assert_allclose(chamfer_matrix(a, b, chunk=chunk), chamfer_matrix_reference(a, b), atol=1e-5)
+
+
+def test_chamfer_is_symmetric_and_region_permutation_invariant(rng):
+    a, b = _unit(rng.normal(size=(4, 9, 8))), _unit(rng.normal(size=(6, 9, 8)))
+    np.testing.assert_allclose(chamfer_matrix(a, b), chamfer_matrix(b, a).T, atol=1e-6)
+    np.testing.assert_allclose(chamfer_matrix(a, b), chamfer_matrix(a, b[:, rng.permutation(9)]), atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_vectorised_dp_equals_plain_loop(seed):
+    s = np.random.default_rng(seed).uniform(-0.5, 1, size=(17, 23))
+    h, _ = _dp(s - 0.4)
+    h_ref, best = align_reference(s, 0.4)
+    np.testing.assert_allclose(h, h_ref, atol=1e-12)
+    assert align(s, 0.4)[0].score == pytest.approx(best)
+
+
+@pytest.mark.parametrize("slope", [1.0, 2.0, 0.5, 1.5])
+def test_alignment_recovers_subclip_and_speed(slope):
+    s = np.full((40, 60), 0.1)
+    i = np.arange(5, 25)
+    j = np.round(8 + (i - 5) * slope).astype(int)
+    keep = j < 60
+    s[i[keep], j[keep]] = 0.95
+    p = align(s, 0.5)[0]
+    assert abs(p.i[0] - 5) <= 1 and abs(p.j[0] - 8) <= 1  # at slope ½ two A frames share a B frame
+    assert abs(p.i[-1] - i[keep][-1]) <= 1
+    assert np.all(np.diff(p.i) >= 1) and np.all(np.diff(p.j) >= 1)  # monotone
+
+
+def test_reversed_order_does_not_align_long():
+    s = np.full((30, 30), 0.1)
+    s[np.arange(30), np.arange(30)[::-1]] = 0.95  # B is A reversed
+    paths = align(s, 0.5)
+    assert all(len(p) <= 2 for p in paths)
+
+
+def _record(vid, g, r, c, fps=2.0):
+    n = len(g)
+    return FrameRecord(vid, np.arange(n) / fps, np.arange(n)).with_features(g, r, c)
+
+
+def test_pair_scorer_finds_subclip_segment(rng):
+    n = 40
+    g = _unit(rng.normal(size=(n, 16)))
+    r = _unit(rng.normal(size=(n, 9, 16)))
+    c = rng.uniform(0.2, 0.8, size=(n, 2))
+    a = _record("a", g, r, c)
+    b = _record("b", g[10:30], r[10:30], c[10:30])
+    res = PairScorer(ScoringConfig()).score(a, b)
+    assert res.is_duplicate and res.similarity > 0.8
+    seg = res.segments[0]
+    assert abs(seg.a_start_s - 5.0) < 0.01 and abs(seg.a_end_s - 15.0) < 0.01
+    assert abs(seg.b_start_s) < 0.01 and abs(seg.b_end_s - 10.0) < 0.01
+    other = _record("c", _unit(rng.normal(size=(n, 16))), _unit(rng.normal(size=(n, 9, 16))), c)
+    assert not PairScorer(ScoringConfig()).score(a, other).is_duplicate
+
+
+def test_linear_fusion():
+    f = LinearFusion(0.5)
+    assert f.fuse(0.8, []) == (0.8, pytest.approx(0.8))  # no non-semantic information: semantic alone
+    ns, fused = f.fuse(0.8, [(0.0, 1.0), (0.0, 1.0)])
+    assert ns == 0.0 and fused == pytest.approx(0.4)
+    with pytest.raises(ValueError):
+        LinearFusion(1.5)
