@@ -1,0 +1,37 @@
+import pytest
+
+from vidfp.eval.metrics import cluster_prf, interval_iou, micro_ap, retrieval, segment_iou, segment_prf
+
+
+def test_micro_ap_hand_case():
+    pos = {("a", "b"), ("c", "d")}
+    assert micro_ap({("a", "b"): 0.9, ("c", "d"): 0.8, ("a", "c"): 0.1}, pos) == 1.0
+    # ranking: neg, pos, pos → (1/2 + 2/3) / 2
+    assert micro_ap({("a", "c"): 0.9, ("a", "b"): 0.8, ("c", "d"): 0.7}, pos) == pytest.approx((0.5 + 2 / 3) / 2)
+    # a missed positive costs recall: only (a, b) found, at rank 1 → 1/2
+    assert micro_ap({("a", "b"): 0.9}, pos) == pytest.approx(0.5)
+
+
+def test_segment_metrics_hand_case():
+    truth = {("a", "b"): [(0.0, 10.0, 0.0, 10.0)]}
+    assert segment_prf({("a", "b"): [(0.0, 10.0, 0.0, 10.0)]}, truth) == (1.0, 1.0, 1.0)
+    p, r, f = segment_prf({("a", "b"): [(0.0, 5.0, 0.0, 5.0)]}, truth)
+    assert p == 1.0 and r == 0.5 and f == pytest.approx(2 / 3)
+    p, r, _ = segment_prf({("a", "b"): [(5.0, 15.0, 5.0, 15.0)]}, truth)
+    assert p == 0.5 and r == 0.5
+    assert segment_iou({("a", "b"): [(0.0, 5.0, 0.0, 10.0)]}, truth) == [pytest.approx(0.75)]
+    assert segment_iou({}, truth) == [0.0]
+    assert interval_iou((0, 2), (1, 3)) == pytest.approx(1 / 3)
+
+
+def test_cluster_prf_hand_case():
+    pred = {"a": "a", "b": "a", "c": "a", "d": "d"}
+    p, r, f = cluster_prf(pred, [["a", "b"], ["c", "d"]])
+    assert p == pytest.approx(1 / 3) and r == pytest.approx(1 / 2) and f == pytest.approx(0.4)
+
+
+def test_retrieval_hand_case():
+    vids = ["a", "b", "c"]
+    p10, m = retrieval(vids, {("a", "b"): 0.9, ("a", "c"): 0.5, ("b", "c"): 0.95}, {("a", "b")}, k=1)
+    # query a: b first (AP 1, P@1 1); query b: c first then a (AP 1/2, P@1 0)
+    assert p10 == pytest.approx(0.5) and m == pytest.approx(0.75)

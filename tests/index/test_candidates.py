@@ -1,0 +1,38 @@
+import numpy as np
+
+from vidfp.config import CandidateConfig
+from vidfp.index.candidates import FaissKnnCandidates, build_index
+from vidfp.records import FrameRecord
+
+
+def _unit(x):
+    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+
+
+def test_ivf_recall_against_flat(rng):
+    # frames of videos cluster: 300 "shots" of 20 noisy frames each
+    centres = rng.normal(size=(300, 32))
+    x = _unit(np.repeat(centres, 20, axis=0) + rng.normal(0, 0.3, size=(6000, 32)))
+    q = x[:200]
+    _, flat = build_index(x, "flat", gpu=False).search(q, 10)
+    _, ivf = build_index(x, "ivf", gpu=False).search(q, 10)
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(flat, ivf)])
+    assert recall > 0.9
+
+
+def _rec(vid, g):
+    n = len(g)
+    return FrameRecord(vid, np.arange(n, dtype=float), np.arange(n)).with_features(
+        g, np.repeat(g[:, None], 4, 1), np.full((n, 2), 0.5))
+
+
+def test_votes_pair_copies_and_skip_self(rng):
+    base = _unit(rng.normal(size=(20, 64)))
+    copy = _unit(base + rng.normal(0, 0.05, base.shape))
+    other = _unit(rng.normal(size=(20, 64)))
+    recs = [_rec("a", base), _rec("b", copy), _rec("c", other)]
+    cands = FaissKnnCandidates(CandidateConfig(min_frame_sim=0.7, gpu=False)).generate(recs)
+    pairs = {(c.video_a, c.video_b): c.votes for c in cands}
+    assert ("a", "b") in pairs and pairs[("a", "b")] > 15  # ~one vote per frame near 1.0
+    assert ("a", "c") not in pairs and ("b", "c") not in pairs
+    assert all(c.video_a < c.video_b for c in cands)

@@ -1,0 +1,62 @@
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from vidfp.records import FrameRecord
+from vidfp.store.catalog import Catalog, EncoderMismatch
+from vidfp.store.lock import CatalogBusy, CatalogLock
+from vidfp.store.shards import clean_orphans, read_shard, write_shard
+
+
+def _rec(vid, n, rng):
+    return FrameRecord(vid, np.arange(n) * 0.5, np.arange(n) * 15).with_features(
+        rng.normal(size=(n, 8)), rng.normal(size=(n, 9, 6)), rng.uniform(size=(n, 2)))
+
+
+def test_shard_round_trip_and_atomic_names(tmp_path, rng):
+    recs = [_rec("v1", 4, rng), _rec("v2", 7, rng)]
+    uri = write_shard(recs, str(tmp_path / "shards"), "key")
+    back = read_shard(uri)
+    assert [r.video_id for r in back] == ["v1", "v2"]
+    for a, b in zip(recs, back):
+        for f in ("t_s", "frame_idx", "global_vecs", "region_vecs", "centroids"):
+            np.testing.assert_array_equal(getattr(a, f), getattr(b, f))
+    assert read_shard(uri, {"v2"})[0].video_id == "v2"
+    assert uri == write_shard(recs[::-1], str(tmp_path / "shards"), "key")  # same name on re-run
+    assert os.path.exists(tmp_path / "shards" / "manifest.json")
+    (tmp_path / "shards" / ".tmp-deadbeef").write_bytes(b"partial")
+    assert clean_orphans(str(tmp_path / "shards")) == 1
+
+
+def test_catalog_binds_names_with_quotes(tmp_path):
+    name = "it's a \"video\"; DROP TABLE videos; --ü.mp4"
+    with Catalog(str(tmp_path / "c.duckdb")) as cat:
+        cat.upsert([{"video_id": "x", "uri": name, "status": "ok", "encoder": "baseline"}],
+                   [{"uri": name, "video_id": "x", "size_bytes": 1, "mtime": 1.0, "run_id": "r"}])
+        assert cat.videos()[0]["uri"] == name and name in cat.known_files()
+        with pytest.raises(EncoderMismatch, match="new catalog"):
+            cat.check_encoder("dinov3", "k")
+
+
+def test_second_writer_is_refused_cleanly(tmp_path):
+    db = str(tmp_path / "c.duckdb")
+    code = f"from vidfp.store.lock import CatalogLock; import time\nwith CatalogLock({db!r}): print('held', flush=True); time.sleep(5)"
+    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    assert p.stdout.readline().strip() == "held"
+    with pytest.raises(CatalogBusy, match="another vidfp run"):
+        with CatalogLock(db, wait_s=0.2):
+            pass
+    p.wait()
+    with CatalogLock(db, wait_s=0.2):  # released when the holder exits
+        pass
+
+
+def test_schema_file_in_sql_is_the_package_one():
+    root = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+    from vidfp.store.catalog import schema_sql
+
+    assert open(os.path.join(root, "sql", "schema.sql")).read() == schema_sql()
