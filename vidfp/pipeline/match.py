@@ -56,7 +56,7 @@ def score_pairs(records: dict[str, FrameRecord], pairs: list[Candidate], scorer:
 def match_and_score(catalog: Catalog, encoder: Encoder, cand_cfg: CandidateConfig, score_cfg: ScoringConfig,
                     run_id: str, rescore: bool = False, progress: Callable[[int], None] | None = None) -> int:
     """Score new candidate pairs; returns the number of pairs scored."""
-    rows = catalog.videos("WHERE status = 'ok'")
+    rows = catalog.videos(status="ok")
     if not rows:
         return 0
     unscored = {r["video_id"] for r in rows if rescore or not r["scored"]}
@@ -75,7 +75,7 @@ def match_and_score(catalog: Catalog, encoder: Encoder, cand_cfg: CandidateConfi
 
 
 def cluster_catalog(catalog: Catalog) -> dict[str, str]:
-    ok = [r["video_id"] for r in catalog.videos("WHERE status = 'ok'")]
+    ok = [r["video_id"] for r in catalog.videos(status="ok")]
     clusters = clusters_from_edges(ok, catalog.pair_edges(), catalog.verdicts())
     catalog.replace_clusters(clusters)
     return clusters

@@ -71,8 +71,11 @@ class Catalog:
         rows = self.con.execute("SELECT uri, video_id, size_bytes, mtime FROM files").fetchall()
         return {u: (v, s, m) for u, v, s, m in rows}
 
-    def videos(self, where: str = "", params: Iterable[Any] = ()) -> list[dict[str, Any]]:
-        cur = self.con.execute(f"SELECT {', '.join(VIDEO_COLS)} FROM videos {where} ORDER BY video_id", list(params))
+    def videos(self, status: str | None = None) -> list[dict[str, Any]]:
+        """Video rows, optionally only those with ``status`` (bound, never formatted)."""
+        cols = ", ".join(VIDEO_COLS)  # constant column list, not user input
+        cur = self.con.execute(f"SELECT {cols} FROM videos WHERE ? IS NULL OR status = ? ORDER BY video_id",
+                               [status, status])
         return [dict(zip(VIDEO_COLS, r)) for r in cur.fetchall()]
 
     def check_encoder(self, encoder: str, feature_key: str) -> None:
