@@ -12,7 +12,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, unmapped
 
 from tasks.ingest_tasks import cluster_task, commit_task, extract_task, make_encoder, plan_task, scan_task
 from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
@@ -34,14 +34,15 @@ def build_config(fps: float, workers: int, threshold: float | None, max_frames: 
 
 @flow(name="ingest", log_prints=True)
 def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0, weights: str | None = None,
-                kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
+                model: str = "vits16", kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
                 max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0) -> dict[str, Any]:
     from tasks.ingest_tasks import score_task
 
     logger = get_run_logger()
     cfg = build_config(fps, workers, threshold, max_frames)
     shard_root = shards or default_shard_root(catalog)
-    enc = make_encoder(encoder, weights)
+    spec = {"name": encoder, "weights": weights, "model": model}
+    enc = make_encoder(**spec)
     feature_key = cfg.fingerprint_key(enc.key())
     run_id = new_run_id()
     with CatalogLock(catalog, wait_s=wait_s), Catalog(catalog) as cat:
@@ -55,12 +56,12 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
         logger.info("%d files, %d videos to fingerprint in %d batches", len(files), len(work), len(batches))
         outcomes: dict[str, dict] = {}
         if batches:
-            futures = extract_task.map(batches, encoder, weights, cfg.decode, shard_root, workers)
+            futures = extract_task.map(batches, unmapped(spec), unmapped(cfg.decode), shard_root, workers)
             for fut in futures:
                 for o in fut.result():
                     outcomes[o["video_id"]] = o
-        missing = commit_task(cat, planned, outcomes, encoder, weights, feature_key, run_id, {f.uri for f in files})
-        n_pairs = score_task(cat, encoder, weights, cfg, run_id)
+        missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files})
+        n_pairs = score_task(cat, spec, cfg, run_id, rescore=(kind == "rescan"))
         cluster_task(cat)
         counts = {"files": len(files), "new": sum(o["status"] == "ok" for o in outcomes.values()),
                   "failed": sum(o["status"] == "failed" for o in outcomes.values()) + sum(1 for p in planned if p.error),
@@ -93,6 +94,7 @@ def _publish_artifacts(summary: dict[str, Any], catalog: str) -> None:
 
 @flow(name="rescan", log_prints=True)
 def rescan_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0,
-                weights: str | None = None) -> dict[str, Any]:
-    """Verify every file by content hash, retry failures, re-fingerprint stale videos."""
-    return ingest_flow(source=source, catalog=catalog, encoder=encoder, fps=fps, weights=weights, kind="rescan")
+                weights: str | None = None, model: str = "vits16") -> dict[str, Any]:
+    """Verify every file by content hash, retry failures, re-fingerprint stale videos, rescore all pairs."""
+    return ingest_flow(source=source, catalog=catalog, encoder=encoder, fps=fps, weights=weights, model=model,
+                       kind="rescan")

@@ -42,24 +42,26 @@ def plan_task(catalog: Catalog, files: list[VideoFile], feature_key: str, kind: 
 
 @task(name="fingerprint-batch", retries=1, retry_delay_seconds=10, timeout_seconds=None,
       tags=["vidfp-encode"])
-def extract_task(batch: list[PlannedFile], encoder_name: str, weights: str | None, decode: DecodeConfig,
+def extract_task(batch: list[PlannedFile], spec: dict[str, Any], decode: DecodeConfig,
                  shard_root: str, workers: int) -> list[dict[str, Any]]:
     """Decode + encode one batch of videos into one shard; failures come back as outcomes."""
-    encoder = make_encoder(encoder_name, weights)
+    encoder = make_encoder(**spec)
     return list(extract_videos(batch, encoder, decode, shard_root, workers=workers, shard_videos=len(batch) or 1))
 
 
 @task(name="commit-videos", cache_policy=NO_CACHE)
-def commit_task(catalog: Catalog, planned: list[PlannedFile], outcomes: dict[str, dict], encoder_name: str,
-                weights: str | None, feature_key: str, run_id: str, present: set[str]) -> int:
-    v_rows, f_rows = video_rows(planned, outcomes, make_encoder(encoder_name, weights), feature_key, run_id)
+def commit_task(catalog: Catalog, planned: list[PlannedFile], outcomes: dict[str, dict], spec: dict[str, Any],
+                feature_key: str, run_id: str, present: set[str]) -> int:
+    v_rows, f_rows = video_rows(planned, outcomes, make_encoder(**spec), feature_key, run_id)
     catalog.upsert(v_rows, f_rows)
     return catalog.mark_missing(present, run_id)
 
 
 @task(name="score-pairs", cache_policy=NO_CACHE)
-def score_task(catalog: Catalog, encoder_name: str, weights: str | None, cfg: IngestConfig, run_id: str) -> int:
-    return match_and_score(catalog, make_encoder(encoder_name, weights), cfg.candidates, cfg.scoring, run_id)
+def score_task(catalog: Catalog, spec: dict[str, Any], cfg: IngestConfig, run_id: str,
+               rescore: bool = False) -> int:
+    return match_and_score(catalog, make_encoder(**spec), cfg.candidates, cfg.scoring, run_id,
+                           rescore=rescore)
 
 
 @task(name="cluster", cache_policy=NO_CACHE)

@@ -22,3 +22,20 @@ def write_test_video(path, n=40, fps=30.0, size=(48, 64), pts_s=None, codec="lib
     frames = np.repeat(frames[..., None], 3, axis=3)
     write_video(str(path), frames, fps, codec=codec, crf=10, pts_s=pts_s)
     return frames
+
+
+def meta_state_dict(sd: dict) -> dict:
+    """A timm DINOv3 (*_qkvb) state_dict under Meta's reference key names (as in their .pth files)."""
+    import torch
+
+    meta = {}
+    for k, v in sd.items():
+        if k.endswith("attn.q_bias"):
+            meta[k.replace("q_bias", "qkv.bias")] = torch.cat([v, torch.zeros_like(v), sd[k.replace("q_bias", "v_bias")]])
+            continue
+        if k.endswith(("attn.v_bias", "attn.k_bias")) or "rope" in k:
+            continue
+        k2 = k.replace("gamma_1", "ls1.gamma").replace("gamma_2", "ls2.gamma").replace("reg_token", "storage_tokens")
+        meta[k2] = v.clone()
+    meta["mask_token"] = torch.zeros(1, sd["cls_token"].shape[-1])
+    return meta

@@ -37,7 +37,7 @@ def _run(args, kind: str) -> dict:
     if args.engine == "prefect":
         from flows.ingest import ingest_flow
 
-        return ingest_flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps,
+        return ingest_flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
                            weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
                            threshold=args.threshold, max_frames=args.max_frames)
     from vidfp.pipeline import run_ingest
@@ -90,6 +90,12 @@ def cmd_eval(args) -> int:
     from vidfp.eval.report import evaluate_catalog
 
     print(json.dumps(evaluate_catalog(args.truth, args.db), indent=1))
+    if args.ablation:
+        from vidfp.encoders import get_encoder
+        from vidfp.eval.ablation import ablation, format_table
+
+        print("\nWith and without the non-semantic signals (candidate pairs rescored in memory):")
+        print(format_table(ablation(args.truth, args.db, get_encoder("baseline"))))
     return 0
 
 
@@ -157,6 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="accuracy of a catalog against truth.json")
     p.add_argument("--truth", required=True)
     p.add_argument("--db", required=True)
+    p.add_argument("--ablation", action="store_true",
+                   help="also rescore candidates with and without the non-semantic signals (baseline encoder)")
     p.set_defaults(fn=cmd_eval)
     p = sub.add_parser("bench", help="benchmark corpus tools")
     bsub = p.add_subparsers(dest="bench_cmd", required=True)

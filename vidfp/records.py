@@ -13,6 +13,9 @@ Shapes (T = sampled frames, D = feature dim, R = regions per frame):
 - ``global_vecs`` float32 [T, D]     L2-normalised frame descriptors
 - ``region_vecs`` float32 [T, R, D]  L2-normalised region descriptors
 - ``centroids``   float32 [T, 2]     attention/saliency centroid (x, y) in [0, 1]²
+- ``camera``      float32 [T, 3]     camera velocity (vx, vy) in frame sizes/s and the
+                                     phase-correlation peak (vidfp.fingerprints.camera);
+                                     measured on the pixels when features are attached
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class FrameRecord:
     global_vecs: np.ndarray | None = None
     region_vecs: np.ndarray | None = None
     centroids: np.ndarray | None = None
+    camera: np.ndarray | None = None
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -65,6 +69,8 @@ class FrameRecord:
                 raise RecordShapeError(f"centroids must be [{n}, 2], got {c.shape}")
             if n and (np.nanmin(c) < -1e-6 or np.nanmax(c) > 1 + 1e-6):
                 raise RecordShapeError("centroids must lie in [0, 1]²")
+        if self.camera is not None and np.asarray(self.camera).shape != (n, 3):
+            raise RecordShapeError(f"camera must be [{n}, 3], got {np.asarray(self.camera).shape}")
         if (self.global_vecs is None) != (self.region_vecs is None) or (self.global_vecs is None) != (
             self.centroids is None
         ):
@@ -79,13 +85,25 @@ class FrameRecord:
         return self.global_vecs is not None
 
     def with_features(
-        self, global_vecs: np.ndarray, region_vecs: np.ndarray, centroids: np.ndarray
+        self, global_vecs: np.ndarray, region_vecs: np.ndarray, centroids: np.ndarray,
+        camera: np.ndarray | None = None,
     ) -> "FrameRecord":
-        """Return a copy carrying features and no pixels (pixels are never stored)."""
+        """Return a copy carrying features and no pixels (pixels are never stored).
+
+        ``camera`` defaults to the record's own, or to the camera motion measured
+        on its pixels when it has them, so every encoder gets the same signal.
+        """
+        if camera is None:
+            camera = self.camera
+        if camera is None and self.pixels is not None:
+            from vidfp.fingerprints.camera import camera_motion
+
+            camera = camera_motion(self.pixels, np.asarray(self.t_s))
         return replace(
             self,
             pixels=None,
             global_vecs=np.ascontiguousarray(global_vecs, dtype=np.float32),
             region_vecs=np.ascontiguousarray(region_vecs, dtype=np.float32),
             centroids=np.ascontiguousarray(centroids, dtype=np.float32),
+            camera=None if camera is None else np.ascontiguousarray(camera, dtype=np.float32),
         )

@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 import torch
 
+from conftest import meta_state_dict
+
 from vidfp.encoders.dinov3 import DINOv3Encoder
 from vidfp.encoders.weights import WeightsNotFound
 
@@ -90,18 +92,7 @@ def test_batch_of_one_equals_batch_of_32(enc):
 
 def test_meta_pth_loads_like_native(enc, tmp_path):
     """Save the weights under Meta's key names; the .pth path must give identical outputs."""
-    sd = enc.model.state_dict()
-    meta = {}
-    for k, v in sd.items():
-        if k.endswith("attn.q_bias"):
-            kb = k.replace("q_bias", "qkv.bias")
-            meta[kb] = torch.cat([v, torch.zeros_like(v), sd[k.replace("q_bias", "v_bias")]])
-            continue
-        if k.endswith(("attn.v_bias", "attn.k_bias")) or "rope" in k:
-            continue
-        k2 = k.replace("gamma_1", "ls1.gamma").replace("gamma_2", "ls2.gamma").replace("reg_token", "storage_tokens")
-        meta[k2] = v.clone()
-    meta["mask_token"] = torch.zeros(1, 64)
+    meta = meta_state_dict(enc.model.state_dict())
     path = tmp_path / "dinov3_tiny_pretrain.pth"
     torch.save(meta, path)
     loaded = DINOv3Encoder(weights_path=str(path), size=64, device="cpu", model_kwargs=TINY)

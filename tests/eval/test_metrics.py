@@ -35,3 +35,14 @@ def test_retrieval_hand_case():
     p10, m = retrieval(vids, {("a", "b"): 0.9, ("a", "c"): 0.5, ("b", "c"): 0.95}, {("a", "b")}, k=1)
     # query a: b first (AP 1, P@1 1); query b: c first then a (AP 1/2, P@1 0)
     assert p10 == pytest.approx(0.5) and m == pytest.approx(0.75)
+
+
+def test_pair_ordering_counts_unscored_as_zero_and_ties_half():
+    from vidfp.eval.metrics import pair_ordering
+
+    pos = {("a", "b"), ("c", "d")}
+    neg = {("a", "x"), ("c", "x")}
+    assert pair_ordering({("a", "b"): 0.9, ("c", "d"): 0.8, ("a", "x"): 0.5, ("c", "x"): 0.1}, pos, neg) == 1.0
+    # (c, d) never scored → 0, below both negatives; (a, b) above both
+    assert pair_ordering({("a", "b"): 0.9, ("a", "x"): 0.5, ("c", "x"): 0.1}, pos, neg) == 0.5
+    assert pair_ordering({("a", "b"): 0.5, ("c", "d"): 0.5, ("a", "x"): 0.5, ("c", "x"): 0.5}, pos, neg) == 0.5

@@ -5,7 +5,7 @@ from vidfp.config import ScoringConfig
 from vidfp.records import FrameRecord
 from vidfp.similarity.alignment import _dp, align, align_reference
 from vidfp.similarity.chamfer import chamfer_matrix, chamfer_matrix_reference
-from vidfp.similarity.scoring import LinearFusion, PairScorer
+from vidfp.similarity.scoring import GeometricFusion, LinearFusion, PairScorer, blend_nonsemantic
 
 
 def _unit(x):
@@ -82,3 +82,22 @@ def test_linear_fusion():
     assert ns == 0.0 and fused == pytest.approx(0.4)
     with pytest.raises(ValueError):
         LinearFusion(1.5)
+
+
+def test_nonsemantic_blend_abstains_when_signals_saw_nothing():
+    assert blend_nonsemantic(0.7, [(0.0, 0.0), (1.0, 0.0)]) == 0.7
+    # half-confident signal: halfway between its verdict and the semantic score
+    assert blend_nonsemantic(0.8, [(0.2, 0.5)]) == pytest.approx(0.5 * 0.2 + 0.5 * 0.8)
+    # confident signals: their weighted mean alone
+    assert blend_nonsemantic(0.8, [(0.2, 1.0), (0.6, 3.0)]) == pytest.approx(0.5)
+
+
+def test_geometric_fusion_needs_both_kinds_of_evidence():
+    g, lin = GeometricFusion(0.3), LinearFusion(0.3)
+    # same place, other path: appearance without path
+    assert g.combine(1.0, 0.1) == pytest.approx(0.1 ** 0.7)
+    assert g.combine(1.0, 0.1) < 0.25 < lin.combine(1.0, 0.1)
+    # same path through another place: path without appearance
+    assert g.combine(0.05, 1.0) == pytest.approx(0.05 ** 0.3) and g.combine(0.05, 1.0) < lin.combine(0.05, 1.0)
+    assert g.combine(0.9, 0.9) == pytest.approx(0.9)
+    assert g.combine(0.0, 1.0) == 0.0

@@ -6,13 +6,17 @@ copies (re-encode with H.264/VP9/MPEG-4, resize, crop, flip, colour, grey,
 blur+noise, letterbox, overlay, frame-rate change, speed change, sub-clip,
 chains of these, and a partial copy inserted into other content).  Hard
 negatives are other journeys through the same photo (reverse, crossing,
-tighter zoom); distractors are journeys through photos nobody copies; broken
+zooming in on another path); distractors are journeys through photos nobody
+copies; a partial copy is inserted into a host journey through a photo used
+nowhere else (so hosts share no content with each other or a distractor); broken
 files cover empty, truncated, non-video, image-renamed and audio-only cases.
 
 truth.json:
   videos:   file → {group, role, transform, source}
   groups:   group → [files]           (every pair inside a group is a copy pair)
-  hard_negative_pairs: [[a, b], ...]  (same place, other path: never a copy)
+  hard_negative_pairs: [[a, b], ...]  (same place, other path: never a copy; every
+                                      copy-group member × every other journey through
+                                      its photo, and those journeys pairwise)
   segments: [{a, b, a_start_s, a_end_s, b_start_s, b_end_s}]  (original a, copy b)
   broken:   file → kind
 """
@@ -41,6 +45,7 @@ class Scale:
     distractor_photos: tuple[str, ...]
     copies: tuple[tuple[str, ...], ...]  # transform chains applied to each original
     hard_negatives: tuple[str, ...]
+    host_photos: tuple[str, ...] = ("camera", "moon", "coins", "grass", "gravel", "cell", "clock", "page")
     journey_s: float = 12.0
     journey_fps: float = 15.0
 
@@ -122,7 +127,8 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
         originals[clip] = read_frames(clip_path(clip))
     for p in sc.photos:
         originals[f"{p}_pan"] = (_journey(photo(p), "pan", sc, rng), sc.journey_fps)
-    hosts = [(_journey(photo(p), "circle", sc, rng), sc.journey_fps) for p in sc.distractor_photos]
+    hosts = [(_journey(photo(p), "circle", sc, rng), sc.journey_fps) for p in sc.host_photos]
+    distractors = [(_journey(photo(p), "circle", sc, rng), sc.journey_fps) for p in sc.distractor_photos]
 
     def add(fname, group, role, transform, source):
         truth["videos"][fname] = {"group": group, "role": role, "transform": transform, "source": source}
@@ -136,7 +142,7 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
             fr, f_fps, seg = frames, fps, (0.0, len(frames) / fps, 0.0, len(frames) / fps)
             for t in chain:
                 if t == "partial_insert":
-                    host, h_fps = hosts[(k + ci) % len(hosts)]
+                    host, h_fps = hosts[k % len(hosts)]  # one host per original, used once
                     fr, f_fps, seg = partial_insert(fr, f_fps, host, rng)
                 else:
                     prev = seg
@@ -159,11 +165,13 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
         add(fname, "carphone_pristine", "copy", "natural_distortion", "carphone_pristine")
     for p in sc.photos:
         members = list(truth["groups"][f"{p}_pan"])
+        others: list[str] = []
         for hn in sc.hard_negatives:
             fname = _write(out, f"{p}_{hn}", _journey(photo(p), hn, sc, rng), sc.journey_fps)
             add(fname, None, "hard_negative", hn, p)
-            truth["hard_negative_pairs"] += [[m, fname] for m in members]
-    for i, (frames, fps) in enumerate(hosts):
+            truth["hard_negative_pairs"] += [[m, fname] for m in members + others]
+            others.append(fname)
+    for i, (frames, fps) in enumerate(distractors):
         add(_write(out, f"{sc.distractor_photos[i]}_circle", frames, fps), None, "distractor", "none",
             sc.distractor_photos[i])
     _broken(out, next(iter(truth["videos"])), truth)

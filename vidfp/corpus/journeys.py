@@ -21,15 +21,17 @@ def path_points(kind: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray
         c = np.stack([0.8 - 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * (1 - t))], 1)
     elif kind == "cross":  # top → bottom, crossing the pan in the middle
         c = np.stack([0.5 + 0.1 * np.sin(2 * np.pi * t), 0.2 + 0.6 * t], 1)
-    elif kind == "zoom":  # the pan's path at a tighter zoom
-        c = np.stack([0.2 + 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * t)], 1)
+    elif kind == "zoom":  # same direction, zooming in, on the mirrored wave: another path at another zoom
+        c = np.stack([0.2 + 0.6 * t, 0.5 - 0.12 * np.sin(2 * np.pi * t)], 1)
     elif kind == "circle":
         c = np.stack([0.5 + 0.28 * np.cos(2 * np.pi * t), 0.5 + 0.28 * np.sin(2 * np.pi * t)], 1)
     elif kind == "zigzag":
         c = np.stack([0.2 + 0.6 * t, 0.5 + 0.25 * (2 * np.abs((3 * t) % 2 - 1) - 1)], 1)
     else:
         raise ValueError(kind)
-    z = np.full(n, 0.32 if kind == "zoom" else 0.55)
+    # A constant tighter zoom on the pan's own path would be a crop of the pan — a copy by
+    # definition — so the zoom journey also changes zoom over time and takes another path.
+    z = np.linspace(0.5, 0.3, n) if kind == "zoom" else np.full(n, 0.55)
     c = c + rng.normal(0, 0.002, c.shape)  # hand-held jitter
     return np.clip(c, 0, 1), z
 

@@ -98,6 +98,11 @@ def decode_video(
     pixels = np.concatenate(chunks, axis=0) if chunks else np.zeros((0, h, w, 3), np.uint8)
     if pixels.shape[0] == 0:
         raise DecodeError("no frames decoded")
+    box = None
+    if cfg.remove_borders:
+        from vidfp.decode.borders import remove_borders
+
+        pixels, box = remove_borders(pixels)
     ow, oh = _probe_size(path)
     meta = VideoMeta(
         duration_s=float(t_end[-1] - t_start[0]),
@@ -106,5 +111,6 @@ def decode_video(
         height=oh or h,
         n_frames_total=n_total,
     )
-    rec = FrameRecord(video_id=video_id, t_s=t_start[idx] - t_start[0], frame_idx=idx, pixels=pixels)
+    rec = FrameRecord(video_id=video_id, t_s=t_start[idx] - t_start[0], frame_idx=idx, pixels=pixels,
+                      meta={"content_box": box})
     return rec, meta

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 Pair = tuple[str, str]
 Interval = tuple[float, float]
 
@@ -146,3 +148,18 @@ def retrieval(videos: list[str], scores: dict[Pair, float], positives: set[Pair]
         aps.append(ap / len(rel))
     n = len(aps)
     return (sum(p_at_k) / n, sum(aps) / n) if n else (0.0, 0.0)
+
+
+def pair_ordering(scores: dict[Pair, float], positives: set[Pair], negatives: set[Pair]) -> float:
+    """Fraction of (positive, negative) pairs of pairs ordered right: s(p) > s(n).
+
+    Pairs that were never scored count as 0 (a copy the candidate stage lost
+    is ranked below everything); ties count half, as in the AUC.
+    """
+    if not positives or not negatives:
+        return 1.0
+    ps = np.sort(np.array([scores.get(p, 0.0) for p in positives]))
+    ns = np.sort(np.array([scores.get(n, 0.0) for n in negatives]))
+    below = np.searchsorted(ns, ps, side="left")  # negatives strictly below each positive
+    ties = np.searchsorted(ns, ps, side="right") - below
+    return float((below + 0.5 * ties).sum() / (len(ps) * len(ns)))

@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from vidfp.eval.metrics import cluster_prf, micro_ap, retrieval, segment_iou, segment_prf
+from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering, retrieval, segment_iou, segment_prf
 
 
 def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
@@ -57,6 +57,7 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
     return {
         "micro_ap": micro_ap(scores, positives),
         "cluster_precision": cp, "cluster_recall": cr, "cluster_f1": cf,
+        "copy_over_hard_negative": pair_ordering(scores, positives, hard),
         "hard_negative_fp_rate": len(hard_clustered) / len(hard) if hard else 0.0,
         "hard_negatives_clustered": len(hard_clustered),
         "retrieval_p@10": p10, "retrieval_map": m_ap,

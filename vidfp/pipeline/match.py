@@ -2,7 +2,10 @@
 
 Candidates come from all ok videos; only pairs touching a video whose pairs
 are not yet stored (``videos.scored = false``) are scored, so an unchanged
-corpus scores nothing and a new video is compared with everything.  Scores,
+corpus scores nothing and a new video is compared with everything.  A rescan
+(``rescore=True``) rebuilds the index and rescores every pair, so a changed
+scoring configuration reaches the whole catalog; stale pairs of the rescored
+videos are dropped in the same transaction.  Scores,
 segments and the ``scored`` flags commit in one transaction, so a crash
 before it leaves the videos unscored and a re-run does the work again.
 """

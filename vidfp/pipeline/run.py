@@ -78,7 +78,7 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
         v_rows, f_rows = video_rows(planned, outcomes, encoder, feature_key, run_id)
         cat.upsert(v_rows, f_rows)
         missing = cat.mark_missing({f.uri for f in files}, run_id)
-        n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id)
+        n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"))
         cluster_catalog(cat)
         counts = {"files": len(files), "new": sum(o["status"] == "ok" for o in outcomes.values()),
                   "failed": sum(o["status"] == "failed" for o in outcomes.values())

@@ -11,9 +11,21 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
 - ``deriv``: multi-scale temporal-derivative agreement along the path.
 - ``traj``: centroid-velocity correlation along the path (mirror-aware).
 - ``motion``: region-flow motion correlation along the path (vidfp.fingerprints.motion).
-- ``nonsemantic``: weight-averaged deriv/traj/motion (weights = how much change or
-  motion they saw, capped at 1); with no information it equals ``semantic``.
-- ``similarity`` = α·semantic + (1 − α)·nonsemantic  (a :class:`Fusion`).
+- ``camera``: camera-velocity correlation along the path (vidfp.fingerprints.camera),
+  the strongest "same path?" signal: scale- and speed-invariant, mirror-aware.
+- ``nonsemantic``: weight-averaged deriv/traj/motion/camera (weights = how much change
+  or motion they saw × a per-signal trust); with no information it equals ``semantic``.
+- ``similarity``: a :class:`Fusion` of the two.  The default
+  :class:`GeometricFusion` is semantic^α · nonsemantic^(1−α) (α = 0.3): a copy
+  needs both the same content *and* the same temporal structure, so neither
+  can make up for the other's absence — same place on another path (appearance
+  without path) and the same path through another place (path without
+  appearance) both stay low.  :class:`LinearFusion`, α·semantic + (1 − α)·
+  nonsemantic, lets a strong signal compensate for a missing one; on the bench
+  corpus it clusters those pairs (see README, results), so it is opt-in
+  (``ScoringConfig.fusion = "linear"``).  Below ``min_semantic`` the fused score is
+  capped at the semantic one: many journeys share a path shape (every pan goes left
+  to right), and motion alone must never make a copy.
 
 Both orientations of B are tried when ``use_flip`` (B's features mirrored
 by the encoder's exact or approximate map) and the better one is kept.
@@ -28,6 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vidfp.config import ScoringConfig
+from vidfp.fingerprints.camera import compare_camera
+from vidfp.fingerprints.camera import mirror as mirror_camera
 from vidfp.fingerprints.motion import RegionFlowMotion
 from vidfp.fingerprints.temporal import MultiScaleDerivativeFingerprint
 from vidfp.fingerprints.trajectory import TrajectoryFingerprint
@@ -59,6 +73,7 @@ class PairResult:
     deriv: float = 0.0
     traj: float = 0.0
     motion: float = 0.0
+    camera: float = 0.0
     path_frames: int = 0
     flipped: bool = False
     segments: tuple[Segment, ...] = field(default_factory=tuple)
@@ -77,28 +92,51 @@ class MonotoneLocalAligner(Aligner):
         return align(sim, self.tau, self.max_paths)
 
 
+def blend_nonsemantic(semantic: float, parts: list[tuple[float, float]]) -> float:
+    """nonsem = c·Σ s_k w_k / Σ w_k + (1 − c)·semantic with confidence c = min(1, Σ w_k).
+
+    One confident signal is enough to speak for the temporal structure; when
+    none saw change or motion (a static shot), they abstain and the semantic
+    score stands alone.
+    """
+    w = sum(max(wt, 0.0) for _, wt in parts)
+    if w <= 1e-9:
+        return semantic
+    nonsem = sum(s * max(wt, 0.0) for s, wt in parts) / w
+    conf = min(w, 1.0)
+    return conf * nonsem + (1 - conf) * semantic
+
+
 class Fusion(ABC):
-    @abstractmethod
-    def fuse(self, semantic: float, parts: list[tuple[float, float]]) -> tuple[float, float]:
-        """(nonsemantic, fused) from the semantic score and (score, weight) parts."""
-
-
-class LinearFusion(Fusion):
     def __init__(self, alpha: float):
         if not 0.0 <= alpha <= 1.0:
             raise ValueError("alpha must be in [0, 1]")
         self.alpha = alpha
 
     def fuse(self, semantic: float, parts: list[tuple[float, float]]) -> tuple[float, float]:
-        w = sum(min(wt, 1.0) for _, wt in parts)
-        if w <= 1e-9:
-            nonsem = semantic
-        else:
-            nonsem = sum(s * min(wt, 1.0) for s, wt in parts) / w
-            # blend toward semantic when little change/motion was observed
-            conf = min(w / len(parts), 1.0)
-            nonsem = conf * nonsem + (1 - conf) * semantic
-        return nonsem, self.alpha * semantic + (1 - self.alpha) * nonsem
+        """(nonsemantic, fused) from the semantic score and (score, weight) parts."""
+        nonsem = blend_nonsemantic(semantic, parts)
+        return nonsem, self.combine(semantic, nonsem)
+
+    @abstractmethod
+    def combine(self, semantic: float, nonsemantic: float) -> float: ...
+
+
+class LinearFusion(Fusion):
+    """fused = α·semantic + (1 − α)·nonsemantic."""
+
+    def combine(self, semantic: float, nonsemantic: float) -> float:
+        return self.alpha * semantic + (1 - self.alpha) * nonsemantic
+
+
+class GeometricFusion(Fusion):
+    """fused = semantic^α · nonsemantic^(1−α): both kinds of evidence are required."""
+
+    def combine(self, semantic: float, nonsemantic: float) -> float:
+        return float(max(semantic, 0.0) ** self.alpha * max(nonsemantic, 0.0) ** (1 - self.alpha))
+
+
+FUSIONS = {"linear": LinearFusion, "geometric": GeometricFusion}
 
 
 def _step(t: np.ndarray) -> float:
@@ -111,19 +149,20 @@ class PairScorer:
         self.cfg = cfg
         self.flip = flip
         self.aligner = aligner or MonotoneLocalAligner(cfg.match_threshold)
-        self.fusion = fusion or LinearFusion(cfg.alpha)
+        self.fusion = fusion or FUSIONS[cfg.fusion](cfg.alpha)
         self.min_path_s = min_path_s
         self.derivs = MultiScaleDerivativeFingerprint(window_sizes=(0.5, 1, 2, 5))
         self.traj = TrajectoryFingerprint()
         self.motion = RegionFlowMotion(positions) if positions is not None else None
 
     def _orientations(self, b: FrameRecord):
-        yield False, b.global_vecs, b.region_vecs, b.centroids
+        cam = b.camera if b.camera is not None else np.zeros((b.n_frames, 3), np.float32)
+        yield False, b.global_vecs, b.region_vecs, b.centroids, cam
         if self.cfg.use_flip and self.flip is not None:
             g, r = self.flip(b.global_vecs, b.region_vecs)
             c = b.centroids.copy()
             c[:, 0] = 1.0 - c[:, 0]
-            yield True, g, r, c
+            yield True, g, r, c, mirror_camera(cam)
 
     def score(self, a: FrameRecord, b: FrameRecord) -> PairResult:
         if not (a.has_features and b.has_features):
@@ -131,14 +170,14 @@ class PairScorer:
         if a.video_id > b.video_id:
             a, b = b, a
         best = None
-        for flipped, gb, rb, cb in self._orientations(b):
+        for flipped, gb, rb, cb, vb in self._orientations(b):
             sim = chamfer_matrix(a.region_vecs, rb)
             paths = self.aligner.align(sim)
             if paths and (best is None or paths[0].score > best[1][0].score):
-                best = (flipped, paths, sim, gb, cb, rb)
+                best = (flipped, paths, sim, gb, cb, rb, vb)
         if best is None:
             return PairResult(a.video_id, b.video_id, 0.0, False)
-        flipped, paths, sim, gb, cb, rb = best
+        flipped, paths, sim, gb, cb, rb, vb = best
         p = paths[0]
         frame_sim = float(sim[p.i, p.j].mean())
         dur = float(a.t_s[p.i[-1]] - a.t_s[p.i[0]]) + _step(a.t_s)
@@ -148,21 +187,30 @@ class PairScorer:
         ta = self.traj.compute_fingerprint(a.centroids, a.t_s)
         tb = self.traj.compute_fingerprint(cb, b.t_s)
         traj, w_t, _ = self.traj.compare_aligned(ta, tb, p.i, p.j)
-        parts = [(deriv, w_d * 4.0), (traj, 0.5 * w_t)]
+        w = self.cfg.signal_weights
+        parts = [(deriv, w["deriv"] * w_d), (traj, w["traj"] * w_t)]
         motion = 0.0
         if self.motion is not None:
             motion, w_m = self.motion.compare_aligned(a.region_vecs, rb, a.t_s, p.i, p.j)
-            parts.append((motion, 2.0 * w_m))
+            parts.append((motion, w["motion"] * w_m))
+        camera = 0.0
+        if a.camera is not None and b.camera is not None:
+            camera, w_c = compare_camera(a.camera, vb, p.i, p.j)
+            # a copy's camera tracks agree almost perfectly; partial agreement (two paths
+            # that cross, the same wave) is pushed down by the power
+            parts.append((camera ** self.cfg.camera_power, w["camera"] * w_c))
         nonsem, fused = self.fusion.fuse(semantic, parts)
+        if semantic < self.cfg.min_semantic:  # no copy without content evidence, however alike the motion
+            fused = min(fused, semantic)
         segs = []
         for q in paths:
             seg = self._segment(a, b, q, sim)
             if seg.a_end_s - seg.a_start_s >= self.cfg.min_segment_s:
                 segs.append(seg)
         return PairResult(
-            a.video_id, b.video_id, round(fused, 6), fused >= self.cfg.duplicate_threshold,
+            a.video_id, b.video_id, round(float(fused), 6), bool(fused >= self.cfg.duplicate_threshold),
             semantic=round(semantic, 6), nonsemantic=round(nonsem, 6), frame_sim=round(frame_sim, 6),
-            deriv=round(deriv, 6), traj=round(traj, 6), motion=round(motion, 6), path_frames=len(p), flipped=flipped,
+            deriv=round(deriv, 6), traj=round(traj, 6), motion=round(motion, 6), camera=round(camera, 6), path_frames=len(p), flipped=flipped,
             segments=tuple(sorted(segs, key=lambda s: s.a_start_s)),
         )
 

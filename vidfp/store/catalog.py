@@ -119,16 +119,23 @@ class Catalog:
     # ---- pairs, segments, clusters ----------------------------------------
     def store_pairs(self, results: list[PairResult], votes: dict[tuple[str, str], float], run_id: str,
                     scored_videos: Iterable[str]) -> None:
-        """Replace the rows of these pairs and their segments; mark videos scored. One transaction."""
+        """Replace every pair touching ``scored_videos`` (and its segments) by ``results``; mark
+        those videos scored.  One transaction, so a crash leaves the old rows and flags."""
+        scored_videos = list(scored_videos)
         self.con.execute("BEGIN")
         try:
+            for table in ("matched_segments", "pair_scores"):  # fixed names, values bound
+                self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, video_a) OR list_contains(?, video_b)",
+                                 [scored_videos, scored_videos])
             for r in results:
                 key = [r.video_a, r.video_b]
                 self.con.execute("DELETE FROM matched_segments WHERE video_a = ? AND video_b = ?", key)
                 self.con.execute(
-                    "INSERT OR REPLACE INTO pair_scores VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    key + [r.similarity, r.is_duplicate, r.semantic, r.nonsemantic, r.frame_sim, r.deriv, r.traj, r.motion,
-                           r.path_frames, r.flipped, votes.get((r.video_a, r.video_b)), run_id])
+                    "INSERT OR REPLACE INTO pair_scores (video_a, video_b, similarity, is_duplicate, semantic, "
+                    "nonsemantic, frame_sim, deriv_score, traj_score, motion_score, camera_score, path_frames, "
+                    "flipped, votes, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    key + [r.similarity, r.is_duplicate, r.semantic, r.nonsemantic, r.frame_sim, r.deriv, r.traj,
+                           r.motion, r.camera, r.path_frames, r.flipped, votes.get((r.video_a, r.video_b)), run_id])
                 for k, s in enumerate(r.segments):
                     self.con.execute("INSERT INTO matched_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                      key + [k, s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s, s.score])

@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS pair_scores (
     frame_sim    DOUBLE,           -- mean Chamfer similarity along the best path
     deriv_score  DOUBLE,
     traj_score   DOUBLE,           -- attention/gradient-energy centroid trajectory agreement
-    motion_score DOUBLE,           -- region-flow camera-motion agreement
+    motion_score DOUBLE,           -- region-flow motion agreement
+    camera_score DOUBLE,           -- camera-velocity (phase correlation) agreement
     path_frames  INTEGER,
     flipped      BOOLEAN,          -- B matched in mirrored orientation
     votes        DOUBLE,           -- FAISS kNN votes that made it a candidate

@@ -8,6 +8,7 @@ One shard holds the frames of a batch of videos, one row per sampled frame:
     global_vec fixed_size_list<float32>[D]
     region_vecs fixed_size_list<float32>[R·Dr]   row-major [R, Dr]
     centroid_x float32, centroid_y float32       in [0, 1]
+    camera_vx, camera_vy, camera_peak float32    camera motion (0 when not measured)
 
 Schema metadata carries ``vidfp.encoder_key``, ``vidfp.regions`` (R) and
 ``vidfp.region_dim`` (Dr).  A shard's name is a hash of its encoder key and
@@ -62,7 +63,7 @@ def records_to_table(records: list[FrameRecord], encoder_key: str) -> pa.Table:
     r0 = records[0]
     _, nr, dr = r0.region_vecs.shape
     dg = r0.global_vecs.shape[1]
-    cols: dict[str, list] = {k: [] for k in ("video_id", "frame_idx", "t_s", "g", "r", "cx", "cy")}
+    cols: dict[str, list] = {k: [] for k in ("video_id", "frame_idx", "t_s", "g", "r", "cx", "cy", "cam")}
     for r in records:
         if r.region_vecs.shape[1:] != (nr, dr) or r.global_vecs.shape[1] != dg:
             raise ValueError("records in one shard must share feature shapes")
@@ -73,6 +74,7 @@ def records_to_table(records: list[FrameRecord], encoder_key: str) -> pa.Table:
         cols["r"].append(r.region_vecs.reshape(-1))
         cols["cx"].append(r.centroids[:, 0])
         cols["cy"].append(r.centroids[:, 1])
+        cols["cam"].append(r.camera if r.camera is not None else np.zeros((r.n_frames, 3), np.float32))
     cat = {k: np.concatenate(v) for k, v in cols.items()}
     table = pa.table({
         "video_id": pa.array(cat["video_id"], pa.string()),
@@ -82,6 +84,9 @@ def records_to_table(records: list[FrameRecord], encoder_key: str) -> pa.Table:
         "region_vecs": pa.FixedSizeListArray.from_arrays(pa.array(cat["r"].astype(np.float32)), nr * dr),
         "centroid_x": pa.array(cat["cx"].astype(np.float32)),
         "centroid_y": pa.array(cat["cy"].astype(np.float32)),
+        "camera_vx": pa.array(cat["cam"][:, 0].astype(np.float32)),
+        "camera_vy": pa.array(cat["cam"][:, 1].astype(np.float32)),
+        "camera_peak": pa.array(cat["cam"][:, 2].astype(np.float32)),
     })
     meta = {b"vidfp.encoder_key": encoder_key.encode(), b"vidfp.regions": str(nr).encode(),
             b"vidfp.region_dim": str(dr).encode()}
@@ -126,6 +131,10 @@ def read_shard(uri: str, video_ids: set[str] | None = None) -> list[FrameRecord]
     fidx = table.column("frame_idx").to_numpy()
     ts = table.column("t_s").to_numpy()
     cen = np.stack([table.column("centroid_x").to_numpy(), table.column("centroid_y").to_numpy()], axis=1)
+    if "camera_vx" in table.column_names:
+        cam = np.stack([table.column(c).to_numpy() for c in ("camera_vx", "camera_vy", "camera_peak")], axis=1)
+    else:  # shards written before camera motion existed
+        cam = np.zeros((len(table), 3), np.float32)
     out = []
     order = []
     for v in vids:
@@ -136,7 +145,8 @@ def read_shard(uri: str, video_ids: set[str] | None = None) -> list[FrameRecord]
             continue
         m = vids == v
         out.append(FrameRecord(video_id=str(v), t_s=ts[m], frame_idx=fidx[m], global_vecs=g[m].astype(np.float32),
-                               region_vecs=r[m], centroids=cen[m].astype(np.float32)))
+                               region_vecs=r[m], centroids=cen[m].astype(np.float32),
+                               camera=cam[m].astype(np.float32)))
     return out
 
 
