@@ -14,27 +14,32 @@ NIGHTLY_CRON = os.environ.get("VIDFP_NIGHTLY_CRON", "0 2 * * *")
 WEEKLY_CRON = os.environ.get("VIDFP_WEEKLY_CRON", "0 4 * * 0")
 
 
+GPU_LIMIT = "vidfp-gpu"
+
+
 def serve_all(source: str, catalog: str, limit: int = 1, gpu_slots: int = 1) -> None:
     from prefect import serve
 
     from flows.ingest import ingest_flow, rescan_flow
 
     _ensure_gpu_limit(gpu_slots)
-    params = {"source": source, "catalog": catalog}
+    params = {"source": source, "catalog": catalog, "gpu_limit": GPU_LIMIT}
     nightly = ingest_flow.to_deployment(name="nightly", cron=NIGHTLY_CRON, parameters=params)
     weekly = rescan_flow.to_deployment(name="weekly", cron=WEEKLY_CRON, parameters=params)
     serve(nightly, weekly, limit=limit)
 
 
 def _ensure_gpu_limit(slots: int) -> None:
-    """Tag concurrency limit so at most ``slots`` fingerprint tasks run at once."""
-    try:
-        from prefect.client.orchestration import get_client
+    """Global concurrency limit ``vidfp-gpu`` with ``slots`` slots (created or resized).
 
-        with get_client(sync_client=True) as client:
-            client.create_concurrency_limit(tag="vidfp-encode", concurrency_limit=slots)
-    except Exception:  # noqa: BLE001 - the server may be unreachable in dry runs
-        pass
+    Fingerprint batches occupy one slot while they run (strict: a deployment run
+    fails loudly if the limit was deleted instead of running unthrottled), so at
+    most ``slots`` GPU stages share a device.
+    """
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        client.upsert_global_concurrency_limit_by_name(GPU_LIMIT, slots)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,8 @@ def build_config(fps: float, workers: int, threshold: float | None, max_frames: 
 @flow(name="ingest", log_prints=True)
 def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0, weights: str | None = None,
                 model: str = "vits16", kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
-                max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0) -> dict[str, Any]:
+                max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0,
+                gpu_limit: str | None = None) -> dict[str, Any]:
     from tasks.ingest_tasks import score_task
 
     logger = get_run_logger()
@@ -56,7 +57,7 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
         logger.info("%d files, %d videos to fingerprint in %d batches", len(files), len(work), len(batches))
         outcomes: dict[str, dict] = {}
         if batches:
-            futures = extract_task.map(batches, unmapped(spec), unmapped(cfg.decode), shard_root, workers)
+            futures = extract_task.map(batches, unmapped(spec), unmapped(cfg.decode), shard_root, workers, gpu_limit)
             for fut in futures:
                 for o in fut.result():
                     outcomes[o["video_id"]] = o
@@ -94,7 +95,7 @@ def _publish_artifacts(summary: dict[str, Any], catalog: str) -> None:
 
 @flow(name="rescan", log_prints=True)
 def rescan_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0,
-                weights: str | None = None, model: str = "vits16") -> dict[str, Any]:
+                weights: str | None = None, model: str = "vits16", gpu_limit: str | None = None) -> dict[str, Any]:
     """Verify every file by content hash, retry failures, re-fingerprint stale videos, rescore all pairs."""
     return ingest_flow(source=source, catalog=catalog, encoder=encoder, fps=fps, weights=weights, model=model,
-                       kind="rescan")
+                       kind="rescan", gpu_limit=gpu_limit)

@@ -17,7 +17,7 @@ WHERE p.is_duplicate
 ORDER BY p.similarity DESC;
 
 -- Near misses: pairs just under the threshold, with each evidence component.
-SELECT video_a, video_b, similarity, semantic, nonsemantic, frame_sim, deriv_score, traj_score, motion_score
+SELECT video_a, video_b, similarity, semantic, nonsemantic, frame_sim, deriv_score, traj_score, motion_score, camera_score
 FROM pair_scores WHERE NOT is_duplicate AND similarity > 0.35 ORDER BY similarity DESC;
 
 -- Files that could not be read, and why.

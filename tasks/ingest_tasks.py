@@ -43,8 +43,21 @@ def plan_task(catalog: Catalog, files: list[VideoFile], feature_key: str, kind: 
 @task(name="fingerprint-batch", retries=1, retry_delay_seconds=10, timeout_seconds=None,
       tags=["vidfp-encode"])
 def extract_task(batch: list[PlannedFile], spec: dict[str, Any], decode: DecodeConfig,
-                 shard_root: str, workers: int) -> list[dict[str, Any]]:
-    """Decode + encode one batch of videos into one shard; failures come back as outcomes."""
+                 shard_root: str, workers: int, gpu_limit: str | None = None) -> list[dict[str, Any]]:
+    """Decode + encode one batch of videos into one shard; failures come back as outcomes.
+
+    With ``gpu_limit`` the batch holds one slot of that Prefect global concurrency
+    limit (strict) while it runs.
+    """
+    if gpu_limit:
+        from prefect.concurrency.sync import concurrency
+
+        with concurrency(gpu_limit, occupy=1, strict=True):
+            return _extract(batch, spec, decode, shard_root, workers)
+    return _extract(batch, spec, decode, shard_root, workers)
+
+
+def _extract(batch, spec, decode, shard_root, workers) -> list[dict[str, Any]]:
     encoder = make_encoder(**spec)
     return list(extract_videos(batch, encoder, decode, shard_root, workers=workers, shard_videos=len(batch) or 1))
 

@@ -101,3 +101,11 @@ def test_geometric_fusion_needs_both_kinds_of_evidence():
     assert g.combine(0.05, 1.0) == pytest.approx(0.05 ** 0.3) and g.combine(0.05, 1.0) < lin.combine(0.05, 1.0)
     assert g.combine(0.9, 0.9) == pytest.approx(0.9)
     assert g.combine(0.0, 1.0) == 0.0
+
+
+def test_semantic_floor_caps_motion_only_matches():
+    g = GeometricFusion(0.3, min_semantic=0.4)
+    _, fused = g.fuse(0.3, [(1.0, 1.0)])  # same path, other place: motion agrees, content does not
+    assert fused == pytest.approx(0.3)
+    _, fused = g.fuse(0.5, [(1.0, 1.0)])
+    assert fused == pytest.approx(0.5 ** 0.3)

@@ -34,7 +34,7 @@ from vidfp.encoders.base import Encoder
 from vidfp.eval.metrics import micro_ap, pair_ordering
 from vidfp.index.candidates import FaissKnnCandidates
 from vidfp.pipeline.match import load_records
-from vidfp.similarity.scoring import FUSIONS, Fusion, PairScorer, blend_nonsemantic
+from vidfp.similarity.scoring import FUSIONS, Fusion, PairScorer
 from vidfp.store.catalog import Catalog
 
 Pair = tuple[str, str]
@@ -45,7 +45,7 @@ class RecordingFusion(Fusion):
     """Delegates to ``inner`` and remembers the last call's inputs."""
 
     def __init__(self, inner: Fusion):
-        super().__init__(inner.alpha)
+        super().__init__(inner.alpha, inner.min_semantic)
         self.inner = inner
         self.last: tuple[float, list] = (0.0, [])
 
@@ -65,13 +65,13 @@ class Variant:
 
 
 def default_variants(cfg: ScoringConfig) -> list[Variant]:
-    geo = FUSIONS[cfg.fusion](cfg.alpha)
+    geo = FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic)
 
     def without(sig: str):
         k = SIGNALS.index(sig)
-        return lambda s, parts: geo.combine(s, blend_nonsemantic(s, [p for i, p in enumerate(parts) if i != k]))
+        return lambda s, parts: geo.fuse(s, [p for i, p in enumerate(parts) if i != k])[1]
 
-    lin = FUSIONS["linear"](0.5)
+    lin = FUSIONS["linear"](0.5, cfg.min_semantic)
     return [
         Variant("semantic only", lambda s, parts: s, cfg.duplicate_threshold),
         Variant("semantic only (best threshold)", lambda s, parts: s, None),
@@ -90,7 +90,7 @@ def capture(db: str, encoder: Encoder, cand: CandidateConfig, cfg: ScoringConfig
         rows = cat.videos(status="ok")
     records = load_records(rows)
     cands = FaissKnnCandidates(cand).generate(list(records.values()), flip=encoder.flip)
-    rec = RecordingFusion(FUSIONS[cfg.fusion](cfg.alpha))
+    rec = RecordingFusion(FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic))
     scorer = PairScorer(cfg, flip=encoder.flip, fusion=rec, positions=encoder.region_positions())
     out = {}
     for c in cands:

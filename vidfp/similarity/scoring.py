@@ -108,15 +108,21 @@ def blend_nonsemantic(semantic: float, parts: list[tuple[float, float]]) -> floa
 
 
 class Fusion(ABC):
-    def __init__(self, alpha: float):
+    def __init__(self, alpha: float, min_semantic: float = 0.0):
         if not 0.0 <= alpha <= 1.0:
             raise ValueError("alpha must be in [0, 1]")
-        self.alpha = alpha
+        self.alpha, self.min_semantic = alpha, min_semantic
 
     def fuse(self, semantic: float, parts: list[tuple[float, float]]) -> tuple[float, float]:
-        """(nonsemantic, fused) from the semantic score and (score, weight) parts."""
+        """(nonsemantic, fused) from the semantic score and (score, weight) parts.
+
+        Below ``min_semantic`` the fused score is capped at the semantic one.
+        """
         nonsem = blend_nonsemantic(semantic, parts)
-        return nonsem, self.combine(semantic, nonsem)
+        fused = self.combine(semantic, nonsem)
+        if semantic < self.min_semantic:  # no copy without content evidence, however alike the motion
+            fused = min(fused, semantic)
+        return nonsem, fused
 
     @abstractmethod
     def combine(self, semantic: float, nonsemantic: float) -> float: ...
@@ -149,7 +155,7 @@ class PairScorer:
         self.cfg = cfg
         self.flip = flip
         self.aligner = aligner or MonotoneLocalAligner(cfg.match_threshold)
-        self.fusion = fusion or FUSIONS[cfg.fusion](cfg.alpha)
+        self.fusion = fusion or FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic)
         self.min_path_s = min_path_s
         self.derivs = MultiScaleDerivativeFingerprint(window_sizes=(0.5, 1, 2, 5))
         self.traj = TrajectoryFingerprint()
@@ -200,8 +206,6 @@ class PairScorer:
             # that cross, the same wave) is pushed down by the power
             parts.append((camera ** self.cfg.camera_power, w["camera"] * w_c))
         nonsem, fused = self.fusion.fuse(semantic, parts)
-        if semantic < self.cfg.min_semantic:  # no copy without content evidence, however alike the motion
-            fused = min(fused, semantic)
         segs = []
         for q in paths:
             seg = self._segment(a, b, q, sim)

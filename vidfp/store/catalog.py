@@ -56,6 +56,9 @@ class Catalog:
 
     # ---- runs --------------------------------------------------------------
     def start_run(self, run_id: str, kind: str, source: str, config_json: str) -> None:
+        """Record a new run.  The caller holds the catalog lock, so any run still marked
+        'running' died without finishing (killed, crashed): it is marked 'crashed'."""
+        self.con.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running'")
         self.con.execute(
             "INSERT OR REPLACE INTO runs (run_id, kind, started_at, status, source, config) VALUES (?, ?, ?, 'running', ?, ?)",
             [run_id, kind, now_utc(), source, config_json])

@@ -7,7 +7,7 @@ CREATE TABLE IF NOT EXISTS runs (
     kind         VARCHAR,          -- 'ingest' | 'rescan'
     started_at   TIMESTAMP,
     finished_at  TIMESTAMP,
-    status       VARCHAR,          -- 'running' | 'ok' | 'failed'
+    status       VARCHAR,          -- 'running' | 'ok' | 'failed' | 'crashed' (died; found by the next run)
     source       VARCHAR,
     n_files      INTEGER,
     n_new        INTEGER,

@@ -1,0 +1,108 @@
+"""The operator's path on a real Prefect server:
+
+    prefect server start  →  vidfp serve  →  prefect deployment run ingest/nightly --param ... --watch
+
+with a temporary PREFECT_HOME (SQLite) on 127.0.0.1, then the DuckDB tables are checked.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import duckdb
+import numpy as np
+import pytest
+
+from vidfp.corpus.media import write_video
+
+pytestmark = pytest.mark.slow
+BIN = os.path.dirname(sys.executable)
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(pred, timeout: float, what: str, procs=()):
+    t0 = time.monotonic()
+    while time.monotonic() - t0 < timeout:
+        for p in procs:
+            if p.poll() is not None:
+                raise AssertionError(f"{what}: a process exited early with {p.returncode}")
+        try:
+            if pred():
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        time.sleep(1.0)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def server(tmp_path):
+    port = _free_port()
+    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
+               PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_UI_ENABLED="false",
+               PREFECT_RUNNER_POLL_FREQUENCY="2", PREFECT_LOGGING_LEVEL="WARNING")
+    log = open(tmp_path / "server.log", "wb")
+    srv = subprocess.Popen([os.path.join(BIN, "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+                           env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    procs = [srv]
+    try:
+        _wait(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200,
+              180, "prefect server", procs)
+        yield env, procs, tmp_path
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                os.killpg(p.pid, signal.SIGTERM)
+                try:
+                    p.wait(20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(p.pid, signal.SIGKILL)
+        log.close()
+
+
+def test_deployment_run_ingest_nightly(server):
+    env, procs, tmp = server
+    src = tmp / "videos"
+    src.mkdir()
+    rng = np.random.default_rng(0)
+    tex = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
+    frames = np.stack([np.roll(tex, 3 * t, axis=1) for t in range(36)])
+    write_video(str(src / "a.mp4"), frames, 12.0)
+    write_video(str(src / "a_copy.mp4"), frames[4:32], 12.0, crf=35)
+    (src / "broken.mp4").write_bytes(b"nope")
+    db = str(tmp / "nightly.duckdb")
+    serve_log = open(tmp / "serve.log", "wb")
+    serve = subprocess.Popen([os.path.join(BIN, "vidfp"), "serve", "--source", "/nonexistent", "--db", db],
+                             env=env, cwd=REPO, stdout=serve_log, stderr=subprocess.STDOUT, start_new_session=True)
+    procs.append(serve)
+    prefect = os.path.join(BIN, "prefect")
+
+    def deployed():
+        out = subprocess.run([prefect, "deployment", "ls"], env=env, capture_output=True, text=True, timeout=60)
+        return "ingest/nightly" in out.stdout and "rescan/weekly" in out.stdout
+
+    _wait(deployed, 180, "vidfp serve to register deployments", procs)
+    run = subprocess.run([prefect, "deployment", "run", "ingest/nightly", "--param", f"source={src}",
+                          "--param", f"catalog={db}", "--param", "fps=4", "--watch", "--watch-timeout", "400"],
+                         env=env, capture_output=True, text=True, timeout=450)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:] + open(tmp / "serve.log").read()[-3000:]
+    con = duckdb.connect(db, read_only=True)
+    status = dict(con.execute("SELECT uri, status FROM videos").fetchall())
+    pairs = con.execute("SELECT is_duplicate FROM pair_scores").fetchall()
+    runs = con.execute("SELECT kind, status FROM runs").fetchall()
+    con.close()
+    assert sorted(status.values()) == ["failed", "ok", "ok"]
+    assert pairs == [(True,)]
+    assert runs == [("ingest", "ok")]
+    serve_log.close()
