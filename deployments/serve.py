@@ -17,10 +17,14 @@ WEEKLY_CRON = os.environ.get("VIDFP_WEEKLY_CRON", "0 4 * * 0")
 GPU_LIMIT = "vidfp-gpu"
 
 
-def serve_all(source: str, catalog: str, limit: int = 1, gpu_slots: int = 1) -> None:
+def serve_all(source: str, catalog: str, limit: int = 1, gpu_slots: int = 1, runner: str = "threads",
+              address: str | None = None) -> None:
     from prefect import serve
 
     from flows.ingest import ingest_flow, rescan_flow
+    from flows.runners import make_task_runner
+
+    ingest_flow = ingest_flow.with_options(task_runner=make_task_runner(runner, address))
 
     _ensure_gpu_limit(gpu_slots)
     params = {"source": source, "catalog": catalog, "gpu_limit": GPU_LIMIT}

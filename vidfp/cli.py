@@ -36,10 +36,13 @@ def _run(args, kind: str) -> dict:
     cfg = _config(args)
     if args.engine == "prefect":
         from flows.ingest import ingest_flow
+        from flows.runners import make_task_runner
 
-        return ingest_flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
-                           weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
-                           threshold=args.threshold, max_frames=args.max_frames)
+        flow = ingest_flow.with_options(task_runner=make_task_runner(args.runner, args.address, args.workers))
+        return flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
+                    weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
+                    threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
+                    wait_s=args.wait)
     from vidfp.pipeline import run_ingest
 
     return run_ingest(args.source, args.db, _encoder(args), cfg, shards=args.shards, kind=kind,
@@ -122,7 +125,8 @@ def cmd_verdict(args) -> int:
 def cmd_serve(args) -> int:
     from deployments.serve import serve_all
 
-    serve_all(source=args.source, catalog=args.db, limit=args.limit, gpu_slots=args.gpu_slots)
+    serve_all(source=args.source, catalog=args.db, limit=args.limit, gpu_slots=args.gpu_slots, runner=args.runner,
+              address=args.address)
     return 0
 
 
@@ -137,11 +141,14 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     p.add_argument("--fps", type=float, default=1.0, help="sampled frames per second (default 1)")
     p.add_argument("--max-frames", type=int, default=600, help="cap of sampled frames per video")
     p.add_argument("--timeout", type=float, default=300.0, help="per-video decode time limit (s)")
-    p.add_argument("--threshold", type=float, default=None, help="fused-score duplicate threshold (default 0.5)")
+    p.add_argument("--threshold", type=float, default=None, help="fused-score duplicate threshold (default 0.55)")
     p.add_argument("--workers", type=int, default=2, help="decode processes")
     p.add_argument("--shards", help="where Parquet shards go (default: <db>.shards next to the catalog)")
     p.add_argument("--engine", choices=["prefect", "local"], default="prefect",
                    help="run as a Prefect flow or directly in this process")
+    p.add_argument("--runner", choices=["threads", "dask", "ray"], default="threads",
+                   help="Prefect task runner for the fingerprint fan-out (engine prefect)")
+    p.add_argument("--address", help="existing Dask scheduler (tcp://host:8786) or Ray cluster address")
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run on the same catalog")
     p.add_argument("--progress", action="store_true", help="progress bar even when not on a terminal")
 
@@ -186,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default=os.environ.get("VIDFP_CATALOG", "vidfp-demo/nightly.duckdb"))
     p.add_argument("--limit", type=int, default=1, help="max concurrent flow runs")
     p.add_argument("--gpu-slots", type=int, default=1, help="global concurrency limit for the GPU stage")
+    p.add_argument("--runner", choices=["threads", "dask", "ray"], default="threads")
+    p.add_argument("--address", help="existing Dask scheduler or Ray cluster address")
     p.set_defaults(fn=cmd_serve)
     return ap
 

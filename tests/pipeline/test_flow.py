@@ -29,3 +29,28 @@ def test_ingest_flow_matches_local_run(tmp_path):
     for d in (a, b):  # shard layout follows batching (flow: 2 videos per shard); everything else is equal
         d["videos"] = [row[:-1] for row in d["videos"]]
     assert a == b
+
+
+def test_dask_local_cluster_gives_the_thread_runner_tables(tmp_path):
+    """Two Dask worker processes fingerprint the batches; the catalog must not differ."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    from flows.ingest import ingest_flow
+    from flows.runners import make_task_runner
+    from tests.conftest import write_test_video
+    from tests.pipeline.test_e2e import dump
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for k, (fps, size) in enumerate([(30, (96, 128)), (15, (48, 64)), (24, (64, 96)), (12, (64, 64))]):
+        write_test_video(src / f"v{k}.mp4", n=60 + 10 * k, fps=fps, size=size)
+    (src / "broken.mp4").write_bytes(b"nope")
+    out = {}
+    with prefect_test_harness(server_startup_timeout=120):
+        for kind in ("threads", "dask"):
+            flow = ingest_flow.with_options(task_runner=make_task_runner(kind, workers=2))
+            flow(source=str(src), catalog=str(tmp_path / f"{kind}.duckdb"), fps=4.0, batch_videos=2, workers=1)
+            out[kind] = dump(str(tmp_path / f"{kind}.duckdb"))
+    for d in out.values():
+        d["videos"] = [row[:-1] for row in d["videos"]]  # shard paths differ by catalog location
+    assert out["threads"]["videos"] and out["threads"] == out["dask"]
