@@ -17,10 +17,7 @@ from prefect import flow, get_run_logger, unmapped
 from tasks.ingest_tasks import cluster_task, commit_task, extract_task, make_encoder, plan_task, scan_task
 from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
 from vidfp.pipeline.extract import default_shard_root
-from vidfp.pipeline.run import new_run_id
-from vidfp.store.catalog import Catalog
-from vidfp.store.lock import CatalogLock
-from vidfp.store.shards import clean_orphans
+from vidfp.pipeline.run import run_counts, run_session
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +43,7 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
     spec = {"name": encoder, "weights": weights, "model": model}
     enc = make_encoder(**spec)
     feature_key = cfg.fingerprint_key(enc.key())
-    run_id = new_run_id()
-    with CatalogLock(catalog, wait_s=wait_s), Catalog(catalog) as cat:
-        cat.check_encoder(enc.name, feature_key)
-        clean_orphans(shard_root)
-        cat.start_run(run_id, kind, source, cfg.to_json())
+    with run_session(catalog, shard_root, enc.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
         files = scan_task(source, cfg.extensions)
         planned = plan_task(cat, files, feature_key, kind)
         work = sorted({p.video_id: p for p in planned if p.needs_work}.values(), key=lambda p: p.video_id)
@@ -58,20 +51,40 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
         logger.info("%d files, %d videos to fingerprint in %d batches", len(files), len(work), len(batches))
         outcomes: dict[str, dict] = {}
         if batches:
+            progress = _progress_artifact(len(work))
             futures = extract_task.map(batches, unmapped(spec), unmapped(cfg.decode), shard_root, workers, gpu_limit)
             for fut in futures:
                 for o in fut.result():
                     outcomes[o["video_id"]] = o
+                progress(len(outcomes))
         missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files})
         n_pairs = score_task(cat, spec, cfg, run_id, rescore=(kind == "rescan"))
         cluster_task(cat)
-        counts = {"files": len(files), "new": sum(o["status"] == "ok" for o in outcomes.values()),
-                  "failed": sum(o["status"] == "failed" for o in outcomes.values()) + sum(1 for p in planned if p.error),
-                  "pairs": n_pairs, "missing": missing}
+        counts = run_counts(files, planned, outcomes, n_pairs, missing)
         cat.finish_run(run_id, "ok", counts)
         summary = {"run_id": run_id, **counts, **cat.summary()}
     _publish_artifacts(summary, catalog)
     return summary
+
+
+def _progress_artifact(total: int):
+    """A progress artifact in the UI, updated as fingerprint batches finish (best effort)."""
+    try:
+        from prefect.artifacts import create_progress_artifact, update_progress_artifact
+
+        art = create_progress_artifact(0.0, key="vidfp-fingerprint-progress",
+                                       description=f"videos fingerprinted of {total}")
+    except Exception as e:  # noqa: BLE001 - artifacts are informative only
+        log.info("progress artifact not created: %s", e)
+        return lambda done: None
+
+    def update(done: int) -> None:
+        try:
+            update_progress_artifact(art, 100.0 * done / max(total, 1))
+        except Exception as e:  # noqa: BLE001
+            log.info("progress artifact not updated: %s", e)
+
+    return update
 
 
 def _publish_artifacts(summary: dict[str, Any], catalog: str) -> None:

@@ -46,3 +46,19 @@ def test_pair_ordering_counts_unscored_as_zero_and_ties_half():
     # (c, d) never scored → 0, below both negatives; (a, b) above both
     assert pair_ordering({("a", "b"): 0.9, ("a", "x"): 0.5, ("c", "x"): 0.1}, pos, neg) == 0.5
     assert pair_ordering({("a", "b"): 0.5, ("c", "d"): 0.5, ("a", "x"): 0.5, ("c", "x"): 0.5}, pos, neg) == 0.5
+
+
+def test_segment_ap_hand_cases():
+    from vidfp.eval.metrics import segment_ap
+
+    truth = {("a", "b"): [(0.0, 10.0, 5.0, 15.0)], ("c", "d"): [(0.0, 4.0, 0.0, 4.0)]}
+    exact = {("a", "b"): [(0.0, 10.0, 5.0, 15.0, 0.9)], ("c", "d"): [(0.0, 4.0, 0.0, 4.0, 0.8)]}
+    assert segment_ap(exact, truth) == pytest.approx(1.0)
+    # half of the (a, b) box on each axis → ¼ of its area matched, precision 1 for that prediction
+    half = {("a", "b"): [(0.0, 5.0, 5.0, 10.0, 0.9)]}
+    assert segment_ap(half, truth) == pytest.approx(25 / 116)
+    # a confident false segment first: precision 0 while it is alone, then ½ when the true one comes
+    wrong = {("x", "y"): [(0.0, 10.0, 0.0, 10.0, 0.99)], ("a", "b"): [(0.0, 10.0, 5.0, 15.0, 0.5)]}
+    assert segment_ap(wrong, truth) == pytest.approx((100 / 116) * 0.5)
+    # right on one axis, wrong on the other: nothing matched
+    assert segment_ap({("a", "b"): [(0.0, 10.0, 20.0, 30.0, 0.9)]}, truth) == 0.0

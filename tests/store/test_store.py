@@ -60,3 +60,27 @@ def test_schema_file_in_sql_is_the_package_one():
     from vidfp.store.catalog import schema_sql
 
     assert open(os.path.join(root, "sql", "schema.sql")).read() == schema_sql()
+
+
+def test_ingest_with_shards_on_an_fsspec_uri(tmp_path):
+    """Shards may live on any fsspec filesystem (s3://, gs://, ...); memory:// stands in here."""
+    import duckdb
+
+    from tests.conftest import write_test_video
+    from vidfp.config import DecodeConfig, IngestConfig
+    from vidfp.encoders import get_encoder
+    from vidfp.pipeline import run_ingest
+
+    src = tmp_path / "src"
+    src.mkdir()
+    write_test_video(src / "a.mp4", n=60, fps=30, size=(96, 128))
+    write_test_video(src / "b.mp4", n=60, fps=15, size=(48, 64))
+    db = str(tmp_path / "cat.duckdb")
+    run_ingest(str(src), db, get_encoder("baseline"), IngestConfig(decode=DecodeConfig(fps=4.0)),
+               shards="memory://vidfp-test/shards")
+    con = duckdb.connect(db, read_only=True)
+    uris = [u for (u,) in con.execute("SELECT shard_uri FROM videos WHERE status = 'ok'").fetchall()]
+    n_pairs = con.execute("SELECT count(*) FROM pair_scores").fetchone()[0]
+    con.close()
+    assert len(uris) == 2 and all(u.startswith("memory://") and "vidfp-test/shards/part-" in u for u in uris)
+    assert n_pairs == 1

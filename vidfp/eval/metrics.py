@@ -163,3 +163,56 @@ def pair_ordering(scores: dict[Pair, float], positives: set[Pair], negatives: se
     below = np.searchsorted(ns, ps, side="left")  # negatives strictly below each positive
     ties = np.searchsorted(ns, ps, side="right") - below
     return float((below + 0.5 * ties).sum() / (len(ps) * len(ns)))
+
+
+def segment_ap(pred: dict[Pair, list[tuple[float, float, float, float, float]]],
+               truth: dict[Pair, list[Box]]) -> float:
+    """Segment AP in the style of the VSC22 matching track.
+
+    Every predicted segment (a_start, a_end, b_start, b_end, score), over all
+    pairs, is ranked by score.  After the first k predictions, on each pair
+    and each axis the predicted intervals are united and overlapped with the
+    united true intervals; the pair's matched "area" is the product of the two
+    axis overlaps (a segment must be right in *both* videos).  Micro-averaged:
+
+        P_k = Σ_pairs ov_a·ov_b / Σ_pairs |pred_a|·|pred_b|
+        R_k = Σ_pairs ov_a·ov_b / Σ_pairs |true_a|·|true_b|
+        AP  = Σ_k (R_k − R_{k−1}) · P_k
+
+    Ties in score are added together.  Predictions on pairs without truth
+    only cost precision.
+    """
+    total_true = 0.0
+    for g in truth.values():
+        ua = _union((b[0], b[1]) for b in g)
+        ub = _union((b[2], b[3]) for b in g)
+        total_true += _length(ua) * _length(ub)
+    if total_true <= 0:
+        return 0.0
+    items = sorted(((s[4], pair, s[:4]) for pair, segs in pred.items() for s in segs), key=lambda x: -x[0])
+    added: dict[Pair, list[Box]] = {}
+    contrib: dict[Pair, tuple[float, float]] = {}  # pair -> (matched area, predicted area)
+    matched = predicted = 0.0
+    ap = r_prev = 0.0
+    i = 0
+    while i < len(items):
+        j = i
+        while j < len(items) and items[j][0] == items[i][0]:
+            _, pair, box = items[j]
+            added.setdefault(pair, []).append(box)
+            j += 1
+        for pair in {items[k][1] for k in range(i, j)}:
+            boxes, g = added[pair], truth.get(pair, [])
+            pa, pb = _union((b[0], b[1]) for b in boxes), _union((b[2], b[3]) for b in boxes)
+            ga, gb = _union((b[0], b[1]) for b in g), _union((b[2], b[3]) for b in g)
+            new = (_overlap(pa, ga) * _overlap(pb, gb), _length(pa) * _length(pb))
+            old = contrib.get(pair, (0.0, 0.0))
+            matched += new[0] - old[0]
+            predicted += new[1] - old[1]
+            contrib[pair] = new
+        r = matched / total_true
+        p = matched / predicted if predicted > 0 else 0.0
+        ap += (r - r_prev) * p
+        r_prev = r
+        i = j
+    return float(ap)

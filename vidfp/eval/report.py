@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering, retrieval, segment_iou, segment_prf
+from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering, retrieval, segment_ap, segment_iou, segment_prf
 
 
 def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
@@ -18,7 +18,7 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
         files = con.execute("SELECT uri, video_id FROM files").fetchall()
         status = dict(con.execute("SELECT video_id, status FROM videos").fetchall())
         pairs = con.execute("SELECT video_a, video_b, similarity FROM pair_scores").fetchall()
-        segs = con.execute("SELECT video_a, video_b, a_start_s, a_end_s, b_start_s, b_end_s FROM matched_segments").fetchall()
+        segs = con.execute("SELECT video_a, video_b, a_start_s, a_end_s, b_start_s, b_end_s, score FROM matched_segments").fetchall()
         clusters = dict(con.execute("SELECT video_id, cluster_id FROM duplicate_clusters").fetchall())
     finally:
         con.close()
@@ -30,8 +30,10 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
     hard = {tuple(sorted((vid[a], vid[b]))) for a, b in truth["hard_negative_pairs"] if a in vid and b in vid}
     # segments: predicted boxes oriented as (truth a, truth b)
     pred: dict = {}
-    for a, b, s1, e1, s2, e2 in segs:
+    scored: dict = {}
+    for a, b, s1, e1, s2, e2, sc in segs:
         pred.setdefault((a, b), []).append((s1, e1, s2, e2))
+        scored.setdefault((a, b), []).append((s1, e1, s2, e2, sc if sc is not None else 0.0))
     tseg: dict = {}
     pseg: dict = {}
     for s in truth["segments"]:
@@ -46,6 +48,9 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
             tseg[(b, a)] = [(box[2], box[3], box[0], box[1])]
             pseg[(b, a)] = pred.get((b, a), [])
     ious = segment_iou(pseg, tseg)
+    # segment AP ranks the predicted segments of pairs with true boxes (original, copy) and of
+    # non-copy pairs; copy-copy pairs have no boxes in truth.json and are left out
+    seg_ap = segment_ap({k: v for k, v in scored.items() if k in tseg or k not in positives}, tseg)
     sp, sr, sf = segment_prf(pseg, tseg)
     ok_videos = [v for v, st in status.items() if st == "ok"]
     cp, cr, cf = cluster_prf(clusters, groups)
@@ -62,6 +67,7 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
         "hard_negatives_clustered": len(hard_clustered),
         "retrieval_p@10": p10, "retrieval_map": m_ap,
         "segment_precision": sp, "segment_recall": sr, "segment_f": sf,
+        "segment_ap": seg_ap,
         "segment_iou_mean": sum(ious) / len(ious) if ious else 0.0,
         "segments_iou_ge_0.8": f"{sum(i >= 0.8 for i in ious)}/{len(ious)}",
         "broken_recorded": f"{broken_recorded}/{len(broken)}",

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from vidfp.config import IngestConfig
@@ -27,6 +29,31 @@ log = logging.getLogger(__name__)
 
 def new_run_id() -> str:
     return now_utc().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
+
+
+@contextmanager
+def run_session(db: str, shards: str, encoder_name: str, feature_key: str, kind: str, source: str, config_json: str,
+                wait_s: float = 0.0) -> Iterator[tuple[Catalog, str]]:
+    """The frame every run shares (local engine and Prefect flow): take the single-writer
+    lock, refuse a catalog of another encoder, clean orphaned temp shards, record the run,
+    and mark it 'failed' if the body raises (a killed run is marked 'crashed' by the next).
+    The body calls ``finish(cat, run_id, counts)`` when it succeeds."""
+    run_id = new_run_id()
+    with CatalogLock(db, wait_s=wait_s), Catalog(db) as cat:
+        cat.check_encoder(encoder_name, feature_key)
+        clean_orphans(shards)
+        cat.start_run(run_id, kind, source, config_json)
+        try:
+            yield cat, run_id
+        except BaseException:
+            cat.finish_run(run_id, "failed", {})
+            raise
+
+
+def run_counts(files: list, planned: list, outcomes: dict[str, dict], n_pairs: int, missing: int) -> dict[str, int]:
+    return {"files": len(files), "new": sum(o["status"] == "ok" for o in outcomes.values()),
+            "failed": sum(o["status"] == "failed" for o in outcomes.values()) + sum(1 for p in planned if p.error),
+            "pairs": n_pairs, "missing": missing}
 
 
 def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key: str, run_id: str) -> tuple[list, list]:
@@ -58,11 +85,7 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
     cfg = cfg or IngestConfig()
     shards = shards or default_shard_root(db)
     feature_key = cfg.fingerprint_key(encoder.key())
-    run_id = new_run_id()
-    with CatalogLock(db, wait_s=wait_s), Catalog(db) as cat:
-        cat.check_encoder(encoder.name, feature_key)
-        clean_orphans(shards)
-        cat.start_run(run_id, kind, source, cfg.to_json())
+    with run_session(db, shards, encoder.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
         files = discover(source, cfg.extensions)
         vids = {r["video_id"]: r for r in cat.videos()}
         planned = plan_files(files, cat.known_files(), vids, feature_key, retry_failed=(kind == "rescan"),
@@ -80,9 +103,7 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
         missing = cat.mark_missing({f.uri for f in files}, run_id)
         n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"))
         cluster_catalog(cat)
-        counts = {"files": len(files), "new": sum(o["status"] == "ok" for o in outcomes.values()),
-                  "failed": sum(o["status"] == "failed" for o in outcomes.values())
-                  + sum(1 for p in planned if p.error), "pairs": n_pairs, "missing": missing}
+        counts = run_counts(files, planned, outcomes, n_pairs, missing)
         cat.finish_run(run_id, "ok", counts)
         return {"run_id": run_id, **counts, **cat.summary()}
 
