@@ -14,8 +14,8 @@ from dataclasses import asdict, dataclass, field
 DEFAULT_EXTENSIONS = (".mp4", ".mkv", ".webm", ".avi", ".mov", ".m4v", ".mpg", ".mpeg", ".ts", ".wmv", ".flv")
 
 
-# Version of what a shard row holds besides the encoder output (2: + camera motion).
-FEATURE_LAYOUT = 2
+# Version of what a shard row holds besides the encoder output (2: + camera motion, 3: block-mean camera).
+FEATURE_LAYOUT = 3
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ a copy keeps its source's camera motion up to a constant factor (resize,
 crop, letterbox), a sign (mirror) and a time map (speed, frame-rate change).
 
 Estimation (per video, encoder-independent, computed on the decoded pixels):
-grey frames are area-resized to S×S (S = 64), Hann-windowed, and the phase
+grey frames are block-averaged to about 64 px (S), Hann-windowed, and the phase
 correlation between consecutive samples
 
     R = F_k · conj(F_{k−1}) / |F_k · conj(F_{k−1})|,   r = IFFT(R)
@@ -36,18 +36,17 @@ SIZE = 64
 MIN_SPEED = 0.06  # frame sizes / s (median): slower cameras count as static and the signal abstains
 
 
-def _bin_matrix(n: int, size: int) -> np.ndarray:
-    """[size, n] row-stochastic matrix averaging n samples into size bins."""
-    m = np.zeros((size, n), np.float32)
-    m[np.arange(n) * size // n, np.arange(n)] = 1.0
-    return m / np.maximum(m.sum(1, keepdims=True), 1.0)
-
-
 def _grey_small(pixels: np.ndarray, size: int) -> np.ndarray:
-    """uint8 [T, H, W, 3] → float32 [T, size, size]: luma, area-averaged into size² bins."""
-    _, h, w, _ = pixels.shape
-    g = pixels.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-    return np.einsum("yh,thw,xw->tyx", _bin_matrix(h, size), g, _bin_matrix(w, size), optimize=True)
+    """uint8 [T, H, W, 3] → float32 [T, h', w'] luma, block-averaged by b = round(min(H, W) / size).
+
+    Block means keep the cost at one pass over the pixels (144² → 72², 224² → 56²);
+    velocities are in frame sizes, so the working size does not change their units.
+    """
+    t, h, w, _ = pixels.shape
+    b = max(1, int(round(min(h, w) / size)))
+    hh, ww = h // b * b, w // b * b
+    g = pixels[:, :hh, :ww].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    return g.reshape(t, hh // b, b, ww // b, b).mean(axis=(2, 4))
 
 
 def camera_motion(pixels: np.ndarray, t_s: np.ndarray, size: int = SIZE) -> np.ndarray:
@@ -57,21 +56,23 @@ def camera_motion(pixels: np.ndarray, t_s: np.ndarray, size: int = SIZE) -> np.n
     if t < 2:
         return out
     g = _grey_small(pixels, size)
+    sh, sw = g.shape[1:]
     g -= g.mean(axis=(1, 2), keepdims=True)
-    win = np.outer(np.hanning(size), np.hanning(size)).astype(np.float32)
+    win = np.outer(np.hanning(sh), np.hanning(sw)).astype(np.float32)
     f = np.fft.rfft2(g * win)
     cross = f[1:] * np.conj(f[:-1])
     cross /= np.maximum(np.abs(cross), 1e-9)
-    r = np.fft.irfft2(cross, s=(size, size))  # [T-1, S, S]
+    r = np.fft.irfft2(cross, s=(sh, sw))  # [T-1, h', w']
     flat = r.reshape(t - 1, -1)
     am = flat.argmax(axis=1)
-    py, px = am // size, am % size
+    py, px = am // sw, am % sw
     n = np.arange(t - 1)
     peak = flat[n, am]
 
     def refine(p, axis):
         # Foroosh et al. (2002): for a phase-correlation peak the larger neighbour n
         # gives the sub-pixel offset n / (n + peak) towards that neighbour.
+        size = sh if axis == 0 else sw
         lo, hi = (p - 1) % size, (p + 1) % size
         if axis == 0:
             a, c = r[n, lo, px], r[n, hi, px]
@@ -84,8 +85,8 @@ def camera_motion(pixels: np.ndarray, t_s: np.ndarray, size: int = SIZE) -> np.n
 
     dy, dx = refine(py, 0), refine(px, 1)
     dt = np.maximum(np.diff(np.asarray(t_s, np.float64)), 1e-6)
-    out[1:, 0] = dx / size / dt
-    out[1:, 1] = dy / size / dt
+    out[1:, 0] = dx / sw / dt
+    out[1:, 1] = dy / sh / dt
     out[1:, 2] = np.clip(peak, 0, 1)
     out[0] = out[1]
     return out

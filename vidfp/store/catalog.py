@@ -15,10 +15,18 @@ from importlib import resources
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from vidfp.similarity.scoring import PairResult
 
 log = logging.getLogger(__name__)
+
+_PAIR_FLOATS = (("semantic", "semantic"), ("nonsemantic", "nonsemantic"), ("frame_sim", "frame_sim"),
+                ("deriv_score", "deriv"), ("traj_score", "traj"), ("motion_score", "motion"),
+                ("camera_score", "camera"))
+_SEG_COLUMNS = (("video_a", pa.string()), ("video_b", pa.string()), ("seg_idx", pa.int32()),
+                ("a_start_s", pa.float64()), ("a_end_s", pa.float64()), ("b_start_s", pa.float64()),
+                ("b_end_s", pa.float64()), ("score", pa.float64()))
 
 
 class EncoderMismatch(RuntimeError):
@@ -130,19 +138,31 @@ class Catalog:
             for table in ("matched_segments", "pair_scores"):  # fixed names, values bound
                 self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, video_a) OR list_contains(?, video_b)",
                                  [scored_videos, scored_videos])
-            for r in results:
-                key = [r.video_a, r.video_b]
-                self.con.execute("DELETE FROM matched_segments WHERE video_a = ? AND video_b = ?", key)
-                self.con.execute(
-                    "INSERT OR REPLACE INTO pair_scores (video_a, video_b, similarity, is_duplicate, semantic, "
-                    "nonsemantic, frame_sim, deriv_score, traj_score, motion_score, camera_score, path_frames, "
-                    "flipped, votes, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    key + [r.similarity, r.is_duplicate, r.semantic, r.nonsemantic, r.frame_sim, r.deriv, r.traj,
-                           r.motion, r.camera, r.path_frames, r.flipped, votes.get((r.video_a, r.video_b)), run_id])
-                for k, s in enumerate(r.segments):
-                    self.con.execute("INSERT INTO matched_segments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                                     key + [k, s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s, s.score])
-            self.con.executemany("UPDATE videos SET scored = TRUE WHERE video_id = ?", [[v] for v in scored_videos])
+            if results:  # bulk insert through Arrow: one statement per table, not one per row
+                pairs = pa.table({
+                    "video_a": [r.video_a for r in results], "video_b": [r.video_b for r in results],
+                    "similarity": [float(r.similarity) for r in results],
+                    "is_duplicate": [bool(r.is_duplicate) for r in results],
+                    **{col: [float(getattr(r, attr)) for r in results] for col, attr in _PAIR_FLOATS},
+                    "path_frames": pa.array([int(r.path_frames) for r in results], pa.int32()),
+                    "flipped": [bool(r.flipped) for r in results],
+                    "votes": pa.array([votes.get((r.video_a, r.video_b)) for r in results], pa.float64()),
+                    "run_id": [run_id] * len(results),
+                })
+                segs = [(r.video_a, r.video_b, k, sg.a_start_s, sg.a_end_s, sg.b_start_s, sg.b_end_s, sg.score)
+                        for r in results for k, sg in enumerate(r.segments)]
+                seg_tbl = pa.table({name: pa.array([row[i] for row in segs], typ)
+                                    for i, (name, typ) in enumerate(_SEG_COLUMNS)})
+                self.con.register("_vidfp_new_pairs", pairs)
+                self.con.register("_vidfp_new_segments", seg_tbl)
+                try:
+                    cols = ", ".join(pairs.column_names)
+                    self.con.execute(f"INSERT INTO pair_scores ({cols}) SELECT {cols} FROM _vidfp_new_pairs")
+                    self.con.execute("INSERT INTO matched_segments SELECT * FROM _vidfp_new_segments")
+                finally:
+                    self.con.unregister("_vidfp_new_pairs")
+                    self.con.unregister("_vidfp_new_segments")
+            self.con.execute("UPDATE videos SET scored = TRUE WHERE list_contains(?, video_id)", [scored_videos])
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
