@@ -22,14 +22,26 @@ HASH_CHUNK = 8 << 20
 
 @dataclass(frozen=True)
 class VideoFile:
-    uri: str  # what the user's source calls it (fsspec URI or local path)
+    uri: str  # what the user's source calls it (fsspec URI or local path), valid UTF-8: stored as is
     size_bytes: int
     mtime: float | None
     protocol: str
+    path: str = ""  # the OS name when it differs from ``uri`` (names that are not UTF-8)
 
     @property
     def is_local(self) -> bool:
         return self.protocol in ("file", "local")
+
+    @property
+    def io_path(self) -> str:
+        """What to open: the real name, which may hold undecodable bytes as surrogates."""
+        return self.path or self.uri
+
+
+def display_name(name: str) -> str:
+    """A valid UTF-8 form of a file name: bytes that are not UTF-8 (kept by Python as
+    surrogates) are written as ``\\xNN``.  DuckDB stores only valid UTF-8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _protocol(fs: fsspec.AbstractFileSystem) -> str:
@@ -65,7 +77,9 @@ def discover(source: str, extensions: tuple[str, ...]) -> list[VideoFile]:
             mtime = float(mtime.timestamp()) if hasattr(mtime, "timestamp") else (float(mtime) if mtime else None)
         except (TypeError, ValueError):
             mtime = None
-        out.append(VideoFile(uri=uri, size_bytes=int(info.get("size") or 0), mtime=mtime, protocol=proto))
+        shown = display_name(uri)
+        out.append(VideoFile(uri=shown, size_bytes=int(info.get("size") or 0), mtime=mtime, protocol=proto,
+                             path=uri if shown != uri else ""))
     out.sort(key=lambda v: v.uri)
     log.info("discovered %d video files under %s", len(out), source)
     return out

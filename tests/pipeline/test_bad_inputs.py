@@ -45,7 +45,7 @@ def test_every_bad_or_odd_input_is_recorded(tmp_path):
         "8k.mp4": lambda p: write_video(str(p), np.repeat(np.repeat(_frames(3, 60, 80, seed=5), 72, 1), 96, 2), 2),
         "rotated.mp4": lambda p: _write_rotated(p, _frames(seed=6), 12),
         "vfr.mp4": lambda p: write_video(str(p), _frames(seed=7), 12,
-                                         pts_s=np.cumsum(np.r_[0, np.random.default_rng(0).uniform(0.03, 0.2, 15)])),
+                                         pts_s=np.cumsum(np.r_[0, np.random.default_rng(0).uniform(0.09, 0.3, 15)])),
         "名前 ünï 'q' \"x\".mp4": lambda p: write_video(str(p), _frames(seed=8), 12),
     }
     for name, make in ok_expected.items():

@@ -51,6 +51,16 @@ def _probe_size(path: str) -> tuple[int, int]:
         return 0, 0
 
 
+def _decode_via_link(path: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig):
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="vidfp-") as d:
+        link = os.path.join(d, "video" + os.path.splitext(path.encode("utf-8", "surrogateescape"))[1].decode(
+            "ascii", "ignore"))
+        os.symlink(os.path.abspath(path), link)
+        return decode_video(link, video_id, size, cfg)
+
+
 def decode_video(
     path: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig
 ) -> tuple[FrameRecord, VideoMeta]:
@@ -67,6 +77,10 @@ def decode_video(
     if os.path.getsize(path) == 0:
         raise DecodeError("empty file (0 bytes)")
     h, w = size
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:  # decord passes the name to C as UTF-8: go through a link with a clean name
+        return _decode_via_link(path, video_id, size, cfg)
     try:
         vr = decord.VideoReader(path, width=w, height=h, num_threads=1, ctx=decord.cpu(0))
     except Exception as e:  # decord raises DECORDError / RuntimeError with C++ text

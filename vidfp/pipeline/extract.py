@@ -65,7 +65,7 @@ def extract_videos(
         if p.needs_work and p.video_id not in todo:
             todo[p.video_id] = p
     in_worker = encoder.runs_in_worker
-    jobs = ((vid, (p.file.uri, vid, encoder.input_size, cfg, encoder if in_worker else None))
+    jobs = ((vid, (p.file.io_path, vid, encoder.input_size, cfg, encoder if in_worker else None))
             for vid, p in sorted(todo.items()))
     batch: list[tuple[FrameRecord, dict]] = []
 

@@ -44,7 +44,7 @@ def plan_files(
             vid, chash = known[0], hash_by_vid.get(known[0])
         else:
             try:
-                chash = content_hash(f.uri)
+                chash = content_hash(f.io_path)
             except OSError as e:
                 chash, error = None, f"unreadable: {e.strerror or e}"
             vid = video_id_for(chash, f.uri)
