@@ -45,8 +45,12 @@ def _grey_small(pixels: np.ndarray, size: int) -> np.ndarray:
     t, h, w, _ = pixels.shape
     b = max(1, int(round(min(h, w) / size)))
     hh, ww = h // b * b, w // b * b
-    g = pixels[:, :hh, :ww].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
-    return g.reshape(t, hh // b, b, ww // b, b).mean(axis=(2, 4))
+    luma = np.array([0.299, 0.587, 0.114], np.float32)
+    out = np.empty((t, hh // b, ww // b), np.float32)
+    for s in range(0, t, 64):  # chunks bound the float copy (600 frames of 224² would be 360 MB)
+        g = pixels[s: s + 64, :hh, :ww].astype(np.float32) @ luma
+        out[s: s + 64] = g.reshape(len(g), hh // b, b, ww // b, b).mean(axis=(2, 4))
+    return out
 
 
 def camera_motion(pixels: np.ndarray, t_s: np.ndarray, size: int = SIZE) -> np.ndarray:
