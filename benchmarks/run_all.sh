@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole performance suite, one machine, one run; every figure is a ratio
-# measured against its reference in the same run.  About 12-15 min on 2 cores.
+# measured against its reference in the same run.  About 12 min on 2 cores (2.5 of them building the corpus).
 #   bash benchmarks/run_all.sh [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")"
