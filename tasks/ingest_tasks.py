@@ -6,7 +6,6 @@ through Parquet shards, never through Prefect results.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from prefect import task

@@ -34,8 +34,6 @@ def frames(n, seed=0):
 
 def full_attention_centroid(e, x):
     """Reference: the whole non-fused attention matrix of the last block."""
-    from timm.layers import apply_rot_embed_cat
-
     m = e.model
     captured = {}
 

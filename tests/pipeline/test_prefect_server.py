@@ -6,7 +6,6 @@ with a temporary PREFECT_HOME (SQLite) on 127.0.0.1, then the DuckDB tables are 
 """
 
 import os
-import shutil
 import signal
 import socket
 import subprocess
