@@ -83,3 +83,25 @@ def test_kill_at_20_random_moments(corpus, tmp_path):
         con.close()
         assert statuses[-1] == "ok" and set(statuses[:-1]) <= {"crashed", "ok"}
     assert equal == 20
+
+
+def test_concurrent_runs_wait_or_refuse(corpus, tmp_path):
+    """Two ingests on one catalog: without --wait the second exits with a clear message and
+    changes nothing; with --wait it runs after the first, which then finds no work."""
+    db = tmp_path / "c.duckdb"
+    first = subprocess.Popen(ingest_cmd(corpus, db), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lock = tmp_path / "c.duckdb.lock"
+    t0 = time.monotonic()
+    while not lock.exists() and time.monotonic() - t0 < 30:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the first run is inside its lock now
+    refused = subprocess.run(ingest_cmd(corpus, db), capture_output=True, text=True)
+    waiting = subprocess.run(ingest_cmd(corpus, db) + ["--wait", "300"], capture_output=True, text=True)
+    first.communicate(timeout=300)
+    assert first.returncode == 0
+    assert refused.returncode != 0 and "another vidfp run" in refused.stderr
+    assert waiting.returncode == 0 and "0 newly fingerprinted" in waiting.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    runs = con.execute("SELECT status FROM runs ORDER BY started_at").fetchall()
+    con.close()
+    assert runs == [("ok",), ("ok",)]  # the refused run never started one
