@@ -12,6 +12,8 @@ import duckdb
 import numpy as np
 import pytest
 
+from tests.pipeline.test_e2e import dump
+
 pytestmark = pytest.mark.slow
 
 TABLES = {
@@ -24,14 +26,6 @@ TABLES = {
     "duplicate_clusters": "SELECT * FROM duplicate_clusters ORDER BY video_id",
 }
 VIDFP = os.path.join(os.path.dirname(sys.executable), "vidfp")
-
-
-def dump(db):
-    con = duckdb.connect(db, read_only=True)
-    try:
-        return {t: con.execute(q).fetchall() for t, q in TABLES.items()}
-    finally:
-        con.close()
 
 
 def ingest_cmd(src, db):
@@ -60,7 +54,7 @@ def test_kill_at_20_random_moments(corpus, tmp_path):
     t0 = time.monotonic()
     subprocess.run(ingest_cmd(corpus, ref_db), check=True, capture_output=True)
     t_full = time.monotonic() - t0
-    ref = dump(str(ref_db))
+    ref = dump(str(ref_db), TABLES)
     assert len(ref["videos"]) == 9 and ref["pair_scores"]
     rng = np.random.default_rng(1234)
     equal = 0
@@ -75,7 +69,7 @@ def test_kill_at_20_random_moments(corpus, tmp_path):
             pass
         p.wait()
         subprocess.run(ingest_cmd(corpus, db), check=True, capture_output=True)
-        equal += dump(str(db)) == ref
+        equal += dump(str(db), TABLES) == ref
         shards = tmp_path / f"k{i}.duckdb.shards"
         assert not [f for f in os.listdir(shards) if f.startswith(".tmp-")]
         con = duckdb.connect(str(db), read_only=True)

@@ -24,10 +24,11 @@ TABLES = {
 }
 
 
-def dump(db):
+def dump(db, tables=TABLES):
+    """Every table's rows, by the queries in ``tables`` (name → SELECT)."""
     con = duckdb.connect(db, read_only=True)
     try:
-        return {t: con.execute(q).fetchall() for t, q in TABLES.items()}
+        return {t: con.execute(q).fetchall() for t, q in tables.items()}
     finally:
         con.close()
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from vidfp.fingerprints.temporal import path_lag_steps
+
 
 def region_flow(u: np.ndarray, v: np.ndarray, positions: np.ndarray, temp: float = 0.03) -> np.ndarray:
     """Motion from frames u [K, R, D] to v [K, R, D] → [K, 2]; positions [R, 2]."""
@@ -42,14 +44,12 @@ class RegionFlowMotion:
     def compare_aligned(self, ra: np.ndarray, rb: np.ndarray, ta: np.ndarray, pi: np.ndarray,
                         pj: np.ndarray) -> tuple[float, float]:
         """(score ∈ [0, 1], weight) — correlation of A's and B's motion along the path."""
-        tk = ta[pi]
         ma, mb = [], []
         for lag in self.lags_s:
-            k2 = np.searchsorted(tk, tk + lag - 1e-6)
-            ok = k2 < len(pi)
-            if not ok.any():
+            steps = path_lag_steps(ta, pi, lag)
+            if steps is None:
                 continue
-            k1, k2 = np.nonzero(ok)[0], k2[ok]
+            k1, k2 = steps
             ma.append(region_flow(ra[pi[k1]], ra[pi[k2]], self.positions))
             mb.append(region_flow(rb[pj[k1]], rb[pj[k2]], self.positions))
         if not ma:

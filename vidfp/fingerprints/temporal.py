@@ -47,6 +47,21 @@ def _cos_weighted(da: np.ndarray, db: np.ndarray) -> tuple[float, float]:
     return float((w * np.maximum(cos, 0)).sum()), float(w.sum())
 
 
+def path_lag_steps(ta: np.ndarray, pi: np.ndarray, lag_s: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Index pairs (k1, k2) into an alignment path, k2 the first step ≥ ``lag_s`` seconds
+    (on A's clock ``ta[pi]``) after k1; None when the path is shorter than the lag.
+
+    Comparing A's change from path step k1 to k2 with B's change over the same steps
+    measures both videos over one lag in A's time, whatever B's speed.
+    """
+    tk = ta[pi]
+    k2 = np.searchsorted(tk, tk + lag_s - 1e-6)
+    ok = k2 < len(pi)
+    if not ok.any():
+        return None
+    return np.nonzero(ok)[0], k2[ok]
+
+
 class TemporalDerivativeFingerprint:
     """Derivative of one order at one lag (frames)."""
 
@@ -110,14 +125,12 @@ class MultiScaleDerivativeFingerprint:
 
         ea [Ta, D], eb [Tb, D]: embeddings; ta [Ta]: A's times; pi, pj [K]: path.
         """
-        tk = ta[pi]
         num = den = 0.0
         for w in self.window_sizes:
-            k2 = np.searchsorted(tk, tk + w - 1e-6)
-            ok = k2 < len(pi)
-            if not ok.any():
+            steps = path_lag_steps(ta, pi, w)
+            if steps is None:
                 continue
-            k1, k2 = np.nonzero(ok)[0], k2[ok]
+            k1, k2 = steps
             n_, d_ = _cos_weighted(ea[pi[k2]] - ea[pi[k1]], eb[pj[k2]] - eb[pj[k1]])
             num, den = num + n_, den + d_
         if den <= 1e-9:
