@@ -44,6 +44,10 @@ def now_utc() -> datetime:
 VIDEO_COLS = ("video_id", "uri", "content_hash", "size_bytes", "duration_s", "fps", "width", "height", "n_frames",
               "status", "error", "encoder", "model", "weights_sha", "feature_key", "shard_uri", "scored",
               "ingested_at", "run_id")
+# Statements with VIDEO_COLS spliced in once, here: the identifiers come from the tuple above, never from input.
+_SELECT_VIDEOS = f"SELECT {', '.join(VIDEO_COLS)} FROM videos WHERE ? IS NULL OR status = ? ORDER BY video_id"
+_UPSERT_VIDEO = (f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) "
+                 f"VALUES ({', '.join('?' * len(VIDEO_COLS))})")
 
 
 class Catalog:
@@ -84,9 +88,7 @@ class Catalog:
 
     def videos(self, status: str | None = None) -> list[dict[str, Any]]:
         """Video rows, optionally only those with ``status`` (bound, never formatted)."""
-        cols = ", ".join(VIDEO_COLS)  # constant column list, not user input
-        cur = self.con.execute(f"SELECT {cols} FROM videos WHERE ? IS NULL OR status = ? ORDER BY video_id",
-                               [status, status])
+        cur = self.con.execute(_SELECT_VIDEOS, [status, status])
         return [dict(zip(VIDEO_COLS, r)) for r in cur.fetchall()]
 
     def check_encoder(self, encoder: str, feature_key: str) -> None:
@@ -104,9 +106,7 @@ class Catalog:
         self.con.execute("BEGIN")
         try:
             for v in videos:
-                self.con.execute(
-                    f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) VALUES ({', '.join('?' * len(VIDEO_COLS))})",
-                    [v.get(c) for c in VIDEO_COLS])
+                self.con.execute(_UPSERT_VIDEO, [v.get(c) for c in VIDEO_COLS])
             for f in files:
                 self.con.execute("INSERT OR REPLACE INTO files (uri, video_id, size_bytes, mtime, run_id) VALUES (?, ?, ?, ?, ?)",
                                  [f["uri"], f["video_id"], f["size_bytes"], f["mtime"], f["run_id"]])
@@ -135,9 +135,10 @@ class Catalog:
         scored_videos = list(scored_videos)
         self.con.execute("BEGIN")
         try:
-            for table in ("matched_segments", "pair_scores"):  # fixed names, values bound
-                self.con.execute(f"DELETE FROM {table} WHERE list_contains(?, video_a) OR list_contains(?, video_b)",
-                                 [scored_videos, scored_videos])
+            self.con.execute("DELETE FROM matched_segments WHERE list_contains(?, video_a) OR list_contains(?, video_b)",
+                             [scored_videos, scored_videos])
+            self.con.execute("DELETE FROM pair_scores WHERE list_contains(?, video_a) OR list_contains(?, video_b)",
+                             [scored_videos, scored_videos])
             if results:  # bulk insert through Arrow: one statement per table, not one per row
                 pairs = pa.table({
                     "video_a": [r.video_a for r in results], "video_b": [r.video_b for r in results],
@@ -156,8 +157,7 @@ class Catalog:
                 self.con.register("_vidfp_new_pairs", pairs)
                 self.con.register("_vidfp_new_segments", seg_tbl)
                 try:
-                    cols = ", ".join(pairs.column_names)
-                    self.con.execute(f"INSERT INTO pair_scores ({cols}) SELECT {cols} FROM _vidfp_new_pairs")
+                    self.con.execute("INSERT INTO pair_scores BY NAME SELECT * FROM _vidfp_new_pairs")
                     self.con.execute("INSERT INTO matched_segments SELECT * FROM _vidfp_new_segments")
                 finally:
                     self.con.unregister("_vidfp_new_pairs")
