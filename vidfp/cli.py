@@ -213,8 +213,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - clear message for expected user errors
         from vidfp.encoders.weights import WeightsNotFound
         from vidfp.store.catalog import EncoderMismatch
+        from vidfp.store.migrations import CatalogTooNew, CatalogTooOld
 
-        if isinstance(e, (WeightsNotFound, EncoderMismatch, FileNotFoundError)):
+        if isinstance(e, (WeightsNotFound, EncoderMismatch, FileNotFoundError, CatalogTooNew, CatalogTooOld)):
             print(f"vidfp: {e}", file=sys.stderr)
             return 2
         raise

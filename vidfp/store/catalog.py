@@ -18,6 +18,13 @@ import duckdb
 import pyarrow as pa
 
 from vidfp.similarity.scoring import PairResult
+from vidfp.store.migrations import (
+    LATEST,
+    CatalogTooOld,
+    check_not_newer,
+    current_version,
+    migrate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -51,11 +58,33 @@ _UPSERT_VIDEO = (f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) "
 
 
 class Catalog:
+    """One open catalog file.  Opening for writing upgrades an older schema in place
+    (vidfp.store.migrations); a newer one is refused either way."""
+
     def __init__(self, path: str, read_only: bool = False):
         self.path = path
-        self.con = duckdb.connect(path, read_only=read_only)
-        if not read_only:
-            self.con.execute(schema_sql())
+        self.read_only = read_only
+        self.con = self._connect()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        con = duckdb.connect(self.path, read_only=self.read_only)
+        try:
+            if self.read_only:
+                v = check_not_newer(con, self.path)
+                if v < LATEST:
+                    raise CatalogTooOld(f"catalog {self.path!r} has schema version {v} (this vidfp: {LATEST}); "
+                                        "run `vidfp ingest` or `vidfp rescan` on it once to upgrade it")
+            else:
+                before, after = migrate(con, self.path, schema_sql())
+                if 0 < before < after:
+                    log.warning("catalog %s upgraded from schema version %d to %d", self.path, before, after)
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def schema_version(self) -> int:
+        return current_version(self.con)
 
     def close(self) -> None:
         self.con.close()

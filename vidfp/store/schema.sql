@@ -1,5 +1,14 @@
 -- vidfp catalog schema (DuckDB). These names and columns are a contract:
 -- users write SQL against them. Times are seconds; similarities are in [0, 1].
+-- This file is the current schema, used to create new catalogs; older catalogs are
+-- upgraded in place by vidfp/store/migrations.py (the schema only grows).
+
+-- Schema versions this catalog holds (one row per version; the current one is the largest).
+CREATE TABLE IF NOT EXISTS schema_version (
+    version      INTEGER PRIMARY KEY,
+    description  VARCHAR,
+    applied_at   TIMESTAMP
+);
 
 -- One row per ingest/rescan run.
 CREATE TABLE IF NOT EXISTS runs (

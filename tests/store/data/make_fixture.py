@@ -20,12 +20,12 @@ import duckdb
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))))
 
-from tests.conftest import write_test_video  # noqa: E402
-from vidfp.config import DecodeConfig, IngestConfig  # noqa: E402
-from vidfp.encoders import get_encoder  # noqa: E402
-from vidfp.pipeline import run_ingest  # noqa: E402
-from vidfp.pipeline.match import cluster_catalog  # noqa: E402
-from vidfp.store.catalog import Catalog  # noqa: E402
+from tests.conftest import write_test_video
+from vidfp.config import DecodeConfig, IngestConfig
+from vidfp.encoders import get_encoder
+from vidfp.pipeline import run_ingest
+from vidfp.pipeline.match import cluster_catalog
+from vidfp.store.catalog import Catalog
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "catalog_v0.duckdb.gz")
 
