@@ -25,6 +25,11 @@ from vidfp.store.migrations import (
     current_version,
     migrate,
 )
+from vidfp.store.storage import (
+    connect_writable,
+    needs_rewrite,
+    rewrite_in_storage_version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +64,8 @@ _UPSERT_VIDEO = (f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) "
 
 class Catalog:
     """One open catalog file.  Opening for writing upgrades an older schema in place
-    (vidfp.store.migrations); a newer one is refused either way."""
+    (vidfp.store.migrations) and keeps the file in the chosen DuckDB storage version
+    (vidfp.store.storage); a newer schema is refused either way."""
 
     def __init__(self, path: str, read_only: bool = False):
         self.path = path
@@ -67,7 +73,20 @@ class Catalog:
         self.con = self._connect()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
-        con = duckdb.connect(self.path, read_only=self.read_only)
+        if self.read_only:
+            con = duckdb.connect(self.path, read_only=True)
+        else:
+            con = connect_writable(self.path)
+            try:
+                check_not_newer(con, self.path)  # refuse before touching anything
+                rewrite = needs_rewrite(con)
+            except BaseException:
+                con.close()
+                raise
+            if rewrite:
+                con.close()
+                rewrite_in_storage_version(self.path)
+                con = connect_writable(self.path)
         try:
             if self.read_only:
                 v = check_not_newer(con, self.path)
