@@ -45,6 +45,7 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
     feature_key = cfg.fingerprint_key(enc.key())
     with run_session(catalog, shard_root, enc.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
         files = scan_task(source, cfg.extensions)
+        cat.publish()  # readers see the run as 'running'
         planned = plan_task(cat, files, feature_key, kind)
         work = sorted({p.video_id: p for p in planned if p.needs_work}.values(), key=lambda p: p.video_id)
         batches = [work[i : i + batch_videos] for i in range(0, len(work), batch_videos)]

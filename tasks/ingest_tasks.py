@@ -17,7 +17,7 @@ from vidfp.encoders import get_encoder
 from vidfp.pipeline.extract import extract_videos
 from vidfp.pipeline.match import cluster_catalog, match_and_score
 from vidfp.pipeline.plan import PlannedFile, plan_files
-from vidfp.pipeline.run import video_rows
+from vidfp.pipeline.run import commit_fingerprints
 from vidfp.store.catalog import Catalog
 
 
@@ -64,16 +64,15 @@ def _extract(batch, spec, decode, shard_root, workers) -> list[dict[str, Any]]:
 @task(name="commit-videos", cache_policy=NO_CACHE)
 def commit_task(catalog: Catalog, planned: list[PlannedFile], outcomes: dict[str, dict], spec: dict[str, Any],
                 feature_key: str, run_id: str, present: set[str]) -> int:
-    v_rows, f_rows = video_rows(planned, outcomes, make_encoder(**spec), feature_key, run_id)
-    catalog.upsert(v_rows, f_rows)
-    return catalog.mark_missing(present, run_id)
+    return commit_fingerprints(catalog, planned, outcomes, make_encoder(**spec), feature_key, run_id, present)
 
 
 @task(name="score-pairs", cache_policy=NO_CACHE)
 def score_task(catalog: Catalog, spec: dict[str, Any], cfg: IngestConfig, run_id: str,
                rescore: bool = False) -> int:
-    return match_and_score(catalog, make_encoder(**spec), cfg.candidates, cfg.scoring, run_id,
-                           rescore=rescore)
+    n = match_and_score(catalog, make_encoder(**spec), cfg.candidates, cfg.scoring, run_id, rescore=rescore)
+    catalog.publish()
+    return n
 
 
 @task(name="cluster", cache_policy=NO_CACHE)

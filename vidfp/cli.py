@@ -112,10 +112,9 @@ def cmd_bench_make(args) -> int:
 
 def cmd_verdict(args) -> int:
     from vidfp.pipeline.match import cluster_catalog
-    from vidfp.store.catalog import Catalog
-    from vidfp.store.lock import CatalogLock
+    from vidfp.store.writer import open_writer
 
-    with CatalogLock(args.db, wait_s=args.wait), Catalog(args.db) as cat:
+    with open_writer(args.db, wait_s=args.wait) as cat:
         cat.set_verdict(args.video_a, args.video_b, args.verdict, args.note)
         cluster_catalog(cat)
     print(f"{args.video_a} / {args.video_b}: {args.verdict}; clusters updated")
@@ -214,8 +213,10 @@ def main(argv: list[str] | None = None) -> int:
         from vidfp.encoders.weights import WeightsNotFound
         from vidfp.store.catalog import EncoderMismatch
         from vidfp.store.migrations import CatalogTooNew, CatalogTooOld
+        from vidfp.store.snapshot import RunRefused
 
-        if isinstance(e, (WeightsNotFound, EncoderMismatch, FileNotFoundError, CatalogTooNew, CatalogTooOld)):
+        if isinstance(e, (WeightsNotFound, EncoderMismatch, RunRefused, FileNotFoundError, CatalogTooNew,
+                          CatalogTooOld)):
             print(f"vidfp: {e}", file=sys.stderr)
             return 2
         raise

@@ -86,7 +86,7 @@ def default_variants(cfg: ScoringConfig) -> list[Variant]:
 
 def capture(db: str, encoder: Encoder, cand: CandidateConfig, cfg: ScoringConfig) -> dict[Pair, tuple[float, list]]:
     """(semantic, parts) for every candidate pair of the catalog's ok videos."""
-    with Catalog(db) as cat:
+    with Catalog(db, read_only=True) as cat:
         rows = cat.videos(status="ok")
     records = load_records(rows)
     cands = FaissKnnCandidates(cand).generate(list(records.values()), flip=encoder.flip)

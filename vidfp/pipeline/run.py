@@ -3,7 +3,9 @@
     scan → plan → extract (decode+encode, shards) → commit videos →
     candidates + scoring → commit pairs → clusters
 
-One writer: the run holds the catalog lock (``<db>.lock``) from start to end.
+One writer: the run holds the catalog lock (``<db>.lock``) from start to end and
+works on a private copy it publishes at stage boundaries (vidfp.store.writer), so
+readers query the last published state throughout.
 """
 
 from __future__ import annotations
@@ -21,8 +23,9 @@ from vidfp.pipeline.extract import default_shard_root, extract_videos
 from vidfp.pipeline.match import cluster_catalog, match_and_score
 from vidfp.pipeline.plan import plan_files
 from vidfp.store.catalog import Catalog, now_utc
-from vidfp.store.lock import CatalogLock
 from vidfp.store.shards import clean_orphans
+from vidfp.store.snapshot import RunRefused
+from vidfp.store.writer import open_writer
 
 log = logging.getLogger(__name__)
 
@@ -35,16 +38,20 @@ def new_run_id() -> str:
 def run_session(db: str, shards: str, encoder_name: str, feature_key: str, kind: str, source: str, config_json: str,
                 wait_s: float = 0.0) -> Iterator[tuple[Catalog, str]]:
     """The frame every run shares (local engine and Prefect flow): take the single-writer
-    lock, refuse a catalog of another encoder, clean orphaned temp shards, record the run,
-    and mark it 'failed' if the body raises (a killed run is marked 'crashed' by the next).
-    The body calls ``finish(cat, run_id, counts)`` when it succeeds."""
+    lock and a private copy (vidfp.store.writer), refuse a catalog of another encoder, clean
+    orphaned temp shards, record the run, and mark it 'failed' if the body raises (a killed
+    run is marked 'crashed' by the next).  A :class:`RunRefused` from the body changes
+    nothing.  The body calls ``cat.finish_run`` when it succeeds and ``cat.publish()`` at
+    stage boundaries; the session publishes the final state."""
     run_id = new_run_id()
-    with CatalogLock(db, wait_s=wait_s), Catalog(db) as cat:
+    with open_writer(db, wait_s=wait_s) as cat:
         cat.check_encoder(encoder_name, feature_key)
         clean_orphans(shards)
         cat.start_run(run_id, kind, source, config_json)
         try:
             yield cat, run_id
+        except RunRefused:
+            raise
         except BaseException:
             cat.finish_run(run_id, "failed", {})
             raise
@@ -80,6 +87,16 @@ def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key
     return list(videos.values()), files
 
 
+def commit_fingerprints(cat: Catalog, planned: list, outcomes: dict[str, dict], encoder: Encoder, feature_key: str,
+                        run_id: str, present: set[str]) -> int:
+    """Record every file and video outcome, mark vanished videos missing, publish; returns #missing."""
+    v_rows, f_rows = video_rows(planned, outcomes, encoder, feature_key, run_id)
+    cat.upsert(v_rows, f_rows)
+    missing = cat.mark_missing(present, run_id)
+    cat.publish()
+    return missing
+
+
 def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None = None, shards: str | None = None,
                kind: str = "ingest", progress: bool = False, wait_s: float = 0.0) -> dict[str, Any]:
     cfg = cfg or IngestConfig()
@@ -87,6 +104,7 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
     feature_key = cfg.fingerprint_key(encoder.key())
     with run_session(db, shards, encoder.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
         files = discover(source, cfg.extensions)
+        cat.publish()  # readers see the run as 'running'
         vids = {r["video_id"]: r for r in cat.videos()}
         planned = plan_files(files, cat.known_files(), vids, feature_key, retry_failed=(kind == "rescan"),
                              verify=(kind == "rescan"))
@@ -98,10 +116,9 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
             outcomes[o["video_id"]] = o
         if bar:
             bar.close()
-        v_rows, f_rows = video_rows(planned, outcomes, encoder, feature_key, run_id)
-        cat.upsert(v_rows, f_rows)
-        missing = cat.mark_missing({f.uri for f in files}, run_id)
+        missing = commit_fingerprints(cat, planned, outcomes, encoder, feature_key, run_id, {f.uri for f in files})
         n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"))
+        cat.publish()
         cluster_catalog(cat)
         counts = run_counts(files, planned, outcomes, n_pairs, missing)
         cat.finish_run(run_id, "ok", counts)

@@ -25,6 +25,7 @@ from vidfp.store.migrations import (
     current_version,
     migrate,
 )
+from vidfp.store.snapshot import RunRefused, publish_file
 from vidfp.store.storage import (
     connect_writable,
     needs_rewrite,
@@ -41,8 +42,8 @@ _SEG_COLUMNS = (("video_a", pa.string()), ("video_b", pa.string()), ("seg_idx", 
                 ("b_end_s", pa.float64()), ("score", pa.float64()))
 
 
-class EncoderMismatch(RuntimeError):
-    pass
+class EncoderMismatch(RunRefused):
+    """A run would mix two encoders' fingerprints in one catalog: refused before any change."""
 
 
 def schema_sql() -> str:
@@ -67,9 +68,12 @@ class Catalog:
     (vidfp.store.migrations) and keeps the file in the chosen DuckDB storage version
     (vidfp.store.storage); a newer schema is refused either way."""
 
-    def __init__(self, path: str, read_only: bool = False):
+    def __init__(self, path: str, read_only: bool = False, publish_to: str | None = None):
+        """``publish_to``: ``path`` is a writer's private copy of that published catalog
+        (vidfp.store.snapshot); :meth:`publish` makes its committed state visible there."""
         self.path = path
         self.read_only = read_only
+        self.publish_to = publish_to
         self.con = self._connect()
 
     def _connect(self) -> duckdb.DuckDBPyConnection:
@@ -104,6 +108,17 @@ class Catalog:
 
     def schema_version(self) -> int:
         return current_version(self.con)
+
+    def publish(self, final: bool = False) -> None:
+        """Checkpoint and publish the committed state atomically (see vidfp.store.snapshot).
+        ``final`` hands the file itself over and leaves this catalog closed."""
+        if self.publish_to is None:
+            return  # opened in place: every commit is already visible
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        publish_file(self.path, self.publish_to, final)
+        if not final:
+            self.con = self._connect()
 
     def close(self) -> None:
         self.con.close()

@@ -26,7 +26,6 @@ class CatalogLock:
         self._fd: int | None = None
 
     def __enter__(self) -> "CatalogLock":
-        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.wait_s
         while True:
