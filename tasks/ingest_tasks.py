@@ -12,7 +12,7 @@ from prefect import task
 from prefect.cache_policies import NO_CACHE
 
 from vidfp.config import DecodeConfig, IngestConfig
-from vidfp.discover import VideoFile, discover
+from vidfp.discover import SourceUnavailable, VideoFile, discover
 from vidfp.encoders import get_encoder
 from vidfp.pipeline.extract import extract_videos
 from vidfp.pipeline.match import cluster_catalog, match_and_score
@@ -27,7 +27,13 @@ def make_encoder(name: str, weights: str | None = None, model: str = "vits16", d
     return get_encoder(name)
 
 
-@task(name="scan", retries=3, retry_delay_seconds=[2, 10, 30])
+def _retry_scan(task, task_run, state) -> bool:
+    """Retry a scan unless the source is certainly absent (a local path that does not exist)."""
+    exc = state.data
+    return not (isinstance(exc, SourceUnavailable) and not exc.transient)
+
+
+@task(name="scan", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_retry_scan)
 def scan_task(source: str, extensions: tuple[str, ...]) -> list[VideoFile]:
     return discover(source, extensions)
 
@@ -63,7 +69,7 @@ def _extract(batch, spec, decode, shard_root, workers) -> list[dict[str, Any]]:
 
 @task(name="commit-videos", cache_policy=NO_CACHE)
 def commit_task(catalog: Catalog, planned: list[PlannedFile], outcomes: dict[str, dict], spec: dict[str, Any],
-                feature_key: str, run_id: str, present: set[str]) -> int:
+                feature_key: str, run_id: str, present: set[str]) -> tuple[int, int]:
     return commit_fingerprints(catalog, planned, outcomes, make_encoder(**spec), feature_key, run_id, present)
 
 

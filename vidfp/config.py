@@ -76,6 +76,10 @@ class IngestConfig:
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     workers: int = 2  # decode processes
     shard_videos: int = 64  # videos per Parquet shard
+    # a run that would mark more than this share of the catalog's present videos missing stops
+    # unchanged (unmounted disk, typo); allow_removal accepts it (vidfp.pipeline.guard)
+    max_missing_share: float = 0.2
+    allow_removal: bool = False
 
     def fingerprint_key(self, encoder_key: str) -> str:
         """Hash of everything that determines stored features (encoder + sampling)."""

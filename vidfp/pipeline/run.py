@@ -20,6 +20,7 @@ from vidfp.config import IngestConfig
 from vidfp.discover import discover
 from vidfp.encoders.base import Encoder
 from vidfp.pipeline.extract import default_shard_root, extract_videos
+from vidfp.pipeline.guard import check_removal
 from vidfp.pipeline.match import cluster_catalog, match_and_score
 from vidfp.pipeline.plan import plan_files
 from vidfp.store.catalog import Catalog, now_utc
@@ -57,10 +58,11 @@ def run_session(db: str, shards: str, encoder_name: str, feature_key: str, kind:
             raise
 
 
-def run_counts(files: list, planned: list, outcomes: dict[str, dict], n_pairs: int, missing: int) -> dict[str, int]:
+def run_counts(files: list, planned: list, outcomes: dict[str, dict], n_pairs: int,
+               missing: tuple[int, int]) -> dict[str, int]:
     return {"files": len(files), "new": sum(o["status"] == "ok" for o in outcomes.values()),
             "failed": sum(o["status"] == "failed" for o in outcomes.values()) + sum(1 for p in planned if p.error),
-            "pairs": n_pairs, "missing": missing}
+            "pairs": n_pairs, "missing": missing[0], "restored": missing[1]}
 
 
 def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key: str, run_id: str) -> tuple[list, list]:
@@ -88,8 +90,9 @@ def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key
 
 
 def commit_fingerprints(cat: Catalog, planned: list, outcomes: dict[str, dict], encoder: Encoder, feature_key: str,
-                        run_id: str, present: set[str]) -> int:
-    """Record every file and video outcome, mark vanished videos missing, publish; returns #missing."""
+                        run_id: str, present: set[str]) -> tuple[int, int]:
+    """Record every file and video outcome, mark vanished videos missing and returned ones ok,
+    publish; returns (missing, restored)."""
     v_rows, f_rows = video_rows(planned, outcomes, encoder, feature_key, run_id)
     cat.upsert(v_rows, f_rows)
     missing = cat.mark_missing(present, run_id)
@@ -104,10 +107,11 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
     feature_key = cfg.fingerprint_key(encoder.key())
     with run_session(db, shards, encoder.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
         files = discover(source, cfg.extensions)
-        cat.publish()  # readers see the run as 'running'
         vids = {r["video_id"]: r for r in cat.videos()}
         planned = plan_files(files, cat.known_files(), vids, feature_key, retry_failed=(kind == "rescan"),
                              verify=(kind == "rescan"))
+        check_removal(vids, planned, source, cfg.max_missing_share, cfg.allow_removal)
+        cat.publish()  # readers see the run as 'running'
         n_work = len({p.video_id for p in planned if p.needs_work})
         bar = _bar(progress, n_work, "fingerprint")
         outcomes: dict[str, dict] = {}

@@ -178,17 +178,35 @@ class Catalog:
             self.con.execute("ROLLBACK")
             raise
 
-    def mark_missing(self, present_uris: set[str], run_id: str) -> int:
-        """Videos none of whose files are present any more become 'missing'."""
-        rows = self.con.execute("SELECT uri, video_id FROM files").fetchall()
+    def mark_missing(self, present_uris: set[str], run_id: str) -> tuple[int, int]:
+        """Videos none of whose files are present become 'missing'; missing videos with a
+        present file again (restored, or moved back) become 'ok', their stored pairs intact,
+        and are rescored (``scored`` false) against videos added while they were away.
+        Returns (newly missing, restored).  One transaction."""
+        rows = self.con.execute("SELECT f.uri, f.video_id, v.status, v.shard_uri FROM files f "
+                                "JOIN videos v USING (video_id)").fetchall()
         alive: dict[str, bool] = {}
-        for uri, vid in rows:
+        state: dict[str, tuple[str, str | None]] = {}
+        for uri, vid, status, shard in rows:
             alive[vid] = alive.get(vid, False) or uri in present_uris
-        gone = [v for v, a in alive.items() if not a]
-        if gone:
-            self.con.executemany("UPDATE videos SET status = 'missing', run_id = ? WHERE video_id = ? AND status <> 'missing'",
-                                 [[run_id, v] for v in gone])
-        return len(gone)
+            state[vid] = (status, shard)
+        gone = [v for v, a in alive.items() if not a and state[v][0] != "missing"]
+        back = [v for v, a in alive.items() if a and state[v][0] == "missing" and state[v][1]]
+        self.con.execute("BEGIN")
+        try:
+            if gone:
+                self.con.executemany("UPDATE videos SET status = 'missing', run_id = ? WHERE video_id = ?",
+                                     [[run_id, v] for v in gone])
+            if back:
+                self.con.executemany("UPDATE videos SET status = 'ok', scored = FALSE, run_id = ? WHERE video_id = ?",
+                                     [[run_id, v] for v in back])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        if back:
+            log.info("%d videos are back (restored files): ok again", len(back))
+        return len(gone), len(back)
 
     # ---- pairs, segments, clusters ----------------------------------------
     def store_pairs(self, results: list[PairResult], votes: dict[tuple[str, str], float], run_id: str,
