@@ -24,9 +24,10 @@ log = logging.getLogger(__name__)
 
 
 def build_config(fps: float, workers: int, threshold: float | None, max_frames: int,
-                 timeout_s: float = 300.0, allow_removal: bool = False, max_missing_share: float = 0.2) -> IngestConfig:
+                 timeout_s: float = 300.0, allow_removal: bool = False, max_missing_share: float = 0.2,
+                 max_attempts: int = 3) -> IngestConfig:
     cfg = IngestConfig(workers=workers, decode=DecodeConfig(fps=fps, max_frames=max_frames, timeout_s=timeout_s),
-                       allow_removal=allow_removal, max_missing_share=max_missing_share)
+                       allow_removal=allow_removal, max_missing_share=max_missing_share, max_attempts=max_attempts)
     if threshold is not None:
         cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=threshold))
     return cfg
@@ -37,18 +38,18 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
                 model: str = "vits16", kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
                 max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0,
                 gpu_limit: str | None = None, timeout_s: float = 300.0, allow_removal: bool = False,
-                max_missing_share: float = 0.2) -> dict[str, Any]:
+                max_missing_share: float = 0.2, max_attempts: int = 3) -> dict[str, Any]:
     from tasks.ingest_tasks import score_task
 
     logger = get_run_logger()
-    cfg = build_config(fps, workers, threshold, max_frames, timeout_s, allow_removal, max_missing_share)
+    cfg = build_config(fps, workers, threshold, max_frames, timeout_s, allow_removal, max_missing_share, max_attempts)
     shard_root = shards or default_shard_root(catalog)
     spec = {"name": encoder, "weights": weights, "model": model}
     enc = make_encoder(**spec)
     feature_key = cfg.fingerprint_key(enc.key())
     with run_session(catalog, shard_root, enc.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
         files = scan_task(source, cfg.extensions)
-        planned = plan_task(cat, files, feature_key, kind)
+        planned = plan_task(cat, files, feature_key, kind, cfg.max_attempts)
         check_removal({r["video_id"]: r for r in cat.videos()}, planned, source, cfg.max_missing_share,
                       cfg.allow_removal)
         cat.publish()  # readers see the run as 'running'

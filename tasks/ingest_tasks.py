@@ -39,10 +39,11 @@ def scan_task(source: str, extensions: tuple[str, ...]) -> list[VideoFile]:
 
 
 @task(name="plan", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def plan_task(catalog: Catalog, files: list[VideoFile], feature_key: str, kind: str) -> list[PlannedFile]:
+def plan_task(catalog: Catalog, files: list[VideoFile], feature_key: str, kind: str,
+              max_attempts: int = 3) -> list[PlannedFile]:
     vids = {r["video_id"]: r for r in catalog.videos()}
     return plan_files(files, catalog.known_files(), vids, feature_key, retry_failed=kind == "rescan",
-                      verify=kind == "rescan")
+                      verify=kind == "rescan", max_attempts=max_attempts)
 
 
 @task(name="fingerprint-batch", retries=1, retry_delay_seconds=10, timeout_seconds=None,

@@ -17,7 +17,8 @@ def _config(args):
 
     from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
 
-    cfg = IngestConfig(workers=args.workers, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share)
+    cfg = IngestConfig(workers=args.workers, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
+                       max_attempts=args.max_attempts)
     cfg = replace(cfg, decode=DecodeConfig(fps=args.fps, max_frames=args.max_frames, timeout_s=args.timeout))
     if args.threshold is not None:
         cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=args.threshold))
@@ -42,7 +43,8 @@ def _run(args, kind: str) -> dict:
         return flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
                     weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
                     threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
-                    wait_s=args.wait, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share)
+                    wait_s=args.wait, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
+                    max_attempts=args.max_attempts)
     from vidfp.pipeline import run_ingest
 
     return run_ingest(args.source, args.db, _encoder(args), cfg, shards=args.shards, kind=kind,
@@ -154,6 +156,8 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
                    help="accept marking more than --max-missing-share of the catalog's videos missing at once")
     p.add_argument("--max-missing-share", type=float, default=0.2,
                    help="a run that would mark more of the present videos missing stops unchanged (default 0.2)")
+    p.add_argument("--max-attempts", type=int, default=3,
+                   help="failed videos are retried by ingests until they failed this often in a row (default 3)")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -80,6 +80,9 @@ class IngestConfig:
     # unchanged (unmounted disk, typo); allow_removal accepts it (vidfp.pipeline.guard)
     max_missing_share: float = 0.2
     allow_removal: bool = False
+    # a video whose fingerprinting failed this many times in a row (decode timeout, CUDA OOM, ...)
+    # is left alone by ingests until a rescan; fewer failures are retried by the next ingest
+    max_attempts: int = 3
 
     def fingerprint_key(self, encoder_key: str) -> str:
         """Hash of everything that determines stored features (encoder + sampling)."""

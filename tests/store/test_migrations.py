@@ -71,6 +71,10 @@ def test_old_catalog_is_upgraded_in_place_keeping_every_row(tmp_path):
     versions = [v for (v,) in con.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
     con.close()
     assert versions == list(range(2, LATEST + 1))
+    con = duckdb.connect(db, read_only=True)  # new columns describe old rows truthfully
+    got = con.execute("SELECT status, attempts, last_error = error, decode_note FROM videos ORDER BY ALL").fetchall()
+    con.close()
+    assert got == [("failed", 1, True, None)] + [("ok", 0, None, None)] * 3
     with Catalog(db) as cat:  # opening again changes nothing
         assert cat.schema_version() == LATEST
     assert rows(db, old_cols) == before

@@ -76,7 +76,7 @@ def extract_videos(
         uri = write_shard(recs, shard_root, encoder.key())
         for r, meta in batch:
             yield {"video_id": r.video_id, "status": "ok", "error": None, "shard_uri": uri,
-                   "n_frames": r.n_frames, **meta}
+                   "n_frames": r.n_frames, **meta, "decode_note": r.meta.get("decode_note") or meta.get("decode_note")}
         batch.clear()
 
     for vid, ok, value in run_isolated(extract_one, jobs, workers, cfg.timeout_s):

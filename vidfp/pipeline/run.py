@@ -65,9 +65,15 @@ def run_counts(files: list, planned: list, outcomes: dict[str, dict], n_pairs: i
             "pairs": n_pairs, "missing": missing[0], "restored": missing[1]}
 
 
-def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key: str, run_id: str) -> tuple[list, list]:
-    """Catalog rows for videos (one per id, canonical uri = first sorted) and files."""
+def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key: str, run_id: str,
+               previous: dict[str, dict] | None = None) -> tuple[list, list]:
+    """Catalog rows for videos (one per id, canonical uri = first sorted) and files.
+
+    ``previous`` (the catalog's rows by id) carries the failure count on: a failure adds one
+    to the attempts of a video that had failed before, a success resets it to 0; the
+    latest failure's reason stays in ``last_error``."""
     info = encoder.info()
+    previous = previous or {}
     videos: dict[str, dict] = {}
     files = []
     for p in sorted(planned, key=lambda p: p.file.uri):
@@ -78,6 +84,9 @@ def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key
             o = {"status": "failed", "error": p.error}
         if o is None or p.video_id in videos:
             continue
+        prev = previous.get(p.video_id) or {}
+        failed = o["status"] == "failed"
+        prior = (prev.get("attempts") or 0) if prev.get("status") == "failed" else 0
         videos[p.video_id] = {
             "video_id": p.video_id, "uri": p.file.uri, "content_hash": p.content_hash, "size_bytes": p.file.size_bytes,
             "duration_s": o.get("duration_s"), "fps": o.get("fps"), "width": o.get("width"), "height": o.get("height"),
@@ -85,6 +94,9 @@ def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key
             "encoder": info["encoder"], "model": info["model"], "weights_sha": info["weights_sha"],
             "feature_key": feature_key, "shard_uri": o.get("shard_uri"), "scored": False,
             "ingested_at": now_utc(), "run_id": run_id,
+            "attempts": prior + 1 if failed else 0,
+            "last_error": o.get("error") if failed else prev.get("last_error"),
+            "decode_note": o.get("decode_note"),
         }
     return list(videos.values()), files
 
@@ -93,7 +105,8 @@ def commit_fingerprints(cat: Catalog, planned: list, outcomes: dict[str, dict], 
                         run_id: str, present: set[str]) -> tuple[int, int]:
     """Record every file and video outcome, mark vanished videos missing and returned ones ok,
     publish; returns (missing, restored)."""
-    v_rows, f_rows = video_rows(planned, outcomes, encoder, feature_key, run_id)
+    previous = {r["video_id"]: r for r in cat.videos()}
+    v_rows, f_rows = video_rows(planned, outcomes, encoder, feature_key, run_id, previous)
     cat.upsert(v_rows, f_rows)
     missing = cat.mark_missing(present, run_id)
     cat.publish()
@@ -109,7 +122,7 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
         files = discover(source, cfg.extensions)
         vids = {r["video_id"]: r for r in cat.videos()}
         planned = plan_files(files, cat.known_files(), vids, feature_key, retry_failed=(kind == "rescan"),
-                             verify=(kind == "rescan"))
+                             verify=(kind == "rescan"), max_attempts=cfg.max_attempts)
         check_removal(vids, planned, source, cfg.max_missing_share, cfg.allow_removal)
         cat.publish()  # readers see the run as 'running'
         n_work = len({p.video_id for p in planned if p.needs_work})

@@ -56,7 +56,7 @@ def now_utc() -> datetime:
 
 VIDEO_COLS = ("video_id", "uri", "content_hash", "size_bytes", "duration_s", "fps", "width", "height", "n_frames",
               "status", "error", "encoder", "model", "weights_sha", "feature_key", "shard_uri", "scored",
-              "ingested_at", "run_id")
+              "ingested_at", "run_id", "attempts", "last_error", "decode_note")
 # Statements with VIDEO_COLS spliced in once, here: the identifiers come from the tuple above, never from input.
 _SELECT_VIDEOS = f"SELECT {', '.join(VIDEO_COLS)} FROM videos WHERE ? IS NULL OR status = ? ORDER BY video_id"
 _UPSERT_VIDEO = (f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) "

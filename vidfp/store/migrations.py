@@ -55,6 +55,11 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "schema before versioning: runs, videos, files, pair_scores, matched_segments, "
                  "duplicate_clusters, pair_verdicts", ""),
     Migration(2, "schema_version table", _VERSION_TABLE),
+    Migration(3, "videos.attempts, last_error, decode_note: failed videos are retried by later ingests",
+              "ALTER TABLE videos ADD COLUMN attempts INTEGER DEFAULT 0;"
+              "ALTER TABLE videos ADD COLUMN last_error VARCHAR;"
+              "ALTER TABLE videos ADD COLUMN decode_note VARCHAR;"
+              "UPDATE videos SET attempts = 1, last_error = error WHERE status = 'failed';"),
 )
 
 LATEST = MIGRATIONS[-1].version

@@ -46,7 +46,10 @@ CREATE TABLE IF NOT EXISTS videos (
     shard_uri    VARCHAR,          -- Parquet shard holding its frames
     scored       BOOLEAN DEFAULT FALSE, -- its candidate pairs are scored and stored
     ingested_at  TIMESTAMP,
-    run_id       VARCHAR           -- run that last changed the row
+    run_id       VARCHAR,          -- run that last changed the row
+    attempts     INTEGER DEFAULT 0, -- failed fingerprint attempts in a row (0 once ok); retried below max_attempts
+    last_error   VARCHAR,          -- reason of the latest failure, kept after a later success
+    decode_note  VARCHAR           -- what the decoder noted (e.g. a fallback it took), if anything
 );
 
 -- Every file seen, so renamed/moved copies and byte-identical files are visible.
