@@ -113,13 +113,10 @@ def cmd_bench_make(args) -> int:
 
 
 def cmd_verdict(args) -> int:
-    from vidfp.pipeline.match import cluster_catalog
-    from vidfp.store.writer import open_writer
+    from vidfp.pipeline.verdict import record_verdict
 
-    with open_writer(args.db, wait_s=args.wait) as cat:
-        cat.set_verdict(args.video_a, args.video_b, args.verdict, args.note)
-        cluster_catalog(cat)
-    print(f"{args.video_a} / {args.video_b}: {args.verdict}; clusters updated")
+    a, b = record_verdict(args.db, args.video_a, args.video_b, args.verdict, args.note, wait_s=args.wait)
+    print(f"{a} / {b}: {args.verdict}; clusters updated")
     return 0
 
 
@@ -188,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--seed", type=int, default=0)
     b.set_defaults(fn=cmd_bench_make)
     p = sub.add_parser("verdict", help="mark a pair duplicate / not_duplicate (overrides clustering)")
-    p.add_argument("video_a")
+    p.add_argument("video_a", help="video_id, or a file as listed in the files table (a local path may be relative)")
     p.add_argument("video_b")
     p.add_argument("verdict", choices=["duplicate", "not_duplicate"])
     p.add_argument("--db", required=True)

@@ -255,6 +255,12 @@ class Catalog:
     def verdicts(self) -> dict[tuple[str, str], str]:
         return {(a, b): v for a, b, v in self.con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts").fetchall()}
 
+    def find_video(self, name: str) -> str | None:
+        """The video whose id is ``name``, else the one a file with URI ``name`` belongs to."""
+        row = self.con.execute("SELECT video_id FROM videos WHERE video_id = ? UNION ALL "
+                               "SELECT video_id FROM files WHERE uri = ? LIMIT 1", [name, name]).fetchone()
+        return row[0] if row else None
+
     def set_verdict(self, a: str, b: str, verdict: str, note: str | None = None) -> None:
         if verdict not in ("duplicate", "not_duplicate"):
             raise ValueError("verdict must be 'duplicate' or 'not_duplicate'")
