@@ -66,7 +66,7 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
                 progress(len(outcomes))
         missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files})
         n_pairs = score_task(cat, spec, cfg, run_id, rescore=(kind == "rescan"))
-        cluster_task(cat)
+        cluster_task(cat, cfg.scoring.duplicate_threshold)
         counts = run_counts(files, planned, outcomes, n_pairs, missing)
         cat.finish_run(run_id, "ok", counts)
         summary = {"run_id": run_id, **counts, **cat.summary()}

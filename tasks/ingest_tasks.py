@@ -83,6 +83,6 @@ def score_task(catalog: Catalog, spec: dict[str, Any], cfg: IngestConfig, run_id
 
 
 @task(name="cluster", cache_policy=NO_CACHE)
-def cluster_task(catalog: Catalog) -> int:
-    clusters = cluster_catalog(catalog)
+def cluster_task(catalog: Catalog, threshold: float | None = None) -> int:
+    clusters = cluster_catalog(catalog, threshold)
     return len(set(clusters.values()))

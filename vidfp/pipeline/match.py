@@ -77,7 +77,17 @@ def match_and_score(catalog: Catalog, encoder: Encoder, cand_cfg: CandidateConfi
     return len(results)
 
 
-def cluster_catalog(catalog: Catalog) -> dict[str, str]:
+def cluster_catalog(catalog: Catalog, threshold: float | None = None) -> dict[str, str]:
+    """Connected components of duplicate pairs (with verdicts) over the ok videos.
+
+    ``threshold``: the run's duplicate threshold; ``is_duplicate`` of *every* stored pair is
+    first re-derived as ``similarity >= threshold``, so a changed ``--threshold`` reaches
+    pairs scored by earlier runs too (runs.config records it).  None keeps the stored flags
+    (a verdict reclusters under the threshold of the last run)."""
+    if threshold is not None:
+        changed = catalog.apply_threshold(threshold)
+        if changed:
+            log.info("threshold %.3f: is_duplicate changed on %d stored pairs", threshold, changed)
     ok = [r["video_id"] for r in catalog.videos(status="ok")]
     clusters = clusters_from_edges(ok, catalog.pair_edges(), catalog.verdicts())
     catalog.replace_clusters(clusters)

@@ -136,7 +136,7 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
         missing = commit_fingerprints(cat, planned, outcomes, encoder, feature_key, run_id, {f.uri for f in files})
         n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"))
         cat.publish()
-        cluster_catalog(cat)
+        cluster_catalog(cat, cfg.scoring.duplicate_threshold)
         counts = run_counts(files, planned, outcomes, n_pairs, missing)
         cat.finish_run(run_id, "ok", counts)
         return {"run_id": run_id, **counts, **cat.summary()}

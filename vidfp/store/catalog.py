@@ -249,6 +249,15 @@ class Catalog:
             self.con.execute("ROLLBACK")
             raise
 
+    def apply_threshold(self, threshold: float) -> int:
+        """is_duplicate := similarity >= threshold on every pair; returns how many flags changed."""
+        (n,) = self.con.execute("SELECT count(*) FROM pair_scores WHERE is_duplicate <> (similarity >= ?)",
+                                [threshold]).fetchone()
+        if n:
+            self.con.execute("UPDATE pair_scores SET is_duplicate = (similarity >= ?) "
+                             "WHERE is_duplicate <> (similarity >= ?)", [threshold, threshold])
+        return int(n)
+
     def pair_edges(self) -> list[tuple[str, str, bool]]:
         return self.con.execute("SELECT video_a, video_b, is_duplicate FROM pair_scores").fetchall()
 
