@@ -64,7 +64,7 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
                 for o in fut.result():
                     outcomes[o["video_id"]] = o
                 progress(len(outcomes))
-        missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files})
+        missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files}, shard_root)
         n_pairs = score_task(cat, spec, cfg, run_id, rescore=(kind == "rescan"))
         cluster_task(cat, cfg.scoring.duplicate_threshold)
         counts = run_counts(files, planned, outcomes, n_pairs, missing)

@@ -20,8 +20,11 @@ ORDER BY p.similarity DESC;
 SELECT video_a, video_b, similarity, semantic, nonsemantic, frame_sim, deriv_score, traj_score, motion_score, camera_score
 FROM pair_scores WHERE NOT is_duplicate AND similarity > 0.35 ORDER BY similarity DESC;
 
--- Files that could not be read, and why.
-SELECT uri, error FROM videos WHERE status = 'failed' ORDER BY uri;
+-- Files that could not be read, and why; attempts = failures in a row (ingests retry below 3).
+SELECT uri, error, attempts FROM videos WHERE status = 'failed' ORDER BY uri;
+
+-- Videos that failed before and were fingerprinted on a later try.
+SELECT uri, last_error FROM videos WHERE status = 'ok' AND last_error IS NOT NULL;
 
 -- Byte-identical files (several paths, one video_id).
 SELECT video_id, list(uri ORDER BY uri) AS uris FROM files GROUP BY video_id HAVING count(*) > 1;

@@ -70,8 +70,9 @@ def _extract(batch, spec, decode, shard_root, workers) -> list[dict[str, Any]]:
 
 @task(name="commit-videos", cache_policy=NO_CACHE)
 def commit_task(catalog: Catalog, planned: list[PlannedFile], outcomes: dict[str, dict], spec: dict[str, Any],
-                feature_key: str, run_id: str, present: set[str]) -> tuple[int, int]:
-    return commit_fingerprints(catalog, planned, outcomes, make_encoder(**spec), feature_key, run_id, present)
+                feature_key: str, run_id: str, present: set[str], shard_root: str) -> tuple[int, int]:
+    return commit_fingerprints(catalog, planned, outcomes, make_encoder(**spec), feature_key, run_id, present,
+                               shard_root)
 
 
 @task(name="score-pairs", cache_policy=NO_CACHE)

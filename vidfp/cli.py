@@ -34,7 +34,10 @@ def _encoder(args):
 
 
 def _run(args, kind: str) -> dict:
-    cfg = _config(args)
+    from vidfp.store.writer import check_catalog_path
+
+    cfg = _config(args)  # refuses a configuration that cannot work, before anything starts
+    check_catalog_path(args.db)
     if args.engine == "prefect":
         from flows.ingest import ingest_flow
         from flows.runners import make_task_runner
@@ -217,11 +220,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:  # noqa: BLE001 - clear message for expected user errors
         from vidfp.encoders.weights import WeightsNotFound
         from vidfp.store.catalog import EncoderMismatch
+        from vidfp.config import ConfigError
         from vidfp.store.migrations import CatalogTooNew, CatalogTooOld
         from vidfp.store.snapshot import RunRefused
 
         if isinstance(e, (WeightsNotFound, EncoderMismatch, RunRefused, FileNotFoundError, CatalogTooNew,
-                          CatalogTooOld)):
+                          CatalogTooOld, ConfigError)):
             print(f"vidfp: {e}", file=sys.stderr)
             return 2
         raise

@@ -9,9 +9,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, field
 
 DEFAULT_EXTENSIONS = (".mp4", ".mkv", ".webm", ".avi", ".mov", ".m4v", ".mpg", ".mpeg", ".ts", ".wmv", ".flv")
+
+
+class ConfigError(ValueError):
+    """A run configuration that cannot work (e.g. --fps 0): refused before any file is touched."""
+
+
+def _require(ok: bool, what: str, value: object) -> None:
+    if not ok:
+        raise ConfigError(f"{what}, got {value!r}")
 
 
 # Version of what a shard row holds besides the encoder output (2: + camera motion, 3: block-mean camera).
@@ -83,6 +93,23 @@ class IngestConfig:
     # a video whose fingerprinting failed this many times in a row (decode timeout, CUDA OOM, ...)
     # is left alone by ingests until a rescan; fewer failures are retried by the next ingest
     max_attempts: int = 3
+
+    def __post_init__(self) -> None:
+        """Refuse values that would make every file fail or the run misbehave, up front
+        (names as on the command line; the dataclass field follows in brackets)."""
+        d, c, t = self.decode, self.candidates, self.scoring.duplicate_threshold
+        _require(math.isfinite(d.fps) and d.fps > 0, "--fps (decode.fps) must be > 0", d.fps)
+        _require(d.max_frames >= 1, "--max-frames (decode.max_frames) must be >= 1", d.max_frames)
+        _require(d.timeout_s > 0, "--timeout (decode.timeout_s) must be > 0 seconds", d.timeout_s)
+        _require(d.chunk_frames >= 1, "decode.chunk_frames must be >= 1", d.chunk_frames)
+        _require(0 <= t <= 1, "--threshold (scoring.duplicate_threshold) must be in [0, 1]", t)
+        _require(c.k_frames >= 1 and c.max_per_video >= 1, "candidates.k_frames and max_per_video must be >= 1",
+                 (c.k_frames, c.max_per_video))
+        _require(self.workers >= 1, "--workers must be >= 1", self.workers)
+        _require(self.shard_videos >= 1, "shard_videos must be >= 1", self.shard_videos)
+        _require(0 <= self.max_missing_share <= 1, "--max-missing-share must be in [0, 1]", self.max_missing_share)
+        _require(self.max_attempts >= 1, "--max-attempts must be >= 1", self.max_attempts)
+        _require(len(self.extensions) > 0, "extensions must not be empty", self.extensions)
 
     def fingerprint_key(self, encoder_key: str) -> str:
         """Hash of everything that determines stored features (encoder + sampling)."""

@@ -24,7 +24,7 @@ from vidfp.pipeline.guard import check_removal
 from vidfp.pipeline.match import cluster_catalog, match_and_score
 from vidfp.pipeline.plan import plan_files
 from vidfp.store.catalog import Catalog, now_utc
-from vidfp.store.shards import clean_orphans
+from vidfp.store.shards import clean_orphans, write_manifest
 from vidfp.store.snapshot import RunRefused
 from vidfp.store.writer import open_writer
 
@@ -102,14 +102,15 @@ def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key
 
 
 def commit_fingerprints(cat: Catalog, planned: list, outcomes: dict[str, dict], encoder: Encoder, feature_key: str,
-                        run_id: str, present: set[str]) -> tuple[int, int]:
+                        run_id: str, present: set[str], shard_root: str) -> tuple[int, int]:
     """Record every file and video outcome, mark vanished videos missing and returned ones ok,
-    publish; returns (missing, restored)."""
+    rewrite the shard manifest from the catalog, publish; returns (missing, restored)."""
     previous = {r["video_id"]: r for r in cat.videos()}
     v_rows, f_rows = video_rows(planned, outcomes, encoder, feature_key, run_id, previous)
     cat.upsert(v_rows, f_rows)
     missing = cat.mark_missing(present, run_id)
     cat.publish()
+    write_manifest(shard_root, cat.shard_entries())
     return missing
 
 
@@ -133,7 +134,8 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
             outcomes[o["video_id"]] = o
         if bar:
             bar.close()
-        missing = commit_fingerprints(cat, planned, outcomes, encoder, feature_key, run_id, {f.uri for f in files})
+        missing = commit_fingerprints(cat, planned, outcomes, encoder, feature_key, run_id, {f.uri for f in files},
+                                      shards)
         n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"))
         cat.publish()
         cluster_catalog(cat, cfg.scoring.duplicate_threshold)

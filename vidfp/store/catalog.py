@@ -161,9 +161,10 @@ class Catalog:
             [encoder]).fetchall()
         if rows:
             raise EncoderMismatch(
-                f"catalog {self.path!r} holds fingerprints from encoder {rows[0][0]!r} ({rows[0][1]}); "
-                f"refusing to add {encoder!r} fingerprints to it. Use a new catalog (--db) or "
-                f"`vidfp rescan --encoder {encoder}` to re-fingerprint everything.")
+                f"catalog {self.path if self.publish_to is None else self.publish_to!r} holds fingerprints from "
+                f"encoder {rows[0][0]!r} ({rows[0][1]}) and a catalog holds one encoder's fingerprints, so this run "
+                f"changed nothing. For {encoder!r}, ingest into a new catalog: "
+                f"vidfp ingest SOURCE --db NEW.duckdb --encoder {encoder}")
 
     def upsert(self, videos: list[dict[str, Any]], files: list[dict[str, Any]]) -> None:
         self.con.execute("BEGIN")
@@ -207,6 +208,14 @@ class Catalog:
         if back:
             log.info("%d videos are back (restored files): ok again", len(back))
         return len(gone), len(back)
+
+    def shard_entries(self) -> list[dict[str, Any]]:
+        """Per referenced shard: its videos, frame rows, feature key and encoder (for manifest.json)."""
+        rows = self.con.execute(
+            "SELECT shard_uri, list(video_id ORDER BY video_id), sum(n_frames), min(feature_key), min(encoder) "
+            "FROM videos WHERE shard_uri IS NOT NULL AND status IN ('ok', 'missing') GROUP BY shard_uri "
+            "ORDER BY shard_uri").fetchall()
+        return [dict(zip(("shard_uri", "videos", "rows", "feature_key", "encoder"), r)) for r in rows]
 
     # ---- pairs, segments, clusters ----------------------------------------
     def store_pairs(self, results: list[PairResult], votes: dict[tuple[str, str], float], run_id: str,
