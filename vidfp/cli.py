@@ -32,21 +32,43 @@ def _encoder(args):
     return get_encoder("baseline")
 
 
+def _engine(args) -> str:
+    """``auto``: a Prefect flow when a Prefect API is configured, else the in-process engine.
+
+    The in-process engine runs the same stages without a server, so a first run on a new
+    machine needs no Prefect set-up and an unchanged re-run costs well under a second.
+    """
+    if args.engine != "auto":
+        return args.engine
+    from flows.tempserver import api_configured
+
+    return "prefect" if api_configured() else "local"
+
+
 def _run(args, kind: str) -> dict:
     cfg = _config(args)
-    if args.engine == "prefect":
-        from flows.ingest import ingest_flow
-        from flows.runners import make_task_runner
+    if _engine(args) == "prefect":
+        from contextlib import nullcontext
 
-        flow = ingest_flow.with_options(task_runner=make_task_runner(args.runner, args.address, args.workers))
-        return flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
-                    weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
-                    threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
-                    wait_s=args.wait)
+        from flows.tempserver import TemporaryServer, api_configured
+
+        with nullcontext() if api_configured() else TemporaryServer():
+            return _run_flow(args, kind)
     from vidfp.pipeline import run_ingest
 
     return run_ingest(args.source, args.db, _encoder(args), cfg, shards=args.shards, kind=kind,
                       progress=sys.stderr.isatty() or args.progress, wait_s=args.wait)
+
+
+def _run_flow(args, kind: str) -> dict:
+    from flows.ingest import ingest_flow
+    from flows.runners import make_task_runner
+
+    flow = ingest_flow.with_options(task_runner=make_task_runner(args.runner, args.address, args.workers))
+    return flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
+                    weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
+                    threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
+                    wait_s=args.wait)
 
 
 def _print_summary(s: dict, elapsed: float) -> None:
@@ -144,8 +166,10 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     p.add_argument("--threshold", type=float, default=None, help="fused-score duplicate threshold (default 0.55)")
     p.add_argument("--workers", type=int, default=2, help="decode processes")
     p.add_argument("--shards", help="where Parquet shards go (default: <db>.shards next to the catalog)")
-    p.add_argument("--engine", choices=["prefect", "local"], default="prefect",
-                   help="run as a Prefect flow or directly in this process")
+    p.add_argument("--engine", choices=["auto", "prefect", "local"], default="auto",
+                   help="prefect: a Prefect flow (a temporary server when no PREFECT_API_URL is set); local: "
+                        "the same stages in this process; auto (default): prefect when a Prefect API is "
+                        "configured, else local")
     p.add_argument("--runner", choices=["threads", "dask", "ray"], default="threads",
                    help="Prefect task runner for the fingerprint fan-out (engine prefect)")
     p.add_argument("--address", help="existing Dask scheduler (tcp://host:8786) or Ray cluster address")
@@ -200,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Telemetry stays off unless the user turns it on (before Prefect reads its settings).
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
