@@ -31,7 +31,7 @@ def build_config(fps: float, workers: int, threshold: float | None, max_frames: 
 
 
 @flow(name="ingest", log_prints=True)
-def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0, weights: str | None = None,
+def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 2.0, weights: str | None = None,
                 model: str = "vits16", kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
                 max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0,
                 gpu_limit: str | None = None, timeout_s: float = 300.0) -> dict[str, Any]:
@@ -108,7 +108,7 @@ def _publish_artifacts(summary: dict[str, Any], catalog: str) -> None:
 
 
 @flow(name="rescan", log_prints=True)
-def rescan_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0,
+def rescan_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 2.0,
                 weights: str | None = None, model: str = "vits16", gpu_limit: str | None = None) -> dict[str, Any]:
     """Verify every file by content hash, retry failures, re-fingerprint stale videos, rescore all pairs."""
     return ingest_flow(source=source, catalog=catalog, encoder=encoder, fps=fps, weights=weights, model=model,

@@ -160,7 +160,7 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     p.add_argument("--weights", help="DINOv3 weights: Meta .pth or timm .safetensors")
     p.add_argument("--model", default="vits16", help="DINOv3 size: vits16, vits16plus, vitb16, vitl16")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
-    p.add_argument("--fps", type=float, default=1.0, help="sampled frames per second (default 1)")
+    p.add_argument("--fps", type=float, default=2.0, help="sampled frames per second (default 2)")
     p.add_argument("--max-frames", type=int, default=600, help="cap of sampled frames per video")
     p.add_argument("--timeout", type=float, default=300.0, help="per-video decode time limit (s)")
     p.add_argument("--threshold", type=float, default=None, help="fused-score duplicate threshold (default 0.55)")

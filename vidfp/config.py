@@ -20,9 +20,10 @@ FEATURE_LAYOUT = 3
 
 @dataclass(frozen=True)
 class DecodeConfig:
-    """Frame sampling. 1 frame/s is the ViSiL/VSC convention; short clips want more."""
+    """Frame sampling.  1 frame/s is the ViSiL/VSC convention; at 1 frame/s a 12-s clip gives a path too
+    short for camera motion to veto a same-place pair, so the default is 2 (bench family A)."""
 
-    fps: float = 1.0
+    fps: float = 2.0
     max_frames: int = 600  # cap per video; sampling stretches to cover the whole video
     chunk_frames: int = 32  # frames decoded per call, bounds memory on long videos
     timeout_s: float = 300.0  # a decode that takes longer is killed and recorded as failed
@@ -45,15 +46,19 @@ class CandidateConfig:
 class ScoringConfig:
     """Chamfer + monotone alignment + fusion; see vidfp.similarity.scoring."""
 
-    match_threshold: float = 0.62  # frame sims below this count against a path (unrelated ≈ 0.5)
+    # Frame-similarity thresholds in background spreads above the background centre
+    # (vidfp.similarity.calibration: measured on the catalog itself, so they hold for every encoder).
+    tau_z: float = 1.5  # frame sims below c + tau_z·σ count against an alignment path
+    lo_z: float = 1.0  # aligned frame similarity that counts as no evidence
+    hi_z: float = 3.0  # ... and as full evidence
     min_segment_s: float = 1.0  # shorter aligned runs are not reported as segments
-    semantic_lo: float = 0.55  # aligned frame similarity that counts as no evidence (unrelated ≈ 0.5)
-    semantic_hi: float = 0.85  # ... and as full evidence (re-encodes ≈ 0.95, 80 % crops ≈ 0.75)
-    # Fusion, weights and threshold were chosen on two seeds of the bench corpus (0 and 1):
-    # no hard negative clustered on either, then the fewest copies missed; README "Results".
-    fusion: str = "geometric"  # geometric: sem^α · nonsem^(1−α) | linear: α·sem + (1−α)·nonsem
-    alpha: float = 0.3
-    duplicate_threshold: float = 0.55  # on the fused score
+    # lo_z, hi_z, α, threshold and min_coverage were chosen on bench family A only (seed 0, 2 frames/s;
+    # benchmarks/tune_family_a.py): no same-place hard negative clustered, then cluster F1, then µAP.
+    # Family B was not looked at before the choice; README "Results".
+    fusion: str = "veto"  # veto: min(sem, sem^α·nonsem^(1−α)) | geometric: sem^α·nonsem^(1−α) | linear
+    alpha: float = 0.5
+    duplicate_threshold: float = 0.65  # on the fused score
+    min_coverage: float = 0.7  # a duplicate's match covers this share of the shorter video; less is a partial copy
     min_semantic: float = 0.4  # below it, fused = min(fused, semantic): motion alone never makes a copy
     use_flip: bool = True
     # trust per non-semantic signal (multiplies the signal's own 0–1 "how much it saw")

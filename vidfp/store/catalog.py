@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 _PAIR_FLOATS = (("semantic", "semantic"), ("nonsemantic", "nonsemantic"), ("frame_sim", "frame_sim"),
                 ("deriv_score", "deriv"), ("traj_score", "traj"), ("motion_score", "motion"),
-                ("camera_score", "camera"))
+                ("camera_score", "camera"), ("coverage", "coverage"))
 _SEG_COLUMNS = (("video_a", pa.string()), ("video_b", pa.string()), ("seg_idx", pa.int32()),
                 ("a_start_s", pa.float64()), ("a_end_s", pa.float64()), ("b_start_s", pa.float64()),
                 ("b_end_s", pa.float64()), ("score", pa.float64()))
@@ -144,6 +144,7 @@ class Catalog:
                     "video_a": [r.video_a for r in results], "video_b": [r.video_b for r in results],
                     "similarity": [float(r.similarity) for r in results],
                     "is_duplicate": [bool(r.is_duplicate) for r in results],
+                    "is_partial": [bool(r.is_partial) for r in results],
                     **{col: [float(getattr(r, attr)) for r in results] for col, attr in _PAIR_FLOATS},
                     "path_frames": pa.array([int(r.path_frames) for r in results], pa.int32()),
                     "flipped": [bool(r.flipped) for r in results],
@@ -168,8 +169,20 @@ class Catalog:
             self.con.execute("ROLLBACK")
             raise
 
-    def pair_edges(self) -> list[tuple[str, str, bool]]:
-        return self.con.execute("SELECT video_a, video_b, is_duplicate FROM pair_scores").fetchall()
+    def calibration(self, encoder_key: str) -> tuple[float, float, int, str] | None:
+        """(center, scale, n_pairs, source) stored for this encoder, or None."""
+        return self.con.execute("SELECT center, scale, n_pairs, source FROM calibration WHERE encoder_key = ?",
+                                [encoder_key]).fetchone()
+
+    def set_calibration(self, encoder_key: str, center: float, scale: float, n_pairs: int, source: str,
+                        run_id: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO calibration VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [encoder_key, center, scale, n_pairs, source, now_utc(), run_id])
+
+    def pair_edges(self) -> list[tuple[str, str, bool, float, bool]]:
+        """(video_a, video_b, is_duplicate, similarity, is_partial) of every scored pair."""
+        return self.con.execute("SELECT video_a, video_b, is_duplicate, similarity, coalesce(is_partial, false) "
+                                "FROM pair_scores").fetchall()
 
     def verdicts(self) -> dict[tuple[str, str], str]:
         return {(a, b): v for a, b, v in self.con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts").fetchall()}
