@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 
 def build_config(fps: float, workers: int, threshold: float | None, max_frames: int,
-                 timeout_s: float = 300.0) -> IngestConfig:
+                 timeout_s: float = 3600.0) -> IngestConfig:
     cfg = IngestConfig(workers=workers, decode=DecodeConfig(fps=fps, max_frames=max_frames, timeout_s=timeout_s))
     if threshold is not None:
         cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=threshold))
@@ -34,7 +34,7 @@ def build_config(fps: float, workers: int, threshold: float | None, max_frames: 
 def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 2.0, weights: str | None = None,
                 model: str = "vits16", kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
                 max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0,
-                gpu_limit: str | None = None, timeout_s: float = 300.0) -> dict[str, Any]:
+                gpu_limit: str | None = None, timeout_s: float = 3600.0) -> dict[str, Any]:
     from tasks.ingest_tasks import score_task
 
     logger = get_run_logger()

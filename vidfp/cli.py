@@ -162,7 +162,8 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
     p.add_argument("--fps", type=float, default=2.0, help="sampled frames per second (default 2)")
     p.add_argument("--max-frames", type=int, default=600, help="cap of sampled frames per video")
-    p.add_argument("--timeout", type=float, default=300.0, help="per-video decode time limit (s)")
+    p.add_argument("--timeout", type=float, default=3600.0,
+                   help="cap of the per-video time limit, which is 60 s + 4 s per second of video (default 3600)")
     p.add_argument("--threshold", type=float, default=None, help="fused-score duplicate threshold (default 0.55)")
     p.add_argument("--workers", type=int, default=2, help="decode processes")
     p.add_argument("--shards", help="where Parquet shards go (default: <db>.shards next to the catalog)")
