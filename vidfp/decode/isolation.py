@@ -35,8 +35,6 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
-import signal
-import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -44,28 +42,15 @@ from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
 
+from vidfp.lifeline import die_with_parent
+
 log = logging.getLogger(__name__)
 
 # Imported once in the forkserver, so each per-video child starts in milliseconds
 # instead of re-importing them (≈ 1.3 s per child, which dominated short videos).
 _PRELOAD = ["numpy", "scipy.ndimage", "decord", "av", "vidfp.decode.reader", "vidfp.decode.pyav_reader",
             "vidfp.encoders.baseline", "vidfp.fingerprints.camera"]
-_PR_SET_PDEATHSIG = 1
 _conn: Any = None  # this job process's pipe to the parent (None in the parent and in-process mode)
-
-
-def _die_with_parent() -> None:
-    """Ask the kernel for SIGKILL when our parent exits (Linux; a no-op elsewhere)."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
-            log.debug("prctl(PR_SET_PDEATHSIG) failed: errno %d", ctypes.get_errno())
-    except (OSError, AttributeError) as e:
-        log.debug("prctl unavailable: %s", e)
 
 
 def _release_forkserver() -> None:
@@ -108,7 +93,7 @@ def set_time_limit(seconds: float) -> None:
 def _child(conn: Any, fn: Callable[..., Any], args: tuple, main_pid: int) -> None:
     global _conn
     _release_forkserver()
-    _die_with_parent()
+    die_with_parent()
     if not _alive(main_pid):  # the run died between our fork and the prctl: nobody waits for us
         os._exit(1)
     _conn = conn
