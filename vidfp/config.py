@@ -82,6 +82,15 @@ class ScoringConfig:
     w_motion: float = 1.0
     w_camera: float = 2.0
     camera_power: float = 3.0  # camera agreement c enters as c^p
+    # The signals' own numbers (vidfp.fingerprints.*): recorded with every run like the rest.
+    min_path_s: float = 3.0  # aligned paths shorter than this get a proportionally smaller semantic score
+    max_paths: int = 3  # disjoint aligned paths (segments) kept per pair
+    deriv_windows_s: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0)  # temporal-derivative scales
+    traj_smooth_s: float = 0.5  # centroid trajectory smoothing (Gaussian σ)
+    traj_min_speed: float = 0.01  # centroid speeds below this are "not moving" (frame sizes / s)
+    motion_lags_s: tuple[float, ...] = (1.0, 2.0)  # region-flow lags
+    motion_min: float = 0.01  # region-flow magnitudes below this are "not moving"
+    camera_min_speed: float = 0.06  # slower cameras count as static and the camera signal abstains
 
     @property
     def signal_weights(self) -> dict[str, float]:

@@ -50,7 +50,7 @@ class Calibration:
         """The similarity ``z`` background spreads above the centre (capped below 1)."""
         return float(min(self.center + z * self.scale, 0.999))
 
-    def close_to(self, other: "Calibration | None", tol: float = 0.25) -> bool:
+    def close_to(self, other: Calibration | None, tol: float = 0.25) -> bool:
         """Equal for scoring purposes: centres within ``tol`` spreads, spreads within 25 %."""
         if other is None:
             return False
