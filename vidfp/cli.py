@@ -191,7 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="build a small corpus from shipped footage, ingest it, print clusters")
     _add_run_opts(p, with_source=False)
     p.add_argument("--out", default="vidfp-demo", help="folder for the corpus and catalog")
-    p.set_defaults(fn=cmd_demo, fps=4.0, shards=None, engine="local")
+    p.set_defaults(fn=cmd_demo, shards=None, engine="local")
     p = sub.add_parser("eval", help="accuracy of a catalog against truth.json")
     p.add_argument("--truth", required=True)
     p.add_argument("--db", required=True)
