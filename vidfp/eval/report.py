@@ -25,8 +25,17 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
     vid = {os.path.basename(u): v for u, v in files}
     name = {v: n for n, v in vid.items()}
     scores = {(a, b): s for a, b, s in pairs}
-    groups = [[vid[f] for f in members if f in vid] for members in truth["groups"].values()]
+    partial_files = {f for f, m in truth.get("videos", {}).items() if m.get("role") == "partial"}
+    groups = [[vid[f] for f in members if f in vid and f not in partial_files]
+              for members in truth["groups"].values()]
     positives = {tuple(sorted((g[i], g[j]))) for g in groups for i in range(len(g)) for j in range(i + 1, len(g))}
+    # partial copies: the (source, host) pair is a copy pair for ranking and segments, never a cluster edge;
+    # the host's pairs with the source's other copies may or may not hold the piece, so they are not judged
+    partial_pairs = {tuple(sorted((vid[s["a"]], vid[s["b"]]))) for s in truth["segments"]
+                     if s["b"] in partial_files and s["a"] in vid and s["b"] in vid}
+    hosts = {vid[f] for f in partial_files if f in vid}
+    scores = {p: s for p, s in scores.items() if p in partial_pairs or not (set(p) & hosts)}
+    positives_all = positives | partial_pairs
     hard = {tuple(sorted((vid[a], vid[b]))) for a, b in truth["hard_negative_pairs"] if a in vid and b in vid}
     # segments: predicted boxes oriented as (truth a, truth b)
     pred: dict = {}
@@ -48,27 +57,31 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
             tseg[(b, a)] = [(box[2], box[3], box[0], box[1])]
             pseg[(b, a)] = pred.get((b, a), [])
     ious = segment_iou(pseg, tseg)
+    pious = segment_iou({k: v for k, v in pseg.items() if k in partial_pairs},
+                        {k: v for k, v in tseg.items() if k in partial_pairs})
     # segment AP ranks the predicted segments of pairs with true boxes (original, copy) and of
     # non-copy pairs; copy-copy pairs have no boxes in truth.json and are left out
     seg_ap = segment_ap({k: v for k, v in scored.items() if k in tseg or k not in positives}, tseg)
     sp, sr, sf = segment_prf(pseg, tseg)
     ok_videos = [v for v, st in status.items() if st == "ok"]
     cp, cr, cf = cluster_prf(clusters, groups)
-    p10, m_ap = retrieval(ok_videos, scores, positives)
+    p10, m_ap = retrieval(ok_videos, scores, positives_all)
     hard_clustered = sorted(f"{name[a]} ~ {name[b]}" for a, b in hard if clusters.get(a) and clusters.get(a) == clusters.get(b))
     copies_missed = sorted(f"{name[a]} ~ {name[b]}" for a, b in positives if clusters.get(a) != clusters.get(b))
     broken = truth.get("broken", {})
     broken_recorded = sum(1 for f in broken if f in vid and status.get(vid[f]) == "failed")
     return {
-        "micro_ap": micro_ap(scores, positives),
+        "micro_ap": micro_ap(scores, positives_all),
         "cluster_precision": cp, "cluster_recall": cr, "cluster_f1": cf,
-        "copy_over_hard_negative": pair_ordering(scores, positives, hard),
+        "copy_over_hard_negative": pair_ordering(scores, positives_all, hard),
+        "partial_pairs_clustered": sum(1 for a, b in partial_pairs if clusters.get(a) == clusters.get(b)),
         "hard_negative_fp_rate": len(hard_clustered) / len(hard) if hard else 0.0,
         "hard_negatives_clustered": len(hard_clustered),
         "retrieval_p@10": p10, "retrieval_map": m_ap,
         "segment_precision": sp, "segment_recall": sr, "segment_f": sf,
         "segment_ap": seg_ap,
         "segment_iou_mean": sum(ious) / len(ious) if ious else 0.0,
+        "partial_segment_iou": sum(pious) / len(pious) if pious else None,
         "segments_iou_ge_0.8": f"{sum(i >= 0.8 for i in ious)}/{len(ious)}",
         "broken_recorded": f"{broken_recorded}/{len(broken)}",
         "hard_clustered_pairs": hard_clustered,
