@@ -113,8 +113,14 @@ def cmd_demo(args) -> int:
 
 def cmd_eval(args) -> int:
     from vidfp.eval.report import evaluate_catalog
+    from vidfp.eval.truth import TruthFileError
 
-    print(json.dumps(evaluate_catalog(args.truth, args.db), indent=1))
+    try:
+        res = evaluate_catalog(args.truth, args.db)
+    except TruthFileError as e:
+        print(f"vidfp: error: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(res, indent=1))
     if args.ablation:
         from vidfp.encoders import get_encoder
         from vidfp.eval.ablation import ablation, format_table

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 import duckdb
 
-from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering, retrieval, segment_ap, segment_iou, segment_prf
+from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering, retrieval
+from vidfp.eval.segment_metrics import segment_ap, segment_iou, segment_prf
+from vidfp.eval.truth import load_truth
 
 
 def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
-    truth = json.load(open(truth_path, encoding="utf-8"))
+    """Metrics of the catalog ``db`` against ``truth_path``; raises ``TruthFileError`` for a bad truth file."""
+    truth = load_truth(truth_path)
     con = duckdb.connect(db, read_only=True)
     try:
         files = con.execute("SELECT uri, video_id FROM files").fetchall()
@@ -51,16 +53,18 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
             continue
         box = (s["a_start_s"], s["a_end_s"], s["b_start_s"], s["b_end_s"])
         if a < b:
-            tseg[(a, b)] = [box]
+            tseg.setdefault((a, b), []).append(box)
             pseg[(a, b)] = pred.get((a, b), [])
         else:  # catalog stores (b, a): swap axes of the truth
-            tseg[(b, a)] = [(box[2], box[3], box[0], box[1])]
+            tseg.setdefault((b, a), []).append((box[2], box[3], box[0], box[1]))
             pseg[(b, a)] = pred.get((b, a), [])
     ious = segment_iou(pseg, tseg)
     pious = segment_iou({k: v for k, v in pseg.items() if k in partial_pairs},
                         {k: v for k, v in tseg.items() if k in partial_pairs})
-    # segment AP ranks the predicted segments of pairs with true boxes (original, copy) and of
-    # non-copy pairs; copy-copy pairs have no boxes in truth.json and are left out
+    # segment AP (VSC22 matching track) ranks the predicted segments of pairs with true boxes
+    # (original, copy) and of non-copy pairs; copy-copy pairs have no boxes in truth.json and are
+    # left out.  Segment P / R / F (same sums, every segment counted) look only at the pairs with
+    # true boxes: how well the copied part is located once the pair is found.
     seg_ap = segment_ap({k: v for k, v in scored.items() if k in tseg or k not in positives}, tseg)
     sp, sr, sf = segment_prf(pseg, tseg)
     ok_videos = [v for v, st in status.items() if st == "ok"]
