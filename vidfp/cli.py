@@ -131,9 +131,18 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench_make(args) -> int:
-    from vidfp.corpus import build_corpus
+    if args.family == "B":  # held out: build and report it, never tune on it
+        from vidfp.corpus.family_b import SCALES_B, build_family_b
 
-    t = build_corpus(args.dir, args.scale, seed=args.seed)
+        if args.scale not in SCALES_B:
+            raise SystemExit(f"family B scales: {', '.join(SCALES_B)}")
+        t = build_family_b(args.dir, args.scale, seed=args.seed)
+    else:
+        from vidfp.corpus import build_corpus
+
+        if args.scale == "tiny":
+            raise SystemExit("family A scales: demo, bench")
+        t = build_corpus(args.dir, args.scale, seed=args.seed)
     print(f"wrote {len(t['videos']) + len(t['broken'])} files and truth.json to {args.dir}")
     return 0
 
@@ -208,7 +217,10 @@ def build_parser() -> argparse.ArgumentParser:
     bsub = p.add_subparsers(dest="bench_cmd", required=True)
     b = bsub.add_parser("make", help="write a seeded benchmark corpus and truth.json")
     b.add_argument("dir")
-    b.add_argument("--scale", choices=["demo", "bench"], default="bench")
+    b.add_argument("--scale", choices=["tiny", "demo", "bench"], default="bench",
+                   help="A: demo, bench; B: tiny, bench")
+    b.add_argument("--family", choices=["A", "B"], default="A",
+                   help="A: tune on it; B: held out, other sources and structure (needs the familyb extra)")
     b.add_argument("--seed", type=int, default=0)
     b.set_defaults(fn=cmd_bench_make)
     p = sub.add_parser("verdict", help="mark a pair duplicate / not_duplicate (overrides clustering)")

@@ -27,14 +27,14 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
     vid = {os.path.basename(u): v for u, v in files}
     name = {v: n for n, v in vid.items()}
     scores = {(a, b): s for a, b, s in pairs}
-    partial_files = {f for f, m in truth.get("videos", {}).items() if m.get("role") == "partial"}
+    partial_files = {f for f, m in truth.get("videos", {}).items() if m.get("role") in ("partial", "compilation")}
     groups = [[vid[f] for f in members if f in vid and f not in partial_files]
               for members in truth["groups"].values()]
     positives = {tuple(sorted((g[i], g[j]))) for g in groups for i in range(len(g)) for j in range(i + 1, len(g))}
     # partial copies: the (source, host) pair is a copy pair for ranking and segments, never a cluster edge;
     # the host's pairs with the source's other copies may or may not hold the piece, so they are not judged
     partial_pairs = {tuple(sorted((vid[s["a"]], vid[s["b"]]))) for s in truth["segments"]
-                     if s["b"] in partial_files and s["a"] in vid and s["b"] in vid}
+                     if (s["a"] in partial_files or s["b"] in partial_files) and s["a"] in vid and s["b"] in vid}
     hosts = {vid[f] for f in partial_files if f in vid}
     scores = {p: s for p, s in scores.items() if p in partial_pairs or not (set(p) & hosts)}
     positives_all = positives | partial_pairs
@@ -81,6 +81,7 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
         "partial_pairs_clustered": sum(1 for a, b in partial_pairs if clusters.get(a) == clusters.get(b)),
         "hard_negative_fp_rate": len(hard_clustered) / len(hard) if hard else 0.0,
         "hard_negatives_clustered": len(hard_clustered),
+        **_by_kind(truth, vid, clusters),
         "retrieval_p@10": p10, "retrieval_map": m_ap,
         "segment_precision": sp, "segment_recall": sr, "segment_f": sf,
         "segment_ap": seg_ap,
@@ -91,3 +92,17 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
         "hard_clustered_pairs": hard_clustered,
         "copy_pairs_missed": copies_missed,
     }
+
+
+def _by_kind(truth: dict, vid: dict, clusters: dict) -> dict[str, Any]:
+    """Share of hard-negative pairs clustered, per kind (``hard_negative_kinds``, family B)."""
+    kinds = truth.get("hard_negative_kinds")
+    if not kinds or len(kinds) != len(truth["hard_negative_pairs"]):
+        return {}
+    tot: dict[str, list[int]] = {}
+    for (a, b), k in zip(truth["hard_negative_pairs"], kinds, strict=True):
+        if a in vid and b in vid:
+            t = tot.setdefault(k, [0, 0])
+            t[0] += 1
+            t[1] += int(clusters.get(vid[a]) is not None and clusters.get(vid[a]) == clusters.get(vid[b]))
+    return {f"clustered_rate[{k}]": n_c / n for k, (n, n_c) in sorted(tot.items())}
