@@ -29,7 +29,7 @@ def _encoder(args):
 
     if args.encoder == "dinov3":
         return get_encoder("dinov3", weights_path=args.weights, model=args.model, device=args.device)
-    return get_encoder("baseline")
+    return get_encoder(args.encoder, device=args.device)
 
 
 def _engine(args) -> str:
@@ -171,10 +171,10 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     if with_source:
         p.add_argument("source", help="folder, file or fsspec URI of videos")
         p.add_argument("--db", required=True, help="DuckDB catalog file")
-    p.add_argument("--encoder", choices=["baseline", "dinov3"], default="baseline")
+    p.add_argument("--encoder", choices=["baseline", "dinov3", "sscd", "sscd-distilled"], default="baseline")
     p.add_argument("--weights", help="DINOv3 weights: Meta .pth or timm .safetensors")
     p.add_argument("--model", default="vits16", help="DINOv3 size: vits16, vits16plus, vitb16, vitl16")
-    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N] (dinov3, sscd)")
     p.add_argument("--fps", type=float, default=2.0, help="sampled frames per second (default 2)")
     p.add_argument("--max-frames", type=int, default=600, help="cap of sampled frames per video")
     p.add_argument("--timeout", type=float, default=3600.0,
