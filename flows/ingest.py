@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def build_config(fps: float, workers: int, threshold: float | None, max_frames: int,
-                 timeout_s: float = 300.0, allow_removal: bool = False, max_missing_share: float = 0.2,
+                 timeout_s: float = 3600.0, allow_removal: bool = False, max_missing_share: float = 0.2,
                  max_attempts: int = 3) -> IngestConfig:
     cfg = IngestConfig(workers=workers, decode=DecodeConfig(fps=fps, max_frames=max_frames, timeout_s=timeout_s),
                        allow_removal=allow_removal, max_missing_share=max_missing_share, max_attempts=max_attempts)
@@ -34,10 +34,10 @@ def build_config(fps: float, workers: int, threshold: float | None, max_frames: 
 
 
 @flow(name="ingest", log_prints=True)
-def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0, weights: str | None = None,
+def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 2.0, weights: str | None = None,
                 model: str = "vits16", kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
                 max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0,
-                gpu_limit: str | None = None, timeout_s: float = 300.0, allow_removal: bool = False,
+                gpu_limit: str | None = None, timeout_s: float = 3600.0, allow_removal: bool = False,
                 max_missing_share: float = 0.2, max_attempts: int = 3) -> dict[str, Any]:
     from tasks.ingest_tasks import score_task
 
@@ -66,7 +66,7 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
                 progress(len(outcomes))
         missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files}, shard_root)
         n_pairs = score_task(cat, spec, cfg, run_id, rescore=(kind == "rescan"))
-        cluster_task(cat, cfg.scoring.duplicate_threshold)
+        cluster_task(cat, cfg.scoring)
         counts = run_counts(files, planned, outcomes, n_pairs, missing)
         cat.finish_run(run_id, "ok", counts)
         summary = {"run_id": run_id, **counts, **cat.summary()}
@@ -115,7 +115,7 @@ def _publish_artifacts(summary: dict[str, Any], catalog: str) -> None:
 
 
 @flow(name="rescan", log_prints=True)
-def rescan_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 1.0,
+def rescan_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 2.0,
                 weights: str | None = None, model: str = "vits16", gpu_limit: str | None = None) -> dict[str, Any]:
     """Verify every file by content hash, retry failures, re-fingerprint stale videos, rescore all pairs."""
     return ingest_flow(source=source, catalog=catalog, encoder=encoder, fps=fps, weights=weights, model=model,

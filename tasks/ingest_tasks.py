@@ -11,7 +11,7 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from vidfp.config import DecodeConfig, IngestConfig
+from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
 from vidfp.discover import SourceUnavailable, VideoFile, discover
 from vidfp.encoders import get_encoder
 from vidfp.pipeline.extract import extract_videos
@@ -24,7 +24,7 @@ from vidfp.store.catalog import Catalog
 def make_encoder(name: str, weights: str | None = None, model: str = "vits16", device: str = "auto"):
     if name == "dinov3":
         return get_encoder("dinov3", weights_path=weights, model=model, device=device)
-    return get_encoder(name)
+    return get_encoder(name, device=device)
 
 
 def _retry_scan(task, task_run, state) -> bool:
@@ -84,6 +84,6 @@ def score_task(catalog: Catalog, spec: dict[str, Any], cfg: IngestConfig, run_id
 
 
 @task(name="cluster", cache_policy=NO_CACHE)
-def cluster_task(catalog: Catalog, threshold: float | None = None) -> int:
-    clusters = cluster_catalog(catalog, threshold)
+def cluster_task(catalog: Catalog, score_cfg: ScoringConfig | None = None) -> int:
+    clusters = cluster_catalog(catalog, score_cfg)
     return len(set(clusters.values()))

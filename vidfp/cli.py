@@ -30,7 +30,20 @@ def _encoder(args):
 
     if args.encoder == "dinov3":
         return get_encoder("dinov3", weights_path=args.weights, model=args.model, device=args.device)
-    return get_encoder("baseline")
+    return get_encoder(args.encoder, device=args.device)
+
+
+def _engine(args) -> str:
+    """``auto``: a Prefect flow when a Prefect API is configured, else the in-process engine.
+
+    The in-process engine runs the same stages without a server, so a first run on a new
+    machine needs no Prefect set-up and an unchanged re-run costs well under a second.
+    """
+    if args.engine != "auto":
+        return args.engine
+    from flows.tempserver import api_configured
+
+    return "prefect" if api_configured() else "local"
 
 
 def _run(args, kind: str) -> dict:
@@ -38,20 +51,29 @@ def _run(args, kind: str) -> dict:
 
     cfg = _config(args)  # refuses a configuration that cannot work, before anything starts
     check_catalog_path(args.db)
-    if args.engine == "prefect":
-        from flows.ingest import ingest_flow
-        from flows.runners import make_task_runner
+    if _engine(args) == "prefect":
+        from contextlib import nullcontext
 
-        flow = ingest_flow.with_options(task_runner=make_task_runner(args.runner, args.address, args.workers))
-        return flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
-                    weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
-                    threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
-                    wait_s=args.wait, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
-                    max_attempts=args.max_attempts)
+        from flows.tempserver import TemporaryServer, api_configured
+
+        with nullcontext() if api_configured() else TemporaryServer():
+            return _run_flow(args, kind)
     from vidfp.pipeline import run_ingest
 
     return run_ingest(args.source, args.db, _encoder(args), cfg, shards=args.shards, kind=kind,
                       progress=sys.stderr.isatty() or args.progress, wait_s=args.wait)
+
+
+def _run_flow(args, kind: str) -> dict:
+    from flows.ingest import ingest_flow
+    from flows.runners import make_task_runner
+
+    flow = ingest_flow.with_options(task_runner=make_task_runner(args.runner, args.address, args.workers))
+    return flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
+                weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
+                threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
+                wait_s=args.wait, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
+                max_attempts=args.max_attempts)
 
 
 def _print_summary(s: dict, elapsed: float) -> None:
@@ -96,8 +118,14 @@ def cmd_demo(args) -> int:
 
 def cmd_eval(args) -> int:
     from vidfp.eval.report import evaluate_catalog
+    from vidfp.eval.truth import TruthFileError
 
-    print(json.dumps(evaluate_catalog(args.truth, args.db), indent=1))
+    try:
+        res = evaluate_catalog(args.truth, args.db)
+    except TruthFileError as e:
+        print(f"vidfp: error: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(res, indent=1))
     if args.ablation:
         from vidfp.encoders import get_encoder
         from vidfp.eval.ablation import ablation, format_table
@@ -108,9 +136,18 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench_make(args) -> int:
-    from vidfp.corpus import build_corpus
+    if args.family == "B":  # held out: build and report it, never tune on it
+        from vidfp.corpus.family_b import SCALES_B, build_family_b
 
-    t = build_corpus(args.dir, args.scale, seed=args.seed)
+        if args.scale not in SCALES_B:
+            raise SystemExit(f"family B scales: {', '.join(SCALES_B)}")
+        t = build_family_b(args.dir, args.scale, seed=args.seed)
+    else:
+        from vidfp.corpus import build_corpus
+
+        if args.scale == "tiny":
+            raise SystemExit("family A scales: demo, bench")
+        t = build_corpus(args.dir, args.scale, seed=args.seed)
     print(f"wrote {len(t['videos']) + len(t['broken'])} files and truth.json to {args.dir}")
     return 0
 
@@ -135,18 +172,21 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     if with_source:
         p.add_argument("source", help="folder, file or fsspec URI of videos")
         p.add_argument("--db", required=True, help="DuckDB catalog file")
-    p.add_argument("--encoder", choices=["baseline", "dinov3"], default="baseline")
+    p.add_argument("--encoder", choices=["baseline", "dinov3", "sscd", "sscd-distilled"], default="baseline")
     p.add_argument("--weights", help="DINOv3 weights: Meta .pth or timm .safetensors")
     p.add_argument("--model", default="vits16", help="DINOv3 size: vits16, vits16plus, vitb16, vitl16")
-    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
-    p.add_argument("--fps", type=float, default=1.0, help="sampled frames per second (default 1)")
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N] (dinov3, sscd)")
+    p.add_argument("--fps", type=float, default=2.0, help="sampled frames per second (default 2)")
     p.add_argument("--max-frames", type=int, default=600, help="cap of sampled frames per video")
-    p.add_argument("--timeout", type=float, default=300.0, help="per-video decode time limit (s)")
+    p.add_argument("--timeout", type=float, default=3600.0,
+                   help="cap of the per-video time limit, which is 60 s + 4 s per second of video (default 3600)")
     p.add_argument("--threshold", type=float, default=None, help="fused-score duplicate threshold (default 0.55)")
     p.add_argument("--workers", type=int, default=2, help="decode processes")
     p.add_argument("--shards", help="where Parquet shards go (default: <db>.shards next to the catalog)")
-    p.add_argument("--engine", choices=["prefect", "local"], default="prefect",
-                   help="run as a Prefect flow or directly in this process")
+    p.add_argument("--engine", choices=["auto", "prefect", "local"], default="auto",
+                   help="prefect: a Prefect flow (a temporary server when no PREFECT_API_URL is set); local: "
+                        "the same stages in this process; auto (default): prefect when a Prefect API is "
+                        "configured, else local")
     p.add_argument("--runner", choices=["threads", "dask", "ray"], default="threads",
                    help="Prefect task runner for the fingerprint fan-out (engine prefect)")
     p.add_argument("--address", help="existing Dask scheduler (tcp://host:8786) or Ray cluster address")
@@ -173,7 +213,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="build a small corpus from shipped footage, ingest it, print clusters")
     _add_run_opts(p, with_source=False)
     p.add_argument("--out", default="vidfp-demo", help="folder for the corpus and catalog")
-    p.set_defaults(fn=cmd_demo, fps=4.0, shards=None, engine="local")
+    p.set_defaults(fn=cmd_demo, shards=None, engine="local")
     p = sub.add_parser("eval", help="accuracy of a catalog against truth.json")
     p.add_argument("--truth", required=True)
     p.add_argument("--db", required=True)
@@ -184,7 +224,10 @@ def build_parser() -> argparse.ArgumentParser:
     bsub = p.add_subparsers(dest="bench_cmd", required=True)
     b = bsub.add_parser("make", help="write a seeded benchmark corpus and truth.json")
     b.add_argument("dir")
-    b.add_argument("--scale", choices=["demo", "bench"], default="bench")
+    b.add_argument("--scale", choices=["tiny", "demo", "bench"], default="bench",
+                   help="A: demo, bench; B: tiny, bench")
+    b.add_argument("--family", choices=["A", "B"], default="A",
+                   help="A: tune on it; B: held out, other sources and structure (needs the familyb extra)")
     b.add_argument("--seed", type=int, default=0)
     b.set_defaults(fn=cmd_bench_make)
     p = sub.add_parser("verdict", help="mark a pair duplicate / not_duplicate (overrides clustering)")
@@ -207,6 +250,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Telemetry stays off unless the user turns it on (before Prefect reads its settings).
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

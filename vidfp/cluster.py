@@ -1,53 +1,121 @@
-"""Duplicate clusters: connected components over pairs judged duplicates.
+"""Duplicate clusters that mean "the same video", and that do not chain.
 
-A pair is an edge when its fused similarity ≥ the threshold (``is_duplicate``),
-unless a user verdict says otherwise: 'duplicate' adds the edge,
-'not_duplicate' removes it.  (A verdict removes one edge; two videos can
-still meet through a third — that is what transitivity of copying means.)
-Every ok video appears exactly once; singletons are their own cluster.  The
-cluster id is the smallest video id in the component, stable across runs.
+An edge is a pair judged a *full* duplicate (``is_duplicate``: fused similarity
+≥ the threshold *and* the match covers most of the shorter video), unless a
+user verdict says otherwise: 'duplicate' adds the edge, 'not_duplicate'
+removes it.  A partial copy (a few seconds of one video inside another) is a
+pair relation with its segments (view ``partial_copies``), never an edge.
+
+Plain connected components chain: one false link, or one compilation that
+holds a bit of two sources, merges whole groups.  Copying is transitive, so
+the copies of one source are (nearly) a clique in the duplicate graph, while a
+false link between two groups is a lone edge.  vidfp therefore grows clusters
+like single linkage, but takes edges in order of *support* (the number of
+common duplicate-neighbours of the two ends: triangles through the edge),
+then similarity, so that groups form from their well-supported edges before a
+lone link is looked at; and it merges two clusters X and Y only when the edges
+between them are dense enough:
+
+    links(X, Y) ≥ max(1, ρ · min(|X|, |Y|))        (ρ = ``density``, 0.5)
+
+and there are more duplicate edges than *partial-copy* relations between them.
+A singleton joins a group through one edge; two groups of five need three
+edges between them.  The partial-copy count is a cannot-link: a video that
+holds a part of the source (a compilation, a host with an inserted piece) may
+hold *all* of a short sub-clip of that source, which makes that one pair look
+like a duplicate; its partial relations with the source and its other copies
+outvote that edge, so the host stays out of the source's cluster.  Edges that do not suffice yet are remembered, so later
+edges between the same clusters add up (the outcome does not depend on edge
+order beyond the similarity ranking).  Every ok video appears exactly once;
+singletons are their own cluster.  The cluster id is the smallest video id in
+the cluster, stable across runs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+DEFAULT_DENSITY = 0.5
 
 
-class UnionFind:
+class _Clusters:
+    """Members per cluster, and the edge count between each pair of clusters."""
+
     def __init__(self, items: Iterable[str]):
-        self.parent = {x: x for x in items}
+        self.of = {x: x for x in items}
+        self.members = {x: [x] for x in self.of}
+        self.links: dict[str, dict[str, int]] = {x: {} for x in self.of}
+        self.vetoes: dict[str, dict[str, int]] = {x: {} for x in self.of}
 
-    def find(self, x: str) -> str:
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
+    def merge(self, a: str, b: str) -> None:
+        ra, rb = sorted((self.of[a], self.of[b]))  # smallest id stays the cluster id
+        for m in self.members[rb]:
+            self.of[m] = ra
+        self.members[ra] += self.members.pop(rb)
+        for table in (self.links, self.vetoes):
+            lb = table.pop(rb)
+            lb.pop(ra, None)
+            table[ra].pop(rb, None)
+            for other, n in lb.items():  # rb's counts now belong to ra
+                table[other].pop(rb, None)
+                table[ra][other] = table[other][ra] = table[ra].get(other, 0) + n
 
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
+    def add_veto(self, a: str, b: str) -> None:
+        ra, rb = self.of[a], self.of[b]
         if ra != rb:
-            lo, hi = sorted((ra, rb))
-            self.parent[hi] = lo  # smallest id stays the root
+            self.vetoes[ra][rb] = self.vetoes[rb][ra] = self.vetoes[ra].get(rb, 0) + 1
+
+    def add_edge(self, a: str, b: str, density: float, force: bool = False) -> None:
+        ra, rb = self.of[a], self.of[b]
+        if ra == rb:
+            return
+        n = self.links[ra].get(rb, 0) + 1
+        self.links[ra][rb] = self.links[rb][ra] = n
+        need = max(1.0, density * min(len(self.members[ra]), len(self.members[rb])))
+        if force or (n >= need and n > self.vetoes[ra].get(rb, 0)):
+            self.merge(a, b)
 
 
 def clusters_from_edges(
-    videos: Iterable[str], edges: Iterable[tuple[str, str, bool]], verdicts: dict[tuple[str, str], str] | None = None
+    videos: Iterable[str],
+    edges: Iterable[Sequence],
+    verdicts: dict[tuple[str, str], str] | None = None,
+    density: float = DEFAULT_DENSITY,
 ) -> dict[str, str]:
-    """Map video_id → cluster_id (smallest member id)."""
+    """Map video_id → cluster_id (smallest member id).
+
+    ``edges``: ``(a, b, is_duplicate)``, ``(a, b, is_duplicate, similarity)`` or
+    ``(a, b, is_duplicate, similarity, is_partial)``; support, then similarity, order
+    the merges, and partial-copy pairs count against merging their two clusters.  ``density`` = 0 gives plain
+    connected components.  A 'duplicate' verdict always merges its two clusters.
+    """
     vids = sorted(set(videos))
-    uf = UnionFind(vids)
-    verdicts = verdicts or {}
     present = set(vids)
-    seen = set()
-    for a, b, dup in edges:
-        key = tuple(sorted((a, b)))
-        seen.add(key)
+    verdicts = verdicts or {}
+    cl = _Clusters(vids)
+    chosen: list[tuple[str, str, float]] = []
+    partial: list[tuple[str, str]] = []
+    for e in edges:
+        a, b, dup = e[0], e[1], bool(e[2])
+        sim = float(e[3]) if len(e) > 3 and e[3] is not None else 1.0
+        key = (a, b) if a < b else (b, a)
         v = verdicts.get(key)
-        if (v == "duplicate" or (dup and v != "not_duplicate")) and a in present and b in present:
-            uf.union(a, b)
-    for (a, b), v in verdicts.items():
-        if v == "duplicate" and (a, b) not in seen and a in present and b in present:
-            uf.union(a, b)
-    return {v: uf.find(v) for v in vids}
+        if v == "duplicate" or not (a in present and b in present):
+            continue
+        if dup and v != "not_duplicate":
+            chosen.append((*key, sim))
+        elif len(e) > 4 and e[4] and not dup:
+            partial.append(key)
+    nbrs: dict[str, set[str]] = {}
+    for a, b, _ in chosen:
+        nbrs.setdefault(a, set()).add(b)
+        nbrs.setdefault(b, set()).add(a)
+    order = sorted(chosen, key=lambda e: (-len(nbrs[e[0]] & nbrs[e[1]]), -e[2], e[0], e[1]))
+    for a, b in partial:
+        cl.add_veto(a, b)
+    for (a, b), v in sorted(verdicts.items()):
+        if v == "duplicate" and a in present and b in present:
+            cl.add_edge(a, b, density, force=True)
+    for a, b, _ in order:
+        cl.add_edge(a, b, density)
+    return {v: cl.of[v] for v in vids}

@@ -30,13 +30,29 @@ FEATURE_LAYOUT = 3
 
 @dataclass(frozen=True)
 class DecodeConfig:
-    """Frame sampling. 1 frame/s is the ViSiL/VSC convention; short clips want more."""
+    """Frame sampling.  1 frame/s is the ViSiL/VSC convention; at 1 frame/s a 12-s clip gives a path too
+    short for camera motion to veto a same-place pair, so the default is 2 (bench family A)."""
 
-    fps: float = 1.0
+    fps: float = 2.0
     max_frames: int = 600  # cap per video; sampling stretches to cover the whole video
     chunk_frames: int = 32  # frames decoded per call, bounds memory on long videos
-    timeout_s: float = 300.0  # a decode that takes longer is killed and recorded as failed
     remove_borders: bool = True  # crop letterbox/pillarbox bars (vidfp.decode.borders)
+    # Per-video time limit (decode + in-worker encode), from the video's length:
+    #   limit = min(timeout_s, timeout_base_s + timeout_per_video_s · duration_s)
+    # duration_s comes from a header probe; until it is known (and when it is not)
+    # the limit is timeout_base_s, resp. timeout_s.  A job that passes its limit is
+    # killed and recorded as failed ("timed out after N s").  Measured here:
+    # single-threaded 720p H.264 decodes in 0.12 s per second of video; 4K has 9×
+    # the pixels and HEVC costs more, hence 4 s per second.
+    timeout_s: float = 3600.0  # cap, whatever the length (CLI --timeout)
+    timeout_base_s: float = 60.0  # open, probe, encode the samples; a 3-s video that hangs dies after 72 s
+    timeout_per_video_s: float = 4.0  # seconds of limit per second of video
+
+    def time_limit(self, duration_s: float | None) -> float:
+        """Seconds a video of ``duration_s`` seconds may take (None or ≤ 0: unknown → the cap)."""
+        if duration_s is None or not duration_s > 0:
+            return self.timeout_s
+        return min(self.timeout_s, self.timeout_base_s + self.timeout_per_video_s * duration_s)
 
 
 @dataclass(frozen=True)
@@ -55,15 +71,19 @@ class CandidateConfig:
 class ScoringConfig:
     """Chamfer + monotone alignment + fusion; see vidfp.similarity.scoring."""
 
-    match_threshold: float = 0.62  # frame sims below this count against a path (unrelated ≈ 0.5)
+    # Frame-similarity thresholds in background spreads above the background centre
+    # (vidfp.similarity.calibration: measured on the catalog itself, so they hold for every encoder).
+    tau_z: float = 1.5  # frame sims below c + tau_z·σ count against an alignment path
+    lo_z: float = 1.0  # aligned frame similarity that counts as no evidence
+    hi_z: float = 3.0  # ... and as full evidence
     min_segment_s: float = 1.0  # shorter aligned runs are not reported as segments
-    semantic_lo: float = 0.55  # aligned frame similarity that counts as no evidence (unrelated ≈ 0.5)
-    semantic_hi: float = 0.85  # ... and as full evidence (re-encodes ≈ 0.95, 80 % crops ≈ 0.75)
-    # Fusion, weights and threshold were chosen on two seeds of the bench corpus (0 and 1):
-    # no hard negative clustered on either, then the fewest copies missed; README "Results".
-    fusion: str = "geometric"  # geometric: sem^α · nonsem^(1−α) | linear: α·sem + (1−α)·nonsem
-    alpha: float = 0.3
-    duplicate_threshold: float = 0.55  # on the fused score
+    # lo_z, hi_z, α, threshold and min_coverage were chosen on bench family A only (seed 0, 2 frames/s;
+    # benchmarks/tune_family_a.py): no same-place hard negative clustered, then cluster F1, then µAP.
+    # Family B was not looked at before the choice; README "Results".
+    fusion: str = "veto"  # veto: min(sem, sem^α·nonsem^(1−α)) | geometric: sem^α·nonsem^(1−α) | linear
+    alpha: float = 0.5
+    duplicate_threshold: float = 0.65  # on the fused score
+    min_coverage: float = 0.7  # a duplicate's match covers this share of the shorter video; less is a partial copy
     min_semantic: float = 0.4  # below it, fused = min(fused, semantic): motion alone never makes a copy
     use_flip: bool = True
     # trust per non-semantic signal (multiplies the signal's own 0–1 "how much it saw")
@@ -72,6 +92,15 @@ class ScoringConfig:
     w_motion: float = 1.0
     w_camera: float = 2.0
     camera_power: float = 3.0  # camera agreement c enters as c^p
+    # The signals' own numbers (vidfp.fingerprints.*): recorded with every run like the rest.
+    min_path_s: float = 3.0  # aligned paths shorter than this get a proportionally smaller semantic score
+    max_paths: int = 3  # disjoint aligned paths (segments) kept per pair
+    deriv_windows_s: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0)  # temporal-derivative scales
+    traj_smooth_s: float = 0.5  # centroid trajectory smoothing (Gaussian σ)
+    traj_min_speed: float = 0.01  # centroid speeds below this are "not moving" (frame sizes / s)
+    motion_lags_s: tuple[float, ...] = (1.0, 2.0)  # region-flow lags
+    motion_min: float = 0.01  # region-flow magnitudes below this are "not moving"
+    camera_min_speed: float = 0.06  # slower cameras count as static and the camera signal abstains
 
     @property
     def signal_weights(self) -> dict[str, float]:

@@ -1,10 +1,14 @@
 """The operator's path on a real Prefect server:
 
-    prefect server start  →  vidfp serve  →  prefect deployment run ingest/nightly --param ... --watch
+    prefect server start  →  vidfp serve (every-minute schedule)  →  a run the *scheduler* created completes
+                                                                  →  prefect deployment run ingest/nightly --watch
 
-with a temporary PREFECT_HOME (SQLite) on 127.0.0.1, then the DuckDB tables are checked.
+with a temporary PREFECT_HOME (SQLite) on 127.0.0.1, then the DuckDB tables are checked.  The scheduled
+run is what users rely on every night and is not needed by a run started by hand: a dependency update
+that breaks Prefect's scheduler service (SQLAlchemy 2.1 did) turns this test red.
 """
 
+import json
 import os
 import signal
 import socket
@@ -50,7 +54,8 @@ def server(tmp_path):
     port = _free_port()
     env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
                PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_UI_ENABLED="false",
-               PREFECT_RUNNER_POLL_FREQUENCY="2", PREFECT_LOGGING_LEVEL="WARNING")
+               PREFECT_RUNNER_POLL_FREQUENCY="2", PREFECT_LOGGING_LEVEL="WARNING",
+               PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
     log = open(tmp_path / "server.log", "wb")
     srv = subprocess.Popen([os.path.join(BIN, "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
                            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -70,7 +75,14 @@ def server(tmp_path):
         log.close()
 
 
-def test_deployment_run_ingest_nightly(server):
+def _flow_runs(env: dict) -> list[dict]:
+    req = urllib.request.Request(env["PREFECT_API_URL"] + "/flow_runs/filter", data=b"{}", method="POST",
+                                 headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def test_scheduled_and_manual_runs_of_ingest_nightly(server):
     env, procs, tmp = server
     src = tmp / "videos"
     src.mkdir()
@@ -81,9 +93,11 @@ def test_deployment_run_ingest_nightly(server):
     write_video(str(src / "a_copy.mp4"), frames[4:32], 12.0, crf=35)
     (src / "broken.mp4").write_bytes(b"nope")
     db = str(tmp / "nightly.duckdb")
+    scheduled_db = str(tmp / "scheduled.duckdb")
     serve_log = open(tmp / "serve.log", "wb")
-    serve = subprocess.Popen([os.path.join(BIN, "vidfp"), "serve", "--source", "/nonexistent", "--db", db],
-                             env=env, cwd=REPO, stdout=serve_log, stderr=subprocess.STDOUT, start_new_session=True)
+    serve = subprocess.Popen([os.path.join(BIN, "vidfp"), "serve", "--source", str(src), "--db", scheduled_db],
+                             env=dict(env, VIDFP_NIGHTLY_CRON="* * * * *"), cwd=REPO, stdout=serve_log,
+                             stderr=subprocess.STDOUT, start_new_session=True)
     procs.append(serve)
     prefect = os.path.join(BIN, "prefect")
 
@@ -92,6 +106,18 @@ def test_deployment_run_ingest_nightly(server):
         return "ingest/nightly" in out.stdout and "rescan/weekly" in out.stdout
 
     _wait(deployed, 180, "vidfp serve to register deployments", procs)
+
+    def scheduled_run_done():
+        runs = [r for r in _flow_runs(env) if r.get("auto_scheduled")]
+        return any(r["state_type"] == "COMPLETED" for r in runs)
+
+    _wait(scheduled_run_done, 240, "a run created by the scheduler to complete", procs)
+    con = duckdb.connect(scheduled_db, read_only=True)
+    sched_status = sorted(s for (s,) in con.execute("SELECT status FROM videos").fetchall())
+    sched_pairs = con.execute("SELECT is_duplicate FROM pair_scores").fetchall()
+    con.close()
+    assert sched_status == ["failed", "ok", "ok"]
+    assert len(sched_pairs) == 1  # scored (the default sampling decides is_duplicate)
     run = subprocess.run([prefect, "deployment", "run", "ingest/nightly", "--param", f"source={src}",
                           "--param", f"catalog={db}", "--param", "fps=4", "--watch", "--watch-timeout", "400"],
                          env=env, capture_output=True, text=True, timeout=450)

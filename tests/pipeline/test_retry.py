@@ -84,8 +84,8 @@ def test_decode_note_reaches_the_catalog(tmp_path, monkeypatch):
     write_test_video(src / "b.mp4", n=20)
     real = reader.decode_video
 
-    def noting(path, video_id, size, cfg):
-        rec, meta = real(path, video_id, size, cfg)
+    def noting(path, *args, **kwargs):
+        rec, meta = real(path, *args, **kwargs)
         if path.endswith("a.mp4"):
             rec.meta["decode_note"] = "fell back to PyAV"
         return rec, meta
@@ -93,7 +93,7 @@ def test_decode_note_reaches_the_catalog(tmp_path, monkeypatch):
     monkeypatch.setattr(reader, "decode_video", noting)
     # decode in this process so the patched decoder runs (children would import their own)
     monkeypatch.setattr("vidfp.pipeline.extract.run_isolated",
-                        lambda fn, jobs, workers, timeout: ((vid, True, fn(*args)) for vid, args in jobs))
+                        lambda fn, jobs, workers, **limits: ((vid, True, fn(*args)) for vid, args in jobs))
     db = str(tmp_path / "c.duckdb")
     run_ingest(str(src), db, FlakyEncoder(fail=0), IngestConfig(decode=DecodeConfig(fps=4.0), workers=1))
     con = duckdb.connect(db, read_only=True)

@@ -1,45 +1,31 @@
-"""A run's --threshold applies to every stored pair, not only to pairs it scores: is_duplicate is
-re-derived from the stored similarity, clusters follow, and runs.config records the value.
-Clusters are checked against connected components computed here by plain graph search."""
+"""A run's --threshold applies to every stored pair, not only to pairs it scores: is_duplicate and
+is_partial are re-derived from the stored similarity and coverage (as PairScorer sets them),
+clusters follow, runs.config records the value, and the catalog equals one ingested afresh at
+that threshold."""
 
 import json
+from dataclasses import replace
 
 import duckdb
 import pytest
 
 from tests.pipeline.test_readers import make_corpus
+from vidfp.cluster import clusters_from_edges
 from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
 from vidfp.encoders import get_encoder
 from vidfp.pipeline import run_ingest
 
 pytestmark = pytest.mark.slow
 
-
-def components(videos, edges):
-    """video → smallest id of its connected component (depth-first search)."""
-    adj = {v: set() for v in videos}
-    for a, b in edges:
-        adj[a].add(b)
-        adj[b].add(a)
-    out = {}
-    for v in sorted(videos):
-        if v in out:
-            continue
-        stack, comp = [v], set()
-        while stack:
-            x = stack.pop()
-            if x not in comp:
-                comp.add(x)
-                stack.extend(adj[x] - comp)
-        for x in comp:
-            out[x] = min(comp)
-    return out
+MIN_COV = ScoringConfig().min_coverage
 
 
 def read(db):
     con = duckdb.connect(db, read_only=True)
     try:
-        pairs = con.execute("SELECT video_a, video_b, similarity, is_duplicate FROM pair_scores").fetchall()
+        cur = con.execute("SELECT * EXCLUDE (run_id) FROM pair_scores ORDER BY video_a, video_b")
+        names = [d[0] for d in cur.description]
+        pairs = [dict(zip(names, r)) for r in cur.fetchall()]
         clusters = dict(con.execute("SELECT video_id, cluster_id FROM duplicate_clusters").fetchall())
         cfg = json.loads(con.execute("SELECT config FROM runs ORDER BY started_at DESC LIMIT 1").fetchone()[0])
     finally:
@@ -48,8 +34,6 @@ def read(db):
 
 
 def cfg(threshold):
-    from dataclasses import replace
-
     return IngestConfig(decode=DecodeConfig(fps=4.0), scoring=replace(ScoringConfig(), duplicate_threshold=threshold))
 
 
@@ -57,15 +41,25 @@ def test_new_threshold_reaches_every_stored_pair(tmp_path):
     src = tmp_path / "src"
     make_corpus(src, n=3)
     db = str(tmp_path / "c.duckdb")
-    run_ingest(str(src), db, get_encoder("baseline"), cfg(0.55))
+    run_ingest(str(src), db, get_encoder("baseline"), cfg(0.65))
     pairs, _, _ = read(db)
-    sims = sorted(s for *_, s, _ in pairs)
+    sims = sorted(p["similarity"] for p in pairs)
     assert len(sims) >= 4 and sims[0] < sims[-1]
     mid = (sims[len(sims) // 2 - 1] + sims[len(sims) // 2]) / 2  # flips about half the pairs one way
-    for t in (mid, sims[-1] + 0.01, sims[0] - 0.01, 0.55):
+    for t in (mid, min(1.0, sims[-1] + 0.001), max(0.0, sims[0] - 0.01), 0.65, mid):
         s = run_ingest(str(src), db, get_encoder("baseline"), cfg(t))
         assert s["pairs"] == 0  # nothing rescored: the threshold alone changed
         pairs, clusters, recorded = read(db)
         assert recorded == t
-        assert all(dup == (sim >= t) for *_, sim, dup in pairs), t
-        assert clusters == components(clusters, [(a, b) for a, b, sim, _ in pairs if sim >= t]), t
+        edges = []
+        for p in pairs:
+            linked, full = p["similarity"] >= t, (1.0 if p["coverage"] is None else p["coverage"]) >= MIN_COV
+            assert (p["is_duplicate"], p["is_partial"]) == (linked and full, linked and not full), (t, p)
+            edges.append((p["video_a"], p["video_b"], linked and full, p["similarity"], linked and not full))
+        assert clusters == clusters_from_edges(list(clusters), edges), t
+    fresh = str(tmp_path / "fresh.duckdb")
+    run_ingest(str(src), fresh, get_encoder("baseline"), cfg(mid))
+    got, want = read(db), read(fresh)
+    assert got[:2] == want[:2]
+    flags = [p["is_duplicate"] or p["is_partial"] for p in pairs]
+    assert any(flags) and not all(flags)  # the last threshold splits the pairs

@@ -23,7 +23,8 @@ def fixture_copy(tmp_path) -> str:
 
 
 def columns(db: str) -> dict[str, list[tuple]]:
-    """table → its columns (name, type, default, nullable) in order, then its key/not-null constraints."""
+    """table → its columns (name, type, default, nullable), then its key/not-null constraints, by name
+    (order is not part of the contract: migrations append columns, vidfp inserts by name)."""
     con = duckdb.connect(db, read_only=True)
     try:
         cols = con.execute("SELECT table_name, column_name, data_type, column_default, is_nullable FROM duckdb_columns() "
@@ -37,6 +38,8 @@ def columns(db: str) -> dict[str, list[tuple]]:
     out: dict[str, list[tuple]] = {}
     for t, *col in cols:
         out.setdefault(t, []).append(tuple(col))
+    for t in out:
+        out[t].sort()
     for t, kind, names in cons:
         out[t].append((kind, tuple(names)))
     return out

@@ -62,7 +62,8 @@ def test_catalog_in_a_newer_format_is_rewritten_keeping_rows(tmp_path):
     Catalog(db).close()
     assert parse_version(storage_tag(db)) == parse_version(STORAGE_VERSION)
     con = duckdb.connect(db, read_only=True)
-    assert con.execute("SELECT * FROM pair_scores ORDER BY ALL").fetchall() == before
+    after = con.execute("SELECT * FROM pair_scores ORDER BY ALL").fetchall()
+    assert [r[:len(before[0])] for r in after] == before  # (migrations appended columns)
     con.close()
 
 

@@ -7,29 +7,96 @@ killed and its death observed.  Children come from a ``forkserver`` so they do
 not inherit CUDA or thread-pool state from the parent.
 
 Each job yields ``(key, ok, value)`` where value is the result or the error
-text recorded in the catalog ("timed out after 300 s", "decoder crashed
+text recorded in the catalog ("timed out after 72 s", "decoder crashed
 (signal 11)", "DecodeError: empty file (0 bytes)").
+
+Time limits.  A job starts with ``timeout_s``; once it knows how long its
+video is, the job calls :func:`set_time_limit` and its limit becomes that many
+seconds from then on (capped at ``max_timeout_s`` from the job's start).  So a
+3-s video that hangs is killed after about a minute, and a two-hour one is
+not killed at a flat limit meant for clips (vidfp.config.DecodeConfig.time_limit).
+
+No orphans.  If the main process dies, even by ``kill -9``, the forkserver
+exits: it watches an "alive" pipe whose write end the main process holds,
+and it sees EOF once every holder is gone.  multiprocessing also hands that
+write end to every job process (so jobs could start processes of their own),
+which would keep the forkserver, and with it the jobs, alive for ever; each
+job therefore closes its copy first thing.  Then every job process gets
+SIGKILL from the kernel as the forkserver exits: each sets
+``PR_SET_PDEATHSIG`` (Linux), bound to its parent, the forkserver.  The
+forkserver itself is *not* given a death signal: PR_SET_PDEATHSIG fires when
+the parent *thread* exits, and the forkserver is started by whichever thread
+first starts a job (a Prefect worker thread, say), which may end long before
+the run does.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import wait
 from typing import Any
+
+from vidfp.lifeline import die_with_parent
 
 log = logging.getLogger(__name__)
 
 # Imported once in the forkserver, so each per-video child starts in milliseconds
 # instead of re-importing them (≈ 1.3 s per child, which dominated short videos).
-_PRELOAD = ["numpy", "scipy.ndimage", "decord", "vidfp.decode.reader", "vidfp.encoders.baseline",
-            "vidfp.fingerprints.camera"]
+_PRELOAD = ["numpy", "scipy.ndimage", "decord", "av", "vidfp.decode.reader", "vidfp.decode.pyav_reader",
+            "vidfp.encoders.baseline", "vidfp.fingerprints.camera"]
+_conn: Any = None  # this job process's pipe to the parent (None in the parent and in-process mode)
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple) -> None:
+def _release_forkserver() -> None:
+    """Close this job's copy of the forkserver's alive pipe (see the module docstring)."""
+    from multiprocessing import forkserver
+
+    server = getattr(forkserver, "_forkserver", None)
+    fd = getattr(server, "_forkserver_alive_fd", None)
+    if fd is None:
+        log.warning("cannot find the forkserver's alive pipe: jobs may outlive a killed run")
+        return
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+    server._forkserver_alive_fd = None
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, dead but not yet reaped, counts as gone)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except OSError:
+        return True
+
+
+def set_time_limit(seconds: float) -> None:
+    """From inside a job: kill me ``seconds`` from now rather than at the initial limit."""
+    if _conn is not None:
+        _conn.send(("limit", float(seconds)))
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, main_pid: int) -> None:
+    global _conn
+    _release_forkserver()
+    die_with_parent()
+    if not _alive(main_pid):  # the run died between our fork and the prctl: nobody waits for us
+        os._exit(1)
+    _conn = conn
     try:
         result = ("ok", fn(*args))
     except BaseException as e:  # noqa: BLE001 - everything becomes a recorded reason
@@ -42,28 +109,44 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple) -> None:
         conn.close()
 
 
+@dataclass
+class _Job:
+    key: str
+    proc: Any
+    started: float
+    deadline: float
+
+
+def _in_process(fn: Callable[..., Any], jobs: Iterable[tuple[str, tuple]]) -> Iterator[tuple[str, bool, Any]]:
+    for key, args in jobs:
+        try:
+            yield key, True, fn(*args)
+        except Exception as e:  # noqa: BLE001
+            yield key, False, str(e) if type(e).__name__ == "DecodeError" else f"{type(e).__name__}: {e}"
+
+
 def run_isolated(
     fn: Callable[..., Any],
     jobs: Iterable[tuple[str, tuple]],
     workers: int,
     timeout_s: float,
+    max_timeout_s: float | None = None,
 ) -> Iterator[tuple[str, bool, Any]]:
     """Run ``fn(*args)`` for each ``(key, args)``, at most ``workers`` at once.
 
-    Results arrive in completion order.  ``workers <= 0`` runs in-process
-    (no isolation; for debugging and for platforms without fork).
+    Results arrive in completion order.  ``timeout_s`` is each job's initial
+    limit; a job may replace it with :func:`set_time_limit`, never beyond
+    ``max_timeout_s`` after its start.  ``workers <= 0`` runs in-process (no
+    isolation and no limits; for debugging and for platforms without fork).
     """
     if workers <= 0:
-        for key, args in jobs:
-            try:
-                yield key, True, fn(*args)
-            except Exception as e:  # noqa: BLE001
-                yield key, False, str(e) if type(e).__name__ == "DecodeError" else f"{type(e).__name__}: {e}"
+        yield from _in_process(fn, jobs)
         return
+    cap = max_timeout_s if max_timeout_s is not None else float("inf")
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(_PRELOAD + [fn.__module__])
     pending = iter(jobs)
-    running: dict[Any, tuple[str, Any, float]] = {}  # conn -> (key, process, started)
+    running: dict[Any, _Job] = {}  # read end of the job's pipe -> job
     exhausted = False
     while True:
         while not exhausted and len(running) < workers:
@@ -73,34 +156,39 @@ def run_isolated(
                 exhausted = True
                 break
             r, w = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=_child, args=(w, fn, args), daemon=True)
+            p = ctx.Process(target=_child, args=(w, fn, args, os.getpid()), daemon=True)
             p.start()
             w.close()
-            running[r] = (key, p, time.monotonic())
+            now = time.monotonic()
+            running[r] = _Job(key, p, now, now + min(timeout_s, cap))
         if not running:
             return
-        now = time.monotonic()
-        next_deadline = min(st + timeout_s for _, _, st in running.values())
-        ready = wait(list(running), timeout=max(0.0, next_deadline - now))
-        for conn in ready:
-            key, p, _ = running.pop(conn)
+        next_deadline = min(j.deadline for j in running.values())
+        for conn in wait(list(running), timeout=max(0.0, next_deadline - time.monotonic())):
+            job = running[conn]
             try:
                 status, value = conn.recv()
             except (EOFError, OSError):
-                p.join(5)
-                code = p.exitcode
+                running.pop(conn)
+                job.proc.join(5)
+                code = job.proc.exitcode
                 reason = f"decoder crashed (signal {-code})" if code and code < 0 else f"worker exited ({code})"
-                yield key, False, reason
-            else:
-                p.join(5)
-                yield key, status == "ok", value
-            finally:
                 conn.close()
-        now = time.monotonic()
-        for conn in [c for c, (_, _, st) in running.items() if now - st > timeout_s]:
-            key, p, _ = running.pop(conn)
-            p.kill()
-            p.join(5)
+                yield job.key, False, reason
+                continue
+            if status == "limit":
+                job.deadline = min(time.monotonic() + value, job.started + cap)
+                continue
+            running.pop(conn)
+            job.proc.join(5)
             conn.close()
-            log.warning("killed %s after %.0f s", key, timeout_s)
-            yield key, False, f"timed out after {timeout_s:g} s"
+            yield job.key, status == "ok", value
+        now = time.monotonic()
+        for conn in [c for c, j in running.items() if now >= j.deadline]:
+            job = running.pop(conn)
+            job.proc.kill()
+            job.proc.join(5)
+            conn.close()
+            limit = job.deadline - job.started
+            log.warning("killed %s after %.1f s", job.key, limit)
+            yield job.key, False, f"timed out after {round(limit, 1):g} s"

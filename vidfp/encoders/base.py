@@ -21,6 +21,9 @@ class Encoder(ABC):
     #: True when the encoder is cheap, picklable and CPU-only, so it can run
     #: inside the decode worker processes (no pixels cross process boundaries).
     runs_in_worker: bool = False
+    #: (centre, spread) of region-Chamfer similarities between unrelated videos, used until a
+    #: catalog holds enough videos to measure its own background (vidfp.similarity.calibration).
+    calibration_prior: tuple[float, float] = (0.5, 0.1)
 
     @property
     @abstractmethod

@@ -37,10 +37,23 @@ def local_path(uri: str) -> str:
 
 def extract_one(uri: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig,
                 encoder: Encoder | None) -> tuple[FrameRecord, dict[str, Any]]:
-    """Child-process job: decode (and encode when ``encoder`` is given)."""
+    """Child-process job: decode (and encode when ``encoder`` is given).
+
+    The job's time limit follows the video's length (DecodeConfig.time_limit):
+    fetching a remote file may take up to the cap, and once the container
+    probe knows the duration the limit becomes base + factor · duration.
+    """
+    from vidfp.decode.isolation import set_time_limit
     from vidfp.decode.reader import decode_video
 
-    rec, meta = decode_video(local_path(uri), video_id, size, cfg)
+    if "://" in uri and not uri.startswith("file://"):
+        set_time_limit(cfg.timeout_s)
+    path = local_path(uri)
+
+    def on_probe(info) -> None:  # a file libavformat cannot open gets only the base limit
+        set_time_limit(cfg.timeout_base_s if info.error else cfg.time_limit(info.duration_s))
+
+    rec, meta = decode_video(path, video_id, size, cfg, on_probe=on_probe)
     if encoder is not None:
         rec = rec.with_features(*encoder.encode(rec.pixels))
     return rec, asdict(meta)
@@ -79,7 +92,8 @@ def extract_videos(
                    "n_frames": r.n_frames, **meta, "decode_note": r.meta.get("decode_note") or meta.get("decode_note")}
         batch.clear()
 
-    for vid, ok, value in run_isolated(extract_one, jobs, workers, cfg.timeout_s):
+    limits = {"timeout_s": min(cfg.timeout_base_s, cfg.timeout_s), "max_timeout_s": cfg.timeout_s}
+    for vid, ok, value in run_isolated(extract_one, jobs, workers, **limits):
         if ok:
             rec, meta = value
             if not in_worker:

@@ -21,6 +21,7 @@ from vidfp.config import CandidateConfig, ScoringConfig
 from vidfp.encoders.base import Encoder
 from vidfp.index.candidates import Candidate, FaissKnnCandidates
 from vidfp.records import FrameRecord
+from vidfp.similarity.calibration import Calibration, background_calibration
 from vidfp.similarity.scoring import PairResult, PairScorer
 from vidfp.store.catalog import Catalog
 from vidfp.store.shards import read_shard
@@ -67,9 +68,12 @@ def match_and_score(catalog: Catalog, encoder: Encoder, cand_cfg: CandidateConfi
         log.info("no new videos: nothing to score")
         return 0
     records = load_records(rows)
+    if calibrate(catalog, encoder, records, run_id) and len(unscored) < len(records):
+        unscored = set(records)  # the background moved: every stored pair was scored on the old one
     cands = FaissKnnCandidates(cand_cfg).generate(list(records.values()), flip=encoder.flip)
     todo = pairs_to_score(cands, unscored)
-    scorer = PairScorer(score_cfg, flip=encoder.flip, positions=encoder.region_positions())
+    scorer = PairScorer(score_cfg, flip=encoder.flip, positions=encoder.region_positions(),
+                        calibration=current_calibration(catalog, encoder))
     results = score_pairs(records, todo, scorer, progress)
     votes = {(c.video_a, c.video_b): c.votes for c in todo}
     catalog.store_pairs(results, votes, run_id, sorted(unscored))
@@ -77,17 +81,45 @@ def match_and_score(catalog: Catalog, encoder: Encoder, cand_cfg: CandidateConfi
     return len(results)
 
 
-def cluster_catalog(catalog: Catalog, threshold: float | None = None) -> dict[str, str]:
-    """Connected components of duplicate pairs (with verdicts) over the ok videos.
+def current_calibration(catalog: Catalog, encoder: Encoder) -> Calibration:
+    row = catalog.calibration(encoder.key())
+    if row is None:
+        return Calibration(*encoder.calibration_prior)
+    return Calibration(row[0], row[1], row[2], row[3])
 
-    ``threshold``: the run's duplicate threshold; ``is_duplicate`` of *every* stored pair is
-    first re-derived as ``similarity >= threshold``, so a changed ``--threshold`` reaches
-    pairs scored by earlier runs too (runs.config records it).  None keeps the stored flags
-    (a verdict reclusters under the threshold of the last run)."""
-    if threshold is not None:
-        changed = catalog.apply_threshold(threshold)
+
+def calibrate(catalog: Catalog, encoder: Encoder, records: dict[str, FrameRecord], run_id: str) -> bool:
+    """Measure the catalog's background and store it; True when it differs from the stored one.
+
+    The stored calibration is kept while a new measurement agrees with it (within a quarter
+    spread), so a growing catalog does not rescore every night; a changed one means all pairs
+    are rescored, so every stored score rests on one background.
+    """
+    stored = catalog.calibration(encoder.key())
+    new = background_calibration(records)
+    if new is None:
+        if stored is not None:
+            return False
+        new = Calibration(*encoder.calibration_prior)
+    old = Calibration(stored[0], stored[1], stored[2], stored[3]) if stored else None
+    if old is not None and (new.close_to(old) or new.source == "prior"):
+        return False
+    catalog.set_calibration(encoder.key(), new.center, new.scale, new.n_pairs, new.source, run_id)
+    return True
+
+
+def cluster_catalog(catalog: Catalog, score_cfg: ScoringConfig | None = None) -> dict[str, str]:
+    """Duplicate clusters (vidfp.cluster) over the ok videos, with user verdicts.
+
+    ``score_cfg``: the run's scoring configuration.  The duplicate/partial flags of *every*
+    stored pair are first re-derived from its stored similarity and coverage under the run's
+    ``duplicate_threshold`` and ``min_coverage`` (as PairScorer sets them), so a changed
+    ``--threshold`` reaches pairs scored by earlier runs too; runs.config records it.  None
+    keeps the stored flags (a verdict reclusters under the last run's settings)."""
+    if score_cfg is not None:
+        changed = catalog.apply_threshold(score_cfg.duplicate_threshold, score_cfg.min_coverage)
         if changed:
-            log.info("threshold %.3f: is_duplicate changed on %d stored pairs", threshold, changed)
+            log.info("threshold %.3f: flags changed on %d stored pairs", score_cfg.duplicate_threshold, changed)
     ok = [r["video_id"] for r in catalog.videos(status="ok")]
     clusters = clusters_from_edges(ok, catalog.pair_edges(), catalog.verdicts())
     catalog.replace_clusters(clusters)

@@ -138,7 +138,7 @@ def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None 
                                       shards)
         n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"))
         cat.publish()
-        cluster_catalog(cat, cfg.scoring.duplicate_threshold)
+        cluster_catalog(cat, cfg.scoring)
         counts = run_counts(files, planned, outcomes, n_pairs, missing)
         cat.finish_run(run_id, "ok", counts)
         return {"run_id": run_id, **counts, **cat.summary()}

@@ -4,7 +4,9 @@ non-semantic components → fused similarity and matched segments.
 Components (all in [0, 1], all stored as ``pair_scores`` columns):
 
 - ``frame_sim``: mean Chamfer similarity along the best path.
-- ``semantic``: clip((frame_sim − lo) / (hi − lo), 0, 1) · min(1, L / L₀): where
+- ``semantic``: clip((frame_sim − lo) / (hi − lo), 0, 1) · min(1, L / L₀), with lo, hi
+  (and the path threshold τ) placed from the catalog's own background
+  (vidfp.similarity.calibration): where
   the aligned frames sit between "unrelated" (lo) and "clearly the same" (hi),
   discounted for paths shorter than L₀ seconds (a few similar frames are not
   a copy).  The path itself uses the match threshold τ (frames below τ cost).
@@ -47,7 +49,11 @@ from vidfp.fingerprints.temporal import MultiScaleDerivativeFingerprint
 from vidfp.fingerprints.trajectory import TrajectoryFingerprint
 from vidfp.records import FrameRecord
 from vidfp.similarity.alignment import AlignedPath, align
+from vidfp.similarity.calibration import Calibration
 from vidfp.similarity.chamfer import chamfer_matrix
+
+# The weight-free baseline's background (bench family A), for callers that pass no calibration.
+DEFAULT_CALIBRATION = Calibration(0.478, 0.096)
 
 FlipFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -75,6 +81,8 @@ class PairResult:
     motion: float = 0.0
     camera: float = 0.0
     path_frames: int = 0
+    coverage: float = 0.0
+    is_partial: bool = False
     flipped: bool = False
     segments: tuple[Segment, ...] = field(default_factory=tuple)
 
@@ -142,24 +150,82 @@ class GeometricFusion(Fusion):
         return float(max(semantic, 0.0) ** self.alpha * max(nonsemantic, 0.0) ** (1 - self.alpha))
 
 
-FUSIONS = {"linear": LinearFusion, "geometric": GeometricFusion}
+class VetoFusion(Fusion):
+    """fused = min(semantic, semantic^α · nonsemantic^(1−α)): motion and order can only veto.
+
+    Appearance alone sets the ceiling.  Non-semantic agreement at or above the
+    semantic score confirms it (fused = semantic); below it, the score falls
+    geometrically, so two videos whose content differs but whose camera moves
+    alike (the same pan through two places) score no higher than their
+    appearance supports, and a same-place pair on another path is pulled down
+    by its disagreeing motion.
+    """
+
+    def combine(self, semantic: float, nonsemantic: float) -> float:
+        s = max(semantic, 0.0)
+        return float(min(s, s ** self.alpha * max(nonsemantic, 0.0) ** (1 - self.alpha)))
+
+
+FUSIONS = {"veto": VetoFusion, "linear": LinearFusion, "geometric": GeometricFusion}
 
 
 def _step(t: np.ndarray) -> float:
     return float(np.median(np.diff(t))) if len(t) > 1 else 1.0
 
 
+def _duration(r: FrameRecord) -> float:
+    d = r.meta.get("duration_s")
+    return float(d) if d else float(r.t_s[-1] - r.t_s[0]) + _step(r.t_s)
+
+
+def _union_len(iv: list[tuple[float, float]]) -> float:
+    total, end = 0.0, -np.inf
+    for s, e in sorted(iv):
+        if e > end:
+            total += e - max(s, end)
+            end = e
+    return total
+
+
+def coverage(segs: list[Segment], dur_a: float, dur_b: float) -> float:
+    """Share of the *shorter* video that the matched segments cover, in [0, 1].
+
+    A duplicate (re-encode, crop, speed change, a sub-clip of the other video)
+    covers most of the shorter video; a partial copy (a few seconds of one inside
+    another) covers a small share of both and stays a pair relation
+    (``partial_copies``), never a cluster edge.
+    """
+    if not segs:
+        return 0.0
+    cov_a = _union_len([(s.a_start_s, s.a_end_s) for s in segs]) / max(dur_a, 1e-9)
+    cov_b = _union_len([(s.b_start_s, s.b_end_s) for s in segs]) / max(dur_b, 1e-9)
+    return float(min(1.0, cov_a if dur_a <= dur_b else cov_b))
+
+
 class PairScorer:
+    """Scores candidate pairs; ``calibration`` places the frame-similarity thresholds
+    (τ, lo, hi) for this catalog's encoder (vidfp.similarity.calibration)."""
+
     def __init__(self, cfg: ScoringConfig, flip: FlipFn | None = None, aligner: Aligner | None = None,
-                 fusion: Fusion | None = None, min_path_s: float = 3.0, positions: np.ndarray | None = None):
+                 fusion: Fusion | None = None, min_path_s: float | None = None, positions: np.ndarray | None = None,
+                 calibration: Calibration | None = None):
         self.cfg = cfg
         self.flip = flip
-        self.aligner = aligner or MonotoneLocalAligner(cfg.match_threshold)
+        self.calibration = calibration or DEFAULT_CALIBRATION
+        self.tau = self.calibration.at(cfg.tau_z)
+        self.lo, self.hi = self.calibration.at(cfg.lo_z), self.calibration.at(cfg.hi_z)
+        self.aligner = aligner or MonotoneLocalAligner(self.tau, cfg.max_paths)
         self.fusion = fusion or FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic)
-        self.min_path_s = min_path_s
-        self.derivs = MultiScaleDerivativeFingerprint(window_sizes=(0.5, 1, 2, 5))
-        self.traj = TrajectoryFingerprint()
-        self.motion = RegionFlowMotion(positions) if positions is not None else None
+        self.min_path_s = cfg.min_path_s if min_path_s is None else min_path_s
+        self.derivs = MultiScaleDerivativeFingerprint(window_sizes=cfg.deriv_windows_s)
+        self.traj = TrajectoryFingerprint(smooth_s=cfg.traj_smooth_s, min_speed=cfg.traj_min_speed)
+        self.motion = (RegionFlowMotion(positions, lags_s=cfg.motion_lags_s, min_motion=cfg.motion_min)
+                       if positions is not None else None)
+
+    def semantic(self, frame_sim: float, path_s: float) -> float:
+        """clip((frame_sim − lo) / (hi − lo), 0, 1) · min(1, path_s / L₀)."""
+        lo, hi = self.lo, self.hi
+        return float(np.clip((frame_sim - lo) / max(hi - lo, 1e-6), 0, 1) * min(1.0, path_s / self.min_path_s))
 
     def _orientations(self, b: FrameRecord):
         cam = b.camera if b.camera is not None else np.zeros((b.n_frames, 3), np.float32)
@@ -187,8 +253,7 @@ class PairScorer:
         p = paths[0]
         frame_sim = float(sim[p.i, p.j].mean())
         dur = float(a.t_s[p.i[-1]] - a.t_s[p.i[0]]) + _step(a.t_s)
-        lo, hi = self.cfg.semantic_lo, self.cfg.semantic_hi
-        semantic = float(np.clip((frame_sim - lo) / (hi - lo), 0, 1) * min(1.0, dur / self.min_path_s))
+        semantic = self.semantic(frame_sim, dur)
         deriv, w_d = self.derivs.compare_aligned(a.global_vecs, gb, a.t_s, p.i, p.j)
         ta = self.traj.compute_fingerprint(a.centroids, a.t_s)
         tb = self.traj.compute_fingerprint(cb, b.t_s)
@@ -201,7 +266,7 @@ class PairScorer:
             parts.append((motion, w["motion"] * w_m))
         camera = 0.0
         if a.camera is not None and b.camera is not None:
-            camera, w_c = compare_camera(a.camera, vb, p.i, p.j)
+            camera, w_c = compare_camera(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed)
             # a copy's camera tracks agree almost perfectly; partial agreement (two paths
             # that cross, the same wave) is pushed down by the power
             parts.append((camera ** self.cfg.camera_power, w["camera"] * w_c))
@@ -211,8 +276,12 @@ class PairScorer:
             seg = self._segment(a, b, q, sim)
             if seg.a_end_s - seg.a_start_s >= self.cfg.min_segment_s:
                 segs.append(seg)
+        cov = coverage(segs, _duration(a), _duration(b))
+        linked = fused >= self.cfg.duplicate_threshold
+        full = linked and cov >= self.cfg.min_coverage
         return PairResult(
-            a.video_id, b.video_id, round(float(fused), 6), bool(fused >= self.cfg.duplicate_threshold),
+            a.video_id, b.video_id, round(float(fused), 6), bool(full), coverage=round(cov, 6),
+            is_partial=bool(linked and not full),
             semantic=round(semantic, 6), nonsemantic=round(nonsem, 6), frame_sim=round(frame_sim, 6),
             deriv=round(deriv, 6), traj=round(traj, 6), motion=round(motion, 6), camera=round(camera, 6), path_frames=len(p), flipped=flipped,
             segments=tuple(sorted(segs, key=lambda s: s.a_start_s)),

@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 _PAIR_FLOATS = (("semantic", "semantic"), ("nonsemantic", "nonsemantic"), ("frame_sim", "frame_sim"),
                 ("deriv_score", "deriv"), ("traj_score", "traj"), ("motion_score", "motion"),
-                ("camera_score", "camera"))
+                ("camera_score", "camera"), ("coverage", "coverage"))
 _SEG_COLUMNS = (("video_a", pa.string()), ("video_b", pa.string()), ("seg_idx", pa.int32()),
                 ("a_start_s", pa.float64()), ("a_end_s", pa.float64()), ("b_start_s", pa.float64()),
                 ("b_end_s", pa.float64()), ("score", pa.float64()))
@@ -61,6 +61,14 @@ VIDEO_COLS = ("video_id", "uri", "content_hash", "size_bytes", "duration_s", "fp
 _SELECT_VIDEOS = f"SELECT {', '.join(VIDEO_COLS)} FROM videos WHERE ? IS NULL OR status = ? ORDER BY video_id"
 _UPSERT_VIDEO = (f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) "
                  f"VALUES ({', '.join('?' * len(VIDEO_COLS))})")
+
+# A pair's flags as PairScorer sets them, from its stored similarity and coverage ($t threshold,
+# $c min_coverage); built once here from constants.
+_FULL = "(similarity >= $t AND coalesce(coverage, 1.0) >= $c)"
+_PART = "(similarity >= $t AND coalesce(coverage, 1.0) < $c)"
+_FLAGS_DIFFER = f"is_duplicate <> {_FULL} OR is_partial IS DISTINCT FROM {_PART}"
+_COUNT_FLAG_CHANGES = f"SELECT count(*) FROM pair_scores WHERE {_FLAGS_DIFFER}"
+_APPLY_FLAGS = f"UPDATE pair_scores SET is_duplicate = {_FULL}, is_partial = {_PART} WHERE {_FLAGS_DIFFER}"
 
 
 class Catalog:
@@ -234,6 +242,7 @@ class Catalog:
                     "video_a": [r.video_a for r in results], "video_b": [r.video_b for r in results],
                     "similarity": [float(r.similarity) for r in results],
                     "is_duplicate": [bool(r.is_duplicate) for r in results],
+                    "is_partial": [bool(r.is_partial) for r in results],
                     **{col: [float(getattr(r, attr)) for r in results] for col, attr in _PAIR_FLOATS},
                     "path_frames": pa.array([int(r.path_frames) for r in results], pa.int32()),
                     "flipped": [bool(r.flipped) for r in results],
@@ -258,17 +267,31 @@ class Catalog:
             self.con.execute("ROLLBACK")
             raise
 
-    def apply_threshold(self, threshold: float) -> int:
-        """is_duplicate := similarity >= threshold on every pair; returns how many flags changed."""
-        (n,) = self.con.execute("SELECT count(*) FROM pair_scores WHERE is_duplicate <> (similarity >= ?)",
-                                [threshold]).fetchone()
+    def apply_threshold(self, threshold: float, min_coverage: float) -> int:
+        """Re-derive the flags of every stored pair as PairScorer sets them: linked =
+        similarity >= threshold; is_duplicate = linked and coverage >= min_coverage;
+        is_partial = linked and not.  Pairs stored before coverage existed count as full.
+        Returns how many pairs changed."""
+        params = {"t": threshold, "c": min_coverage}
+        (n,) = self.con.execute(_COUNT_FLAG_CHANGES, params).fetchone()
         if n:
-            self.con.execute("UPDATE pair_scores SET is_duplicate = (similarity >= ?) "
-                             "WHERE is_duplicate <> (similarity >= ?)", [threshold, threshold])
+            self.con.execute(_APPLY_FLAGS, params)
         return int(n)
 
-    def pair_edges(self) -> list[tuple[str, str, bool]]:
-        return self.con.execute("SELECT video_a, video_b, is_duplicate FROM pair_scores").fetchall()
+    def calibration(self, encoder_key: str) -> tuple[float, float, int, str] | None:
+        """(center, scale, n_pairs, source) stored for this encoder, or None."""
+        return self.con.execute("SELECT center, scale, n_pairs, source FROM calibration WHERE encoder_key = ?",
+                                [encoder_key]).fetchone()
+
+    def set_calibration(self, encoder_key: str, center: float, scale: float, n_pairs: int, source: str,
+                        run_id: str) -> None:
+        self.con.execute("INSERT OR REPLACE INTO calibration VALUES (?, ?, ?, ?, ?, ?, ?)",
+                         [encoder_key, center, scale, n_pairs, source, now_utc(), run_id])
+
+    def pair_edges(self) -> list[tuple[str, str, bool, float, bool]]:
+        """(video_a, video_b, is_duplicate, similarity, is_partial) of every scored pair."""
+        return self.con.execute("SELECT video_a, video_b, is_duplicate, similarity, coalesce(is_partial, false) "
+                                "FROM pair_scores").fetchall()
 
     def verdicts(self) -> dict[tuple[str, str], str]:
         return {(a, b): v for a, b, v in self.con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts").fetchall()}

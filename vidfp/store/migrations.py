@@ -14,7 +14,10 @@ or columns (with defaults that describe existing rows truthfully) and may fill
 them from existing data; it never drops or renames a column users may query.
 ``sql/schema.sql`` is always the *current* schema, used to create new catalogs,
 and a test checks that migrating the oldest fixture catalog gives the same
-tables and columns as a fresh one.
+tables and columns as a fresh one (column *order* may differ: added columns come
+last, and vidfp inserts by column name).  Steps use ``IF NOT EXISTS``, so a
+catalog that already holds some of their columns (written between a schema
+change and its migration) upgrades too.
 """
 
 from __future__ import annotations
@@ -56,10 +59,25 @@ MIGRATIONS: tuple[Migration, ...] = (
                  "duplicate_clusters, pair_verdicts", ""),
     Migration(2, "schema_version table", _VERSION_TABLE),
     Migration(3, "videos.attempts, last_error, decode_note: failed videos are retried by later ingests",
-              "ALTER TABLE videos ADD COLUMN attempts INTEGER DEFAULT 0;"
-              "ALTER TABLE videos ADD COLUMN last_error VARCHAR;"
-              "ALTER TABLE videos ADD COLUMN decode_note VARCHAR;"
+              "ALTER TABLE videos ADD COLUMN IF NOT EXISTS attempts INTEGER DEFAULT 0;"
+              "ALTER TABLE videos ADD COLUMN IF NOT EXISTS last_error VARCHAR;"
+              "ALTER TABLE videos ADD COLUMN IF NOT EXISTS decode_note VARCHAR;"
               "UPDATE videos SET attempts = 1, last_error = error WHERE status = 'failed';"),
+    # Added to schema.sql before versioning reached main, so an unversioned catalog may hold them already.
+    Migration(4, "pair_scores.is_partial and coverage, calibration table, partial_copies view",
+              "ALTER TABLE pair_scores ADD COLUMN IF NOT EXISTS is_partial BOOLEAN;"
+              "ALTER TABLE pair_scores ADD COLUMN IF NOT EXISTS coverage DOUBLE;"
+              """CREATE TABLE IF NOT EXISTS calibration (
+                  encoder_key VARCHAR PRIMARY KEY, center DOUBLE NOT NULL, scale DOUBLE NOT NULL,
+                  n_pairs INTEGER, source VARCHAR, computed_at TIMESTAMP, run_id VARCHAR);"""
+              """CREATE OR REPLACE VIEW partial_copies AS
+                 SELECT p.video_a, va.uri AS uri_a, p.video_b, vb.uri AS uri_b, p.similarity, p.coverage,
+                        s.seg_idx, s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s, s.score AS segment_score
+                 FROM pair_scores p
+                 JOIN videos va ON va.video_id = p.video_a
+                 JOIN videos vb ON vb.video_id = p.video_b
+                 JOIN matched_segments s ON s.video_a = p.video_a AND s.video_b = p.video_b
+                 WHERE p.is_partial;"""),
 )
 
 LATEST = MIGRATIONS[-1].version

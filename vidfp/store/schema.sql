@@ -66,7 +66,8 @@ CREATE TABLE IF NOT EXISTS pair_scores (
     video_a      VARCHAR NOT NULL,
     video_b      VARCHAR NOT NULL,
     similarity   DOUBLE NOT NULL,  -- fused score the threshold applies to
-    is_duplicate BOOLEAN NOT NULL,
+    is_duplicate BOOLEAN NOT NULL,  -- the same video: similarity ≥ threshold and coverage ≥ min_coverage
+    is_partial   BOOLEAN,          -- similarity ≥ threshold but a part only: a partial copy (never clusters)
     semantic     DOUBLE,           -- aligned region-Chamfer evidence
     nonsemantic  DOUBLE,           -- temporal-derivative + trajectory evidence
     frame_sim    DOUBLE,           -- mean Chamfer similarity along the best path
@@ -75,6 +76,7 @@ CREATE TABLE IF NOT EXISTS pair_scores (
     motion_score DOUBLE,           -- region-flow motion agreement
     camera_score DOUBLE,           -- camera-velocity (phase correlation) agreement
     path_frames  INTEGER,
+    coverage     DOUBLE,           -- share of the shorter video the matched segments cover (duplicate: most of it)
     flipped      BOOLEAN,          -- B matched in mirrored orientation
     votes        DOUBLE,           -- FAISS kNN votes that made it a candidate
     run_id       VARCHAR,
@@ -94,7 +96,7 @@ CREATE TABLE IF NOT EXISTS matched_segments (
     PRIMARY KEY (video_a, video_b, seg_idx)
 );
 
--- Connected components of duplicate pairs; every 'ok' video exactly once.
+-- Duplicate clusters (density-gated linkage over duplicate pairs, vidfp.cluster); every 'ok' video exactly once.
 -- cluster_id is the smallest video_id in the cluster (stable across runs).
 CREATE TABLE IF NOT EXISTS duplicate_clusters (
     cluster_id   VARCHAR NOT NULL,
@@ -111,3 +113,24 @@ CREATE TABLE IF NOT EXISTS pair_verdicts (
     decided_at   TIMESTAMP,
     PRIMARY KEY (video_a, video_b)
 );
+
+-- The background that places the frame-similarity thresholds (vidfp.similarity.calibration).
+CREATE TABLE IF NOT EXISTS calibration (
+    encoder_key  VARCHAR PRIMARY KEY,
+    center       DOUBLE NOT NULL,  -- median frame-pair similarity of random (unrelated) catalog videos
+    scale        DOUBLE NOT NULL,  -- robust spread, 1.4826 · MAD
+    n_pairs      INTEGER,          -- background pairs measured (0: the encoder's prior)
+    source       VARCHAR,          -- 'background' | 'prior'
+    computed_at  TIMESTAMP,
+    run_id       VARCHAR
+);
+
+-- Partial copies: a part of one video inside another, with where it sits in each (one row per segment).
+CREATE OR REPLACE VIEW partial_copies AS
+SELECT p.video_a, va.uri AS uri_a, p.video_b, vb.uri AS uri_b, p.similarity, p.coverage,
+       s.seg_idx, s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s, s.score AS segment_score
+FROM pair_scores p
+JOIN videos va ON va.video_id = p.video_a
+JOIN videos vb ON vb.video_id = p.video_b
+JOIN matched_segments s ON s.video_a = p.video_a AND s.video_b = p.video_b
+WHERE p.is_partial;

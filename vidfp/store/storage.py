@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 STORAGE_VERSION = "v1.4.0"
 _TARGET = (1, 4, 0)
+_ATTACH_TARGET = f"ATTACH ? AS dst (STORAGE_VERSION '{STORAGE_VERSION}')"  # built once, from the constant
 
 
 def parse_version(tag: str | None) -> tuple[int, ...] | None:
@@ -61,7 +62,7 @@ def rewrite_in_storage_version(path: str) -> None:
     con = duckdb.connect()
     try:
         con.execute("ATTACH ? AS src (READ_ONLY)", [path])  # replays a WAL next to it, if any
-        con.execute(f"ATTACH ? AS dst (STORAGE_VERSION '{STORAGE_VERSION}')", [tmp])  # constant, not input
+        con.execute(_ATTACH_TARGET, [tmp])
         con.execute("COPY FROM DATABASE src TO dst")
         con.execute("DETACH dst")
     finally:

@@ -1,0 +1,163 @@
+"""Choose the scoring numbers on bench family A only (never on family B).
+
+Scores every candidate pair of a family-A catalog once, recording the raw
+ingredients (aligned frame similarity, path length, non-semantic parts,
+coverage, segments), then re-fuses them in memory for each setting on a grid
+and prints the settings ranked by the acceptance criteria: no same-place
+hard negative clustered, then cluster F1, µAP, copy > hard negative.
+
+    python benchmarks/tune_family_a.py --truth A/truth.json --db A.duckdb [--encoder baseline]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import sys
+
+import duckdb
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from vidfp.cluster import clusters_from_edges  # noqa: E402
+from vidfp.config import CandidateConfig, ScoringConfig  # noqa: E402
+from vidfp.encoders import get_encoder  # noqa: E402
+from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering  # noqa: E402
+from vidfp.index.candidates import FaissKnnCandidates  # noqa: E402
+from vidfp.pipeline.match import load_records  # noqa: E402
+from vidfp.similarity.calibration import background_calibration  # noqa: E402
+from vidfp.similarity.scoring import FUSIONS, PairScorer  # noqa: E402
+from vidfp.store.catalog import Catalog  # noqa: E402
+
+
+class Recorder(PairScorer):
+    def semantic(self, frame_sim, path_s):
+        self.raw = (frame_sim, path_s)
+        return super().semantic(frame_sim, path_s)
+
+
+def capture(db: str, enc_name: str, cfg: ScoringConfig):
+    enc = get_encoder(enc_name)
+    with Catalog(db, read_only=True) as cat:
+        rows = cat.videos(status="ok")
+    records = load_records(rows)
+    cands = FaissKnnCandidates(CandidateConfig()).generate(list(records.values()), flip=enc.flip)
+    cal = background_calibration(records)
+    print(f"background calibration: {cal}")
+    sc = Recorder(cfg, flip=enc.flip, positions=enc.region_positions(), calibration=cal)
+    fus = FUSIONS["veto"](cfg.alpha, cfg.min_semantic)
+    parts_of = {}
+
+    orig = fus.fuse
+
+    def rec_fuse(sem, parts):
+        parts_of["last"] = list(parts)
+        return orig(sem, parts)
+
+    fus.fuse = rec_fuse
+    sc.fusion = fus
+    out = {}
+    for c in cands:
+        sc.raw, parts_of["last"] = (0.0, 0.0), []
+        r = sc.score(records[c.video_a], records[c.video_b])
+        out[(r.video_a, r.video_b)] = dict(raw=sc.raw, parts=parts_of["last"], cov=r.coverage)
+    return [r["video_id"] for r in rows], (cal, out)
+
+
+def truth_sets(truth_path, db):
+    truth = json.load(open(truth_path, encoding="utf-8"))
+    con = duckdb.connect(db, read_only=True)
+    vid = {os.path.basename(u): v for u, v in con.execute("SELECT uri, video_id FROM files").fetchall()}
+    con.close()
+    partial = {f for f, m in truth["videos"].items() if m.get("transform") == "partial_insert"}
+    groups = [sorted({vid[f] for f in m if f in vid and f not in partial}) for m in truth["groups"].values()]
+    pos = {p for g in groups for p in itertools.combinations(g, 2)}
+    ppairs = {tuple(sorted((vid[s["a"]], vid[s["b"]]))) for s in truth["segments"] if s["b"] in partial}
+    hard = {tuple(sorted((vid[a], vid[b]))) for a, b in truth["hard_negative_pairs"] if a in vid and b in vid}
+    return groups, pos, ppairs, hard
+
+
+def evaluate(cap, ok, groups, pos, ppairs, hard, lo, hi, alpha, thr, min_cov, min_sem=0.4, L0=3.0):
+    fus = FUSIONS["veto"](alpha, min_sem)
+    scores, edges = {}, []
+    for p, d in cap.items():
+        fs, ps = d["raw"]
+        sem = float(np.clip((fs - lo) / (hi - lo), 0, 1) * min(1.0, ps / L0))
+        _, f = fus.fuse(sem, d["parts"])
+        scores[p] = f
+        edges.append((p[0], p[1], f >= thr and d["cov"] >= min_cov, f, f >= thr and d["cov"] < min_cov))
+    cl = clusters_from_edges(ok, edges)
+    cp, cr, cf = cluster_prf(cl, groups)
+    same = lambda q: cl[q[0]] == cl[q[1]]  # noqa: E731
+    allpos = pos | ppairs
+    return dict(lo=lo, hi=hi, alpha=alpha, thr=thr, min_cov=min_cov, f1=cf, p=cp, r=cr,
+                uap=micro_ap(scores, allpos), ord=pair_ordering(scores, allpos, hard),
+                hard=sum(same(q) for q in hard) / max(len(hard), 1),
+                partial_found=sum(scores.get(q, 0) >= thr for q in ppairs) / max(len(ppairs), 1))
+
+
+def show(a, cap, ok, groups, pos, ppairs, hard, lo, hi, alpha, thr, min_cov):
+    con = duckdb.connect(a.db, read_only=True)
+    name = {v: os.path.basename(u) for u, v in con.execute("SELECT uri, video_id FROM files").fetchall()}
+    con.close()
+    fus = FUSIONS["veto"](alpha, 0.4)
+    for p, d in sorted(cap.items()):
+        fs, ps = d["raw"]
+        sem = float(np.clip((fs - lo) / (hi - lo), 0, 1) * min(1.0, ps / 3.0))
+        ns, f = fus.fuse(sem, d["parts"])
+        kind = "copy" if p in pos else "partial" if p in ppairs else "HARD" if p in hard else "other"
+        linked = f >= thr and d["cov"] >= min_cov
+        if (kind == "copy") != linked and (kind != "partial"):
+            if kind == "other" and not linked:
+                continue
+            print(f"{kind:7s} linked={linked!s:5s} fused={f:.3f} sem={sem:.3f} fs={fs:.3f} ns={ns:.3f} "
+                  f"cov={d['cov']:.2f} {name[p[0]]} ~ {name[p[1]]}")
+    print(evaluate(cap, ok, groups, pos, ppairs, hard, lo, hi, alpha, thr, min_cov))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--truth", required=True)
+    ap.add_argument("--db", required=True)
+    ap.add_argument("--encoder", default="baseline")
+    ap.add_argument("--cache", help="pickle of the captured ingredients (reused when present)")
+    ap.add_argument("--show", help="lo,hi,alpha,thr,min_cov: list the errors of one setting")
+    a = ap.parse_args()
+    if "family_b" in open(a.truth, encoding="utf-8").read(200):
+        sys.exit("refusing: tuning looks at family A only")
+    cfg = ScoringConfig()
+    import pickle
+
+    if a.cache and os.path.exists(a.cache):
+        ok, cap = pickle.load(open(a.cache, "rb"))
+    else:
+        ok, cap = capture(a.db, a.encoder, cfg)
+        if a.cache:
+            pickle.dump((ok, cap), open(a.cache, "wb"))
+    cal, cap = cap
+    groups, pos, ppairs, hard = truth_sets(a.truth, a.db)
+    if a.show:
+        lz, hz, *rest = map(float, a.show.split(","))
+        show(a, cap, ok, groups, pos, ppairs, hard, cal.at(lz), cal.at(hz), *rest)
+        return
+    fs = np.array([d["raw"][0] for d in cap.values()])
+    print(f"{len(cap)} candidate pairs; frame_sim quantiles 5/50/95: {np.percentile(fs, [5, 50, 95]).round(3)}")
+    for name, S in (("copies", pos), ("partial", ppairs), ("hard", hard)):
+        v = np.array([cap[q]["raw"][0] for q in S if q in cap])
+        if len(v):
+            print(f"  {name}: n={len(v)} frame_sim 5/50/95 = {np.percentile(v, [5, 50, 95]).round(3)}")
+    res = []
+    for lz, hz, alpha, thr, mc in itertools.product((0.0, 0.25, 0.5, 1.0), (2.5, 3.0, 3.4, 4.0), (0.3, 0.5),
+                                                     (0.45, 0.55, 0.65), (0.6, 0.7)):
+        r = evaluate(cap, ok, groups, pos, ppairs, hard, cal.at(lz), cal.at(hz), alpha, thr, mc)
+        res.append({"lo_z": lz, "hi_z": hz, **r})
+    res.sort(key=lambda r: (r["hard"] > 0.02, -round(r["f1"], 3), -r["uap"]))
+    for r in res[:15]:
+        print({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()})
+
+
+if __name__ == "__main__":
+    main()
