@@ -263,9 +263,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"vidfp: {e}", file=sys.stderr)
         return 75
     except Exception as e:  # noqa: BLE001 - clear message for expected user errors
+        from vidfp.config import ConfigError
         from vidfp.encoders.weights import WeightsNotFound
         from vidfp.store.catalog import EncoderMismatch
-        from vidfp.config import ConfigError
         from vidfp.store.migrations import CatalogTooNew, CatalogTooOld
         from vidfp.store.snapshot import RunRefused
 

@@ -31,7 +31,8 @@ def check_removal(videos: dict[str, dict], planned: list[PlannedFile], source: s
     share = len(gone) / len(present)
     if share <= max_share:
         return len(gone)
-    what = "no video files are" if not planned else f"{len(gone)} of the catalog's {len(present)} videos ({share:.0%}) are not"
+    what = ("no video files are" if not planned
+            else f"{len(gone)} of the catalog's {len(present)} videos ({share:.0%}) are not")
     raise MassRemovalRefused(
         f"{what} under {source!r}, so {len(gone)} videos would be marked missing (limit {max_share:.0%}); "
         "nothing changed. Check the source (a catalog follows one source), or pass --allow-removal to accept.")

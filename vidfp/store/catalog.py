@@ -131,7 +131,7 @@ class Catalog:
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Catalog":
+    def __enter__(self) -> Catalog:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -223,7 +223,7 @@ class Catalog:
             "SELECT shard_uri, list(video_id ORDER BY video_id), sum(n_frames), min(feature_key), min(encoder) "
             "FROM videos WHERE shard_uri IS NOT NULL AND status IN ('ok', 'missing') GROUP BY shard_uri "
             "ORDER BY shard_uri").fetchall()
-        return [dict(zip(("shard_uri", "videos", "rows", "feature_key", "encoder"), r)) for r in rows]
+        return [dict(zip(("shard_uri", "videos", "rows", "feature_key", "encoder"), r, strict=True)) for r in rows]
 
     # ---- pairs, segments, clusters ----------------------------------------
     def store_pairs(self, results: list[PairResult], votes: dict[tuple[str, str], float], run_id: str,
