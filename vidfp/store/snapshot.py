@@ -21,7 +21,7 @@ holds the last published state.  Every stage commits in one transaction, so any
 published state is a consistent one.
 
 Cost: one copy of the catalog file (not the shards) per publish, four per run;
-at 10 MB per 1 000 videos that is milliseconds to a few seconds.  Disk: up to
+measured here, a 31 MB catalog (10 000 videos, 300 000 pairs) publishes in 0.15 s.  Disk: up to
 three copies at a publish.  A process that opens ``<db>`` read-write itself
 (a duckdb shell without ``-readonly``) during a run loses its changes at the
 next publish; between runs, such changes are kept.
