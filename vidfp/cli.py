@@ -9,6 +9,8 @@ import os
 import sys
 import time
 
+from vidfp.config import DEFAULT_ENCODER, encoder_for
+
 log = logging.getLogger(__name__)
 
 
@@ -46,6 +48,7 @@ def _engine(args) -> str:
 
 
 def _run(args, kind: str) -> dict:
+    args.encoder = encoder_for(args.db, args.encoder)
     cfg = _config(args)
     if _engine(args) == "prefect":
         from contextlib import nullcontext
@@ -126,7 +129,12 @@ def cmd_eval(args) -> int:
         from vidfp.eval.ablation import ablation, format_table
 
         print("\nWith and without the non-semantic signals (candidate pairs rescored in memory):")
-        print(format_table(ablation(args.truth, args.db, get_encoder("baseline"))))
+        import duckdb
+
+        con = duckdb.connect(args.db, read_only=True)
+        row = con.execute("SELECT encoder FROM videos WHERE status = 'ok' LIMIT 1").fetchone()
+        con.close()
+        print(format_table(ablation(args.truth, args.db, get_encoder(row[0] if row else DEFAULT_ENCODER))))
     return 0
 
 
@@ -171,7 +179,8 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     if with_source:
         p.add_argument("source", help="folder, file or fsspec URI of videos")
         p.add_argument("--db", required=True, help="DuckDB catalog file")
-    p.add_argument("--encoder", choices=["baseline", "dinov3", "sscd", "sscd-distilled"], default="baseline")
+    p.add_argument("--encoder", choices=["baseline", "dinov3", "sscd", "sscd-distilled"], default=None,
+                   help=f"frame encoder (default: the catalog's own; {DEFAULT_ENCODER} for a new catalog)")
     p.add_argument("--weights", help="DINOv3 weights: Meta .pth or timm .safetensors")
     p.add_argument("--model", default="vits16", help="DINOv3 size: vits16, vits16plus, vitb16, vitl16")
     p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N] (dinov3, sscd)")
