@@ -11,6 +11,7 @@ Nothing here imports Prefect, torch or a decoder.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import socket
@@ -89,8 +90,8 @@ def _writable_dir(folder: str) -> str | None:
     try:
         with tempfile.TemporaryFile(dir=folder, prefix=".vidfp-preflight-"):
             pass
-    except OSError as e:
-        return f"is not writable ({e.strerror})"
+    except OSError as e:  # (a read-only mount, no permission; /proc answers ENOENT)
+        return "is not writable" + (f" ({e.strerror})" if e.errno != errno.ENOENT else "")
     return None
 
 
