@@ -15,6 +15,7 @@ from typing import Any
 from prefect import flow, get_run_logger, unmapped
 
 from tasks.ingest_tasks import cluster_task, commit_task, extract_task, make_encoder, plan_task, scan_task
+from vidfp import progress as terminal_progress
 from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig, encoder_for
 from vidfp.pipeline.extract import default_shard_root
 from vidfp.pipeline.run import run_counts, run_session
@@ -52,11 +53,15 @@ def ingest_flow(source: str, catalog: str, encoder: str | None = None, fps: floa
         outcomes: dict[str, dict] = {}
         if batches:
             progress = _progress_artifact(len(work))
+            terminal_progress.start(len(work))  # per-video bar when started from a terminal (vidfp.progress)
             futures = extract_task.map(batches, unmapped(spec), unmapped(cfg.decode), shard_root, workers, gpu_limit)
-            for fut in futures:
-                for o in fut.result():
-                    outcomes[o["video_id"]] = o
-                progress(len(outcomes))
+            try:
+                for fut in futures:
+                    for o in fut.result():
+                        outcomes[o["video_id"]] = o
+                    progress(len(outcomes))
+            finally:
+                terminal_progress.close()
         missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files})
         n_pairs = score_task(cat, spec, cfg, run_id, rescore=(kind == "rescan"))
         cluster_task(cat)

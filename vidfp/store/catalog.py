@@ -37,6 +37,11 @@ def schema_sql() -> str:
     return resources.files("vidfp.store").joinpath("schema.sql").read_text()
 
 
+def views_sql() -> str:
+    """Analyst views (duplicate_pairs, duplicate_segments, cluster_members, failed_files); run after the schema."""
+    return resources.files("vidfp.store").joinpath("views.sql").read_text()
+
+
 def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -56,6 +61,7 @@ class Catalog:
         self.con = duckdb.connect(path, read_only=read_only)
         if not read_only:
             self.con.execute(schema_sql())
+            self.con.execute(views_sql())
 
     def close(self) -> None:
         self.con.close()
