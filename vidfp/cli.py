@@ -15,7 +15,6 @@ import sys
 import time
 
 from vidfp.cli_sql import cmd_sql
-
 from vidfp.config import DEFAULT_ENCODER, encoder_for
 
 log = logging.getLogger(__name__)
@@ -187,10 +186,16 @@ def cmd_eval(args) -> int:
     from vidfp.eval.report import evaluate_catalog
     from vidfp.preflight import ConfigError, check_catalog_exists
 
-    problems = check_catalog_exists(args.db) + ([] if os.path.isfile(args.truth) else
-                                                [f"--truth {args.truth!r} does not exist"])
+    from vidfp.eval.truth import TruthFileError, load_truth
+
+    problems = check_catalog_exists(args.db)
     if problems:
         raise ConfigError(problems)
+    try:  # a truth file in another layout: one line, exit 1
+        load_truth(args.truth)
+    except TruthFileError as e:
+        print(f"vidfp: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
     res = evaluate_catalog(args.truth, args.db)
     rows = None
     if args.ablation:

@@ -13,8 +13,8 @@ import argparse
 import os
 
 from vidfp import __version__
-from vidfp.config import DEFAULT_ENCODER
 from vidfp.cli_sql import add_parser as add_sql_parser
+from vidfp.config import DEFAULT_ENCODER
 
 EXIT_CODES = """exit codes:
   0    done

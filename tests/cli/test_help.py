@@ -53,10 +53,10 @@ def test_help_shows_the_defaults_the_run_uses(capsys):
     with pytest.raises(SystemExit):
         main(["demo", "--help"])
     text = re.sub(r"\s+", " ", capsys.readouterr().out)
-    assert "sampled frames per second of video (default: 4.0)" in text  # what the demo runs at
+    assert f"sampled frames per second of video (default: {DecodeConfig().fps})" in text  # what the demo runs at
     assert "else local (default: local)" in text
     args = build_parser().parse_args(["demo"])
-    assert (args.fps, args.engine) == (4.0, "local")
+    assert (args.fps, args.engine) == (DecodeConfig().fps, "local")
     with pytest.raises(SystemExit):
         main(["ingest", "--help"])
     text = re.sub(r"\s+", " ", capsys.readouterr().out).split("options:", 1)[1]
