@@ -15,7 +15,8 @@ from typing import Any
 from prefect import flow, get_run_logger, unmapped
 
 from tasks.ingest_tasks import cluster_task, commit_task, extract_task, make_encoder, plan_task, scan_task
-from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
+from vidfp import progress as terminal_progress
+from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig, encoder_for
 from vidfp.pipeline.extract import default_shard_root
 from vidfp.pipeline.guard import check_removal
 from vidfp.pipeline.run import run_counts, run_session
@@ -34,7 +35,7 @@ def build_config(fps: float, workers: int, threshold: float | None, max_frames: 
 
 
 @flow(name="ingest", log_prints=True)
-def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 2.0, weights: str | None = None,
+def ingest_flow(source: str, catalog: str, encoder: str | None = None, fps: float = 2.0, weights: str | None = None,
                 model: str = "vits16", kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
                 max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0,
                 gpu_limit: str | None = None, timeout_s: float = 3600.0, allow_removal: bool = False,
@@ -44,7 +45,7 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
     logger = get_run_logger()
     cfg = build_config(fps, workers, threshold, max_frames, timeout_s, allow_removal, max_missing_share, max_attempts)
     shard_root = shards or default_shard_root(catalog)
-    spec = {"name": encoder, "weights": weights, "model": model}
+    spec = {"name": encoder_for(catalog, encoder), "weights": weights, "model": model}
     enc = make_encoder(**spec)
     feature_key = cfg.fingerprint_key(enc.key())
     with run_session(catalog, shard_root, enc.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
@@ -59,12 +60,17 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
         outcomes: dict[str, dict] = {}
         if batches:
             progress = _progress_artifact(len(work))
+            terminal_progress.start(len(work))  # per-video bar when started from a terminal (vidfp.progress)
             futures = extract_task.map(batches, unmapped(spec), unmapped(cfg.decode), shard_root, workers, gpu_limit)
-            for fut in futures:
-                for o in fut.result():
-                    outcomes[o["video_id"]] = o
-                progress(len(outcomes))
-        missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files}, shard_root)
+            try:
+                for fut in futures:
+                    for o in fut.result():
+                        outcomes[o["video_id"]] = o
+                    progress(len(outcomes))
+            finally:
+                terminal_progress.close()
+        missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files},
+                              shard_root)
         n_pairs = score_task(cat, spec, cfg, run_id, rescore=(kind == "rescan"))
         cluster_task(cat, cfg.scoring)
         counts = run_counts(files, planned, outcomes, n_pairs, missing)
@@ -115,7 +121,7 @@ def _publish_artifacts(summary: dict[str, Any], catalog: str) -> None:
 
 
 @flow(name="rescan", log_prints=True)
-def rescan_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 2.0,
+def rescan_flow(source: str, catalog: str, encoder: str | None = None, fps: float = 2.0,
                 weights: str | None = None, model: str = "vits16", gpu_limit: str | None = None) -> dict[str, Any]:
     """Verify every file by content hash, retry failures, re-fingerprint stale videos, rescore all pairs."""
     return ingest_flow(source=source, catalog=catalog, encoder=encoder, fps=fps, weights=weights, model=model,

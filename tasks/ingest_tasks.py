@@ -11,6 +11,7 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from vidfp import progress
 from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
 from vidfp.discover import SourceUnavailable, VideoFile, discover
 from vidfp.encoders import get_encoder
@@ -65,7 +66,8 @@ def extract_task(batch: list[PlannedFile], spec: dict[str, Any], decode: DecodeC
 
 def _extract(batch, spec, decode, shard_root, workers) -> list[dict[str, Any]]:
     encoder = make_encoder(**spec)
-    return list(extract_videos(batch, encoder, decode, shard_root, workers=workers, shard_videos=len(batch) or 1))
+    return list(extract_videos(batch, encoder, decode, shard_root, workers=workers, shard_videos=len(batch) or 1,
+                               on_result=progress.advance))
 
 
 @task(name="commit-videos", cache_policy=NO_CACHE)

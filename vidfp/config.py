@@ -9,20 +9,37 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import asdict, dataclass, field
 
 DEFAULT_EXTENSIONS = (".mp4", ".mkv", ".webm", ".avi", ".mov", ".m4v", ".mpg", ".mpeg", ".ts", ".wmv", ".flv")
 
 
-class ConfigError(ValueError):
-    """A run configuration that cannot work (e.g. --fps 0): refused before any file is touched."""
+# The default encoder: Meta's SSCD copy descriptor (MobileNetV4 student, ONNX), the accurate setting
+# on bench family A; `baseline` is weight-free and needs nothing installed beyond the package.
+DEFAULT_ENCODER = "sscd-distilled"
 
 
-def _require(ok: bool, what: str, value: object) -> None:
-    if not ok:
-        raise ConfigError(f"{what}, got {value!r}")
+def encoder_for(catalog: str, requested: str | None) -> str:
+    """The encoder a run uses: the one asked for, else the one an existing catalog was built with
+    (so a catalog from an earlier default keeps working), else :data:`DEFAULT_ENCODER`."""
+    if requested:
+        return requested
+    import os
 
+    if os.path.exists(catalog):
+        import duckdb
+
+        try:
+            con = duckdb.connect(catalog, read_only=True)
+            try:
+                row = con.execute("SELECT encoder FROM videos WHERE encoder IS NOT NULL LIMIT 1").fetchone()
+            finally:
+                con.close()
+        except duckdb.Error:
+            row = None
+        if row and row[0]:
+            return str(row[0])
+    return DEFAULT_ENCODER
 
 # Version of what a shard row holds besides the encoder output (2: + camera motion, 3: block-mean camera).
 FEATURE_LAYOUT = 3
@@ -75,13 +92,14 @@ class ScoringConfig:
     # (vidfp.similarity.calibration: measured on the catalog itself, so they hold for every encoder).
     tau_z: float = 1.5  # frame sims below c + tau_z·σ count against an alignment path
     lo_z: float = 1.0  # aligned frame similarity that counts as no evidence
-    hi_z: float = 3.0  # ... and as full evidence
+    hi_frac: float = 0.5  # ... and as full evidence: this share of the way from the background centre to 1
     min_segment_s: float = 1.0  # shorter aligned runs are not reported as segments
-    # lo_z, hi_z, α, threshold and min_coverage were chosen on bench family A only (seed 0, 2 frames/s;
+    # lo_z, hi_frac, α, threshold and min_coverage were chosen on bench family A only (seed 0, 2 frames/s,
+    # the default encoder sscd-distilled;
     # benchmarks/tune_family_a.py): no same-place hard negative clustered, then cluster F1, then µAP.
     # Family B was not looked at before the choice; README "Results".
     fusion: str = "veto"  # veto: min(sem, sem^α·nonsem^(1−α)) | geometric: sem^α·nonsem^(1−α) | linear
-    alpha: float = 0.5
+    alpha: float = 0.7
     duplicate_threshold: float = 0.65  # on the fused score
     min_coverage: float = 0.7  # a duplicate's match covers this share of the shorter video; less is a partial copy
     min_semantic: float = 0.4  # below it, fused = min(fused, semantic): motion alone never makes a copy
@@ -124,21 +142,26 @@ class IngestConfig:
     max_attempts: int = 3
 
     def __post_init__(self) -> None:
-        """Refuse values that would make every file fail or the run misbehave, up front
-        (names as on the command line; the dataclass field follows in brackets)."""
-        d, c, t = self.decode, self.candidates, self.scoring.duplicate_threshold
-        _require(math.isfinite(d.fps) and d.fps > 0, "--fps (decode.fps) must be > 0", d.fps)
-        _require(d.max_frames >= 1, "--max-frames (decode.max_frames) must be >= 1", d.max_frames)
-        _require(d.timeout_s > 0, "--timeout (decode.timeout_s) must be > 0 seconds", d.timeout_s)
-        _require(d.chunk_frames >= 1, "decode.chunk_frames must be >= 1", d.chunk_frames)
-        _require(0 <= t <= 1, "--threshold (scoring.duplicate_threshold) must be in [0, 1]", t)
-        _require(c.k_frames >= 1 and c.max_per_video >= 1, "candidates.k_frames and max_per_video must be >= 1",
-                 (c.k_frames, c.max_per_video))
-        _require(self.workers >= 1, "--workers must be >= 1", self.workers)
-        _require(self.shard_videos >= 1, "shard_videos must be >= 1", self.shard_videos)
-        _require(0 <= self.max_missing_share <= 1, "--max-missing-share must be in [0, 1]", self.max_missing_share)
-        _require(self.max_attempts >= 1, "--max-attempts must be >= 1", self.max_attempts)
-        _require(len(self.extensions) > 0, "extensions must not be empty", self.extensions)
+        """Refuse values that would make every file fail or the run misbehave, up front, for
+        library callers and flows too (the CLI's preflight checks the same numbers first):
+        raises vidfp.preflight.ConfigError with one line per problem."""
+        from vidfp.preflight import ConfigError, check_numbers
+
+        d, c = self.decode, self.candidates
+        problems = check_numbers(d.fps, d.max_frames, d.timeout_s, self.workers, self.scoring.duplicate_threshold)
+        for ok, line in (
+            (d.chunk_frames >= 1, f"decode.chunk_frames must be at least 1, not {d.chunk_frames}"),
+            (c.k_frames >= 1 and c.max_per_video >= 1,
+             f"candidates.k_frames and max_per_video must be at least 1, not {c.k_frames}, {c.max_per_video}"),
+            (self.shard_videos >= 1, f"shard_videos must be at least 1, not {self.shard_videos}"),
+            (0 <= self.max_missing_share <= 1, f"--max-missing-share is a share in [0, 1], not {self.max_missing_share:g}"),
+            (self.max_attempts >= 1, f"--max-attempts must be at least 1, not {self.max_attempts}"),
+            (len(self.extensions) > 0, "extensions must not be empty"),
+        ):
+            if not ok:
+                problems.append(line)
+        if problems:
+            raise ConfigError(problems)
 
     def fingerprint_key(self, encoder_key: str) -> str:
         """Hash of everything that determines stored features (encoder + sampling)."""

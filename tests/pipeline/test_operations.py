@@ -35,7 +35,7 @@ def src(tmp_path):
 
 
 @pytest.mark.parametrize("flag", [["--fps", "0"], ["--fps", "-1"], ["--fps", "nan"], ["--max-frames", "0"],
-                                  ["--timeout", "0"], ["--threshold", "1.5"], ["--workers", "0"],
+                                  ["--timeout", "0"], ["--threshold", "1.5"], ["--workers", "-1"],
                                   ["--max-missing-share", "2"], ["--max-attempts", "0"]])
 def test_unworkable_configuration_is_refused_before_any_file(src, tmp_path, capsys, flag):
     db = tmp_path / "c.duckdb"

@@ -73,7 +73,7 @@ def test_thresholds_follow_the_calibration():
     a, b = PairScorer(cfg, calibration=lo_cal), PairScorer(cfg, calibration=hi_cal)
     assert a.tau < b.tau and a.lo < b.lo and a.hi < b.hi
     # the same raw similarity is strong evidence on a quiet background and none on a busy one
-    assert a.semantic(0.4, 10.0) == 1.0 and b.semantic(0.4, 10.0) == 0.0
+    assert a.semantic(0.6, 10.0) == 1.0 and b.semantic(0.6, 10.0) == 0.0
 
 
 def test_identical_motion_through_different_content_is_not_linked():

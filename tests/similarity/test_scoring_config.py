@@ -18,12 +18,12 @@ def test_signal_numbers_reach_the_scorer():
     assert tuple(sc.derivs.window_sizes) == (1.0, 3.0)
     assert sc.traj.smooth_s == 0.9 and sc.traj.min_speed == 0.2
     assert tuple(sc.motion.lags_s) == (0.5,) and sc.motion.min_motion == 0.3
-    assert abs(sc.tau - (0.4 + cfg.tau_z * 0.1)) < 1e-9 and abs(sc.hi - (0.4 + cfg.hi_z * 0.1)) < 1e-9
+    assert abs(sc.tau - (0.4 + cfg.tau_z * 0.1)) < 1e-9 and abs(sc.hi - (0.4 + cfg.hi_frac * 0.6)) < 1e-9
 
 
 def test_run_config_records_the_scoring_numbers():
     rec = json.loads(IngestConfig().to_json())["scoring"]
-    for k in ("tau_z", "lo_z", "hi_z", "alpha", "duplicate_threshold", "min_coverage", "camera_min_speed",
+    for k in ("tau_z", "lo_z", "hi_frac", "alpha", "duplicate_threshold", "min_coverage", "camera_min_speed",
               "motion_lags_s", "deriv_windows_s", "min_path_s", "max_paths"):
         assert k in rec
 

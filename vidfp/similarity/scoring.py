@@ -213,7 +213,7 @@ class PairScorer:
         self.flip = flip
         self.calibration = calibration or DEFAULT_CALIBRATION
         self.tau = self.calibration.at(cfg.tau_z)
-        self.lo, self.hi = self.calibration.at(cfg.lo_z), self.calibration.at(cfg.hi_z)
+        self.lo, self.hi = self.calibration.at(cfg.lo_z), self.calibration.toward_one(cfg.hi_frac)
         self.aligner = aligner or MonotoneLocalAligner(self.tau, cfg.max_paths)
         self.fusion = fusion or FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic)
         self.min_path_s = cfg.min_path_s if min_path_s is None else min_path_s

@@ -50,6 +50,11 @@ def schema_sql() -> str:
     return resources.files("vidfp.store").joinpath("schema.sql").read_text()
 
 
+def views_sql() -> str:
+    """Analyst views (duplicate_pairs, duplicate_segments, cluster_members, failed_files); run after the schema."""
+    return resources.files("vidfp.store").joinpath("views.sql").read_text()
+
+
 def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
@@ -109,6 +114,7 @@ class Catalog:
                 before, after = migrate(con, self.path, schema_sql())
                 if 0 < before < after:
                     log.warning("catalog %s upgraded from schema version %d to %d", self.path, before, after)
+                con.execute(views_sql())  # views hold no data: recreated, current, at every writing open
         except BaseException:
             con.close()
             raise
