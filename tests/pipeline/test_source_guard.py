@@ -23,7 +23,7 @@ def digest(path):
 
 
 def ingest(src, db, *extra, cmd="ingest"):
-    return main([cmd, str(src), "--db", str(db), "--engine", "local", "--fps", "4", *extra])
+    return main([cmd, str(src), "--db", str(db), "--engine", "local", "--encoder", "baseline", "--fps", "4", *extra])
 
 
 def test_missing_source_and_mass_removal_change_nothing(tmp_path, capsys):
@@ -36,11 +36,18 @@ def test_missing_source_and_mass_removal_change_nothing(tmp_path, capsys):
     before = digest(db)
     capsys.readouterr()
 
-    for bad in (tmp_path / "srcc", "memory://nothing/here"):  # a typo, an unreachable URI
-        assert ingest(bad, db) != 0
+    for bad in (tmp_path / "srcc", "memory://nothing/here"):  # a typo (CLI preflight), an unreachable URI (scan)
+        assert ingest(bad, db) == 2
         err = capsys.readouterr().err
-        assert "does not exist" in err and "nothing changed" in err and len(err.strip().splitlines()) == 1
+        assert "does not exist" in err and len(err.strip().splitlines()) == 1
         assert digest(db) == before
+    from vidfp.discover import SourceUnavailable
+    from vidfp.encoders import get_encoder
+    from vidfp.pipeline import run_ingest
+
+    with pytest.raises(SourceUnavailable, match="does not exist; nothing changed"):  # library callers too
+        run_ingest(str(tmp_path / "srcc"), str(db), get_encoder("baseline"))
+    assert digest(db) == before
 
     empty = tmp_path / "empty"
     empty.mkdir()
