@@ -221,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--runner", choices=["threads", "dask", "ray"], default="threads")
     p.add_argument("--address", help="existing Dask scheduler or Ray cluster address")
     p.set_defaults(fn=cmd_serve)
+    from vidfp.review.cli import register as register_review  # search, review, report, eval --queries
+
+    register_review(sub)
     return ap
 
 
