@@ -25,3 +25,4 @@ def test_average_precision_over_two_relevant():
     m = query_metrics([("x", []), ("a", []), ("y", []), ("b", [])], {"a", "b"}, {})
     assert m["p@1"] == 0.0 and m["ap"] == pytest.approx((1 / 2 + 2 / 4) / 2) and m["p@10"] == 0.2
     assert query_metrics([], {"a"}, {})["ap"] == 0.0
+    assert m["moment_found"] is None  # no true segment: moments are not judged

@@ -13,8 +13,10 @@ in the query's copy group *and*, where truth.json gives the copied segment
 - P@1  = c_1;  P@10 = Σ_{k≤10} c_k / 10 (standard: at most |rel|/10);
 - hit@10 = 1 if some c_k = 1 for k ≤ 10;
 - AP = Σ_k c_k · (Σ_{j≤k} c_j / k) / |rel|;  mAP = mean AP over queries with rel ≠ ∅;
-- moment_found = 1 if a hit of a relevant video has a moment with IoU ≥ 0.5
-  (reported overall and for partial copies, transform ``partial_insert``).
+- moment_found = 1 if a hit of a relevant video has a moment with IoU ≥ 0.5, over
+  the queries whose truth gives a segment (overall and for partial copies,
+  transform ``partial_insert``); a copy without a true segment (the natural
+  distortion) counts on identity alone in P@k and AP.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ def moment_iou(m: Box, truth: Box) -> float:
 
 
 def query_metrics(ranked: Sequence[tuple[str, Sequence[Box]]], relevant: set[str],
-                  truth: dict[str, Box], k: int = 10, min_iou: float = 0.5) -> dict[str, float]:
+                  truth: dict[str, Box], k: int = 10, min_iou: float = 0.5) -> dict[str, float | None]:
     """Metrics of one query: ``ranked`` = [(video id, its moments)] best first; ``truth``: video id → true box
     (videos without a box count on identity alone)."""
     correct, moment_found = [], False
@@ -52,7 +54,7 @@ def query_metrics(ranked: Sequence[tuple[str, Sequence[Box]]], relevant: set[str
             ap += tp / i
     return {"p@1": float(bool(correct) and correct[0]), "p@10": sum(correct[:k]) / k,
             "hit@10": float(any(correct[:k])), "ap": ap / len(relevant) if relevant else 0.0,
-            "moment_found": float(moment_found)}
+            "moment_found": float(moment_found) if relevant & set(truth) else None}
 
 
 def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int = 10,
@@ -93,11 +95,13 @@ def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int 
     n = len(per)
 
     def mean(key: str, rows: list[dict]) -> float:
-        return sum(p[key] for p in rows) / len(rows) if rows else 0.0
+        vals = [p[key] for p in rows if p[key] is not None]
+        return sum(vals) / len(vals) if vals else 0.0
 
     partial = [p for p in per if "partial_insert" in (p["transform"] or "")]
     return {"queries": n, "p@1": mean("p@1", per), "p@10": mean("p@10", per), "hit@10": mean("hit@10", per),
             "map": mean("ap", per), "moment_found": mean("moment_found", per),
+            "queries_with_true_moment": sum(1 for p in per if p["moment_found"] is not None),
             "partial_queries": len(partial), "partial_moment_found": mean("moment_found", partial),
             "errors": sum(1 for p in per if p["error"]),
             "missed": [p for p in per if not p["p@1"]]}

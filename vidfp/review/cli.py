@@ -105,7 +105,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--db", required=True)
     p.add_argument("--out", required=True, help="folder for index.html and its pages")
     p.add_argument("--max-clusters", type=int, default=500, help="clusters with copies to include (largest first)")
-    p.add_argument("--max-pairs", type=int, default=2000, help="pair pages to write (most similar first)")
+    p.add_argument("--max-pairs", type=int, default=500, help="pair pages to write (most similar first)")
     p.set_defaults(fn=cmd_report)
 
     ev = sub.choices.get("eval")

@@ -40,6 +40,10 @@ class CatalogUnreadable(RuntimeError):
     """The catalog cannot be opened for reading (missing, locked by a writer, not a catalog)."""
 
 
+class EmptyCatalog(CatalogUnreadable):
+    """The catalog has no fingerprinted video yet (nothing to search or compare)."""
+
+
 class IncompatibleQuery(RuntimeError):
     """The query cannot be encoded the way the catalog was (other encoder, weights or sampling)."""
 
@@ -130,7 +134,7 @@ def read_settings(db: str) -> CatalogSettings:
             "SELECT encoder, model, weights_sha, feature_key, shard_uri FROM videos WHERE status = 'ok' "
             "AND encoder IS NOT NULL").fetchall()
         if not rows:
-            raise CatalogUnreadable(f"catalog {db!r} holds no fingerprinted video yet")
+            raise EmptyCatalog(f"catalog {db!r} holds no fingerprinted video yet")
         (enc, model, wsha, fkey), n = Counter(r[:4] for r in rows).most_common(1)[0]
         if n < len(rows):
             log.warning("%d of %d videos carry another feature key (a rescan is due); using the majority's",
