@@ -48,8 +48,8 @@ def local_file(uri: str) -> str | None:
 def grab_frames(path: str, times_s: Sequence[float], height: int) -> list[np.ndarray | None]:
     """RGB frames uint8 [height, W, 3] shown at ``times_s`` (seconds after the first frame).
 
-    One open; per time, seek to the keyframe before it and decode forward to the first
-    frame whose time reaches it (the last decoded frame when the time is past the end).
+    One open; per time, seek to the keyframe before it and decode forward to the last
+    frame that starts at or before it (the last frame when the time is past the end).
     """
     import av
 
@@ -69,9 +69,11 @@ def grab_frames(path: str, times_s: Sequence[float], height: int) -> list[np.nda
             target = t0 + max(float(t), 0.0)
             c.seek(int(target / tb), stream=s, backward=True)
             chosen = None
-            for f in c.decode(s):
+            for f in c.decode(s):  # the last frame that starts at or before the target is on screen then
+                if chosen is not None and f.time is not None and f.time > target + 1e-3:
+                    break
                 chosen = f
-                if f.time is None or f.time >= target - 1e-3:
+                if f.time is None:
                     break
             out.append(None if chosen is None else chosen.to_ndarray(format="rgb24", width=w, height=height))
     return out

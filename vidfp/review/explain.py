@@ -50,17 +50,20 @@ def fact_rows(p: Pair) -> list[tuple[str, str, str]]:
 
 
 def decision(p: Pair, scoring: ScoringConfig) -> str:
+    """One or two sentences: the user's verdict if any, then vidfp's own reading of the scores."""
     thr, cov_min = scoring.duplicate_threshold, scoring.min_coverage
     cov = p.coverage or 0.0
     if p.is_duplicate:
-        s = (f"Duplicate: similarity {p.similarity:.2f} ≥ threshold {thr:.2f}, and the match covers {cov:.0%} "
+        s = (f"duplicate: similarity {p.similarity:.3f} ≥ threshold {thr:.2f}, and the match covers {cov:.0%} "
              f"of the shorter video (≥ {cov_min:.0%}).")
     elif p.is_partial:
-        s = (f"Partial copy: similarity {p.similarity:.2f} ≥ threshold {thr:.2f}, but the match covers only "
+        s = (f"partial copy: similarity {p.similarity:.3f} ≥ threshold {thr:.2f}, but the match covers only "
              f"{cov:.0%} of the shorter video: a part of one video is inside the other. "
              "Partial copies are listed, never clustered.")
     else:
-        s = f"Not linked: similarity {p.similarity:.2f} is below the threshold {thr:.2f}."
+        s = f"not linked: similarity {p.similarity:.3f} is below the threshold {thr:.2f}."
     if p.verdict:
-        s += f" You marked it “{p.verdict.replace('_', ' ')}”, and clustering follows your verdict."
-    return s
+        kept = "in one cluster" if p.verdict == "duplicate" else "apart"
+        return (f"Your verdict: {p.verdict.replace('_', ' ')}, so clustering keeps these two {kept}. "
+                f"vidfp alone read the scores as {s}")
+    return s[0].upper() + s[1:]
