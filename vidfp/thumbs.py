@@ -172,10 +172,13 @@ class ThumbCache:
                 return [None] * len(times), "cannot decode"
         from vidfp.decode.isolation import run_isolated
 
-        for _, ok, value in run_isolated(_grab_job, [("thumb", (path, times, h))], workers=1,
-                                         timeout_s=GRAB_TIMEOUT_S):
-            if ok:
-                return value, None
-            log.info("no thumbnail for %s: %s", path, value)
-            return [None] * len(times), "cannot decode" if "timed out" not in str(value) else "decoder timed out"
+        try:
+            for _, ok, value in run_isolated(_grab_job, [("thumb", (path, times, h))], workers=1,
+                                             timeout_s=GRAB_TIMEOUT_S):
+                if ok:
+                    return value, None
+                log.info("no thumbnail for %s: %s", path, value)
+                return [None] * len(times), "cannot decode" if "timed out" not in str(value) else "decoder timed out"
+        except Exception as e:  # noqa: BLE001 - no child process (e.g. a host program without a __main__ guard)
+            log.warning("thumbnail worker failed for %s: %s", path, e)
         return [None] * len(times), "cannot decode"

@@ -153,11 +153,16 @@ class Pages:
 
     def thumb(self, video_id: str, t_s: float) -> bytes | None:
         """A keyframe JPEG (or a placeholder saying why there is none); None for an unknown video."""
+        got = self.thumbs_of(video_id, [t_s])
+        return got[0] if got else None
+
+    def thumbs_of(self, video_id: str, times_s: list[float]) -> list[bytes] | None:
+        """Keyframes of one video at several times, grabbed in one decoder child."""
         v = self.reader.videos([video_id]).get(video_id)
         if v is None:
             return None
         uri = self.media_path(video_id) or v.uri
-        return self.thumbs.get(video_id, uri, [t_s])[0][0]
+        return [jpg for jpg, _ in self.thumbs.get(video_id, uri, times_s)]
 
     def _pair_or_none(self, a: str, b: str) -> Pair | None:
         p = self.reader.pair(a, b)
@@ -187,6 +192,7 @@ class Pages:
         frames = []
         for v, d in ((p.a, da), (p.b, db)):
             uri = self.media_path(v.video_id) or v.uri
-            got = self.thumbs.get(v.video_id, uri, tile_times(d, span), height=TIMELINE_THUMB_H)
+            tile_s, times = tile_times(d, span)
+            got = self.thumbs.get(v.video_id, uri, times, height=TIMELINE_THUMB_H)
             frames.append([_decode_jpeg(j) for j, _ in got])
-        return timeline_png(p.a.name, p.b.name, da, db, frames[0], frames[1], p.segments), "image/png"
+        return timeline_png(p.a.name, p.b.name, da, db, frames[0], frames[1], p.segments, tile_s), "image/png"

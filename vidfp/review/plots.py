@@ -44,7 +44,10 @@ def matrix_png(pm: PairMatrix, name_a: str, name_b: str) -> bytes:
     ext = (pm.t_b[0], pm.t_b[-1] + sb, pm.t_a[-1] + sa, pm.t_a[0])
     fig = Figure(figsize=(6.2, 5.0), dpi=100)
     ax = fig.add_subplot()
-    im = ax.imshow(pm.sim, cmap="magma", vmin=pm.center, vmax=max(pm.hi, pm.center + 1e-3), extent=ext,
+    # dark = the catalog's unrelated level; bright = its "clearly the same" level, or the best cells when
+    # they are far above it, so that the path's own cells stand out from merely similar scenery
+    top = max(pm.hi, float(np.quantile(pm.sim, 0.995)) if pm.sim.size else pm.hi, pm.center + 1e-3)
+    im = ax.imshow(pm.sim, cmap="magma", vmin=pm.center, vmax=top, extent=ext,
                    aspect="auto", interpolation="nearest")
     for k, p in enumerate(pm.paths):
         ax.plot(pm.t_b[p.j] + sb / 2, pm.t_a[p.i] + sa / 2, color=PATH_COLOURS[k % len(PATH_COLOURS)],
@@ -60,17 +63,26 @@ def matrix_png(pm: PairMatrix, name_a: str, name_b: str) -> bytes:
     return _png(fig)
 
 
-def tile_times(duration_s: float, span_s: float, tiles_across: int = 11) -> list[float]:
-    """Times of the keyframes of one row: tiles of span/tiles_across seconds each (≥ 1 tile)."""
+TILE_STEPS_S = (0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 5.0, 7.5, 10.0, 15.0, 20.0, 30.0, 45.0, 60.0, 90.0, 120.0, 180.0,
+                300.0, 450.0, 600.0, 900.0, 1200.0, 1800.0, 2700.0, 3600.0)
+
+
+def tile_times(duration_s: float, span_s: float, tiles_across: int = 9) -> tuple[float, list[float]]:
+    """(tile length, keyframe times) of one timeline row: tiles of a fixed ladder length near
+    span/tiles_across seconds, each showing the frame at its middle.  The ladder makes a video's
+    keyframes the same for every pair it is in, so the thumbnail cache serves them all."""
+    want = max(span_s, 1e-3) / tiles_across
+    step = next((s for s in TILE_STEPS_S if s >= want), TILE_STEPS_S[-1])
     d = max(duration_s, 1e-3)
-    n = max(1, int(round(d / (span_s / tiles_across))))
-    return [round((k + 0.5) * d / n, 2) for k in range(n)]
+    n = max(1, int(np.ceil(d / step - 1e-9)))
+    return step, [round(min((k + 0.5) * step, d * (1 - 1e-3)), 3) for k in range(n)]
 
 
 def timeline_png(name_a: str, name_b: str, dur_a: float, dur_b: float,
                  frames_a: Sequence[np.ndarray], frames_b: Sequence[np.ndarray],
-                 segments: Sequence[tuple[float, float, float, float, float | None]]) -> bytes:
-    """Two keyframe rows on one axis (A's seconds on top, B's below), matched segments as bars."""
+                 segments: Sequence[tuple[float, float, float, float, float | None]], tile_s: float) -> bytes:
+    """Two keyframe rows on one axis (A's seconds on top, B's below), matched segments as bars;
+    keyframe k of a row covers [k·tile_s, (k+1)·tile_s) of its video (the last one ends with it)."""
     segs = list(segments)
     best = max(segs, key=lambda s: s[1] - s[0]) if segs else None
     offset = (best[0] - best[2]) if best else 0.0  # B's time + offset = A's time at the best match
@@ -79,10 +91,10 @@ def timeline_png(name_a: str, name_b: str, dur_a: float, dur_b: float,
     ax = fig.add_subplot()
     rows = ((frames_a, dur_a, 0.0, 2.0), (frames_b, dur_b, offset, 0.0))
     for frames, dur, shift, y0 in rows:
-        n = max(len(frames), 1)
         for k, fr in enumerate(frames):
-            ax.imshow(fr, extent=(shift + k * dur / n, shift + (k + 1) * dur / n, y0, y0 + 1.0), aspect="auto",
-                      interpolation="bilinear")
+            x0, x1 = k * tile_s, min((k + 1) * tile_s, dur)
+            if x1 > x0:
+                ax.imshow(fr, extent=(shift + x0, shift + x1, y0, y0 + 1.0), aspect="auto", interpolation="bilinear")
         ax.add_patch(Rectangle((shift, y0), dur, 1.0, fill=False, lw=0.8, ec="#555"))
     for k, (a0, a1, b0, b1, _) in enumerate(segs):
         c = SEG_COLOURS[k % len(SEG_COLOURS)]

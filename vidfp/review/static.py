@@ -76,9 +76,11 @@ def write_report(db: str, out: str, max_clusters: int = 500, max_pairs: int = 50
         for rel, got in ((links.matrix(a, b), pages.matrix(a, b)), (links.timeline(a, b), pages.timeline(a, b))):
             if got is not None:
                 _write(os.path.join(out, rel), got[0])
+    by_video: dict[str, list[float]] = {}
     for vid, t in sorted(links.thumbs_used):
-        data = pages.thumb(vid, t)
-        if data is not None:
+        by_video.setdefault(vid, []).append(t)
+    for vid, times in by_video.items():  # one decoder child per video
+        for t, data in zip(times, pages.thumbs_of(vid, times) or [], strict=False):
             _write(os.path.join(out, links.thumb(vid, t)), data)
     log.info("report: %d clusters, %d pair pages, %d keyframes in %.1f s", len(cluster_pages), len(chosen),
              len(links.thumbs_used), time.perf_counter() - t0)
