@@ -140,8 +140,8 @@ def main():
     cal, cap = cap
     groups, pos, ppairs, hard = truth_sets(a.truth, a.db)
     if a.show:
-        lz, hz, *rest = map(float, a.show.split(","))
-        show(a, cap, ok, groups, pos, ppairs, hard, cal.at(lz), cal.at(hz), *rest)
+        lz, hf, *rest = map(float, a.show.split(","))
+        show(a, cap, ok, groups, pos, ppairs, hard, cal.at(lz), cal.center + hf * (1 - cal.center), *rest)
         return
     fs = np.array([d["raw"][0] for d in cap.values()])
     print(f"{len(cap)} candidate pairs; frame_sim quantiles 5/50/95: {np.percentile(fs, [5, 50, 95]).round(3)}")
@@ -150,11 +150,12 @@ def main():
         if len(v):
             print(f"  {name}: n={len(v)} frame_sim 5/50/95 = {np.percentile(v, [5, 50, 95]).round(3)}")
     res = []
-    for lz, hz, alpha, thr, mc in itertools.product((0.0, 0.25, 0.5, 1.0), (2.5, 3.0, 3.4, 4.0), (0.3, 0.5),
+    for lz, hf, alpha, thr, mc in itertools.product((0.5, 1.0, 2.0), (0.3, 0.4, 0.5, 0.6, 0.7), (0.3, 0.5, 0.7),
                                                      (0.45, 0.55, 0.65), (0.6, 0.7)):
-        r = evaluate(cap, ok, groups, pos, ppairs, hard, cal.at(lz), cal.at(hz), alpha, thr, mc)
-        res.append({"lo_z": lz, "hi_z": hz, **r})
-    res.sort(key=lambda r: (r["hard"] > 0.02, -round(r["f1"], 3), -r["uap"]))
+        r = evaluate(cap, ok, groups, pos, ppairs, hard, cal.at(lz), cal.center + hf * (1 - cal.center), alpha,
+                     thr, mc)
+        res.append({"lo_z": lz, "hi_frac": hf, **r})
+    res.sort(key=lambda r: (r["hard"] > 0.02, -round(r["f1"], 2), -round(r["uap"], 3), -r["ord"]))
     for r in res[:15]:
         print({k: round(v, 3) if isinstance(v, float) else v for k, v in r.items()})
 

@@ -15,7 +15,7 @@ from typing import Any
 from prefect import flow, get_run_logger, unmapped
 
 from tasks.ingest_tasks import cluster_task, commit_task, extract_task, make_encoder, plan_task, scan_task
-from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
+from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig, encoder_for
 from vidfp.pipeline.extract import default_shard_root
 from vidfp.pipeline.run import run_counts, run_session
 
@@ -31,7 +31,7 @@ def build_config(fps: float, workers: int, threshold: float | None, max_frames: 
 
 
 @flow(name="ingest", log_prints=True)
-def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 2.0, weights: str | None = None,
+def ingest_flow(source: str, catalog: str, encoder: str | None = None, fps: float = 2.0, weights: str | None = None,
                 model: str = "vits16", kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
                 max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0,
                 gpu_limit: str | None = None, timeout_s: float = 3600.0) -> dict[str, Any]:
@@ -40,7 +40,7 @@ def ingest_flow(source: str, catalog: str, encoder: str = "baseline", fps: float
     logger = get_run_logger()
     cfg = build_config(fps, workers, threshold, max_frames, timeout_s)
     shard_root = shards or default_shard_root(catalog)
-    spec = {"name": encoder, "weights": weights, "model": model}
+    spec = {"name": encoder_for(catalog, encoder), "weights": weights, "model": model}
     enc = make_encoder(**spec)
     feature_key = cfg.fingerprint_key(enc.key())
     with run_session(catalog, shard_root, enc.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
@@ -108,7 +108,7 @@ def _publish_artifacts(summary: dict[str, Any], catalog: str) -> None:
 
 
 @flow(name="rescan", log_prints=True)
-def rescan_flow(source: str, catalog: str, encoder: str = "baseline", fps: float = 2.0,
+def rescan_flow(source: str, catalog: str, encoder: str | None = None, fps: float = 2.0,
                 weights: str | None = None, model: str = "vits16", gpu_limit: str | None = None) -> dict[str, Any]:
     """Verify every file by content hash, retry failures, re-fingerprint stale videos, rescore all pairs."""
     return ingest_flow(source=source, catalog=catalog, encoder=encoder, fps=fps, weights=weights, model=model,

@@ -24,7 +24,7 @@ from vidfp.store.catalog import Catalog
 def make_encoder(name: str, weights: str | None = None, model: str = "vits16", device: str = "auto"):
     if name == "dinov3":
         return get_encoder("dinov3", weights_path=weights, model=model, device=device)
-    return get_encoder(name)
+    return get_encoder(name, device=device)
 
 
 @task(name="scan", retries=3, retry_delay_seconds=[2, 10, 30])

@@ -73,5 +73,28 @@ def test_host_of_a_partial_copy_stays_out_through_a_subclip():
     edges = _clique(A) + [("a4", "host", True, 0.95)]
     edges += [(a, "host", False, 0.8, True) for a in A[:4]]
     assert _groups(clusters_from_edges(A + ["host"], edges)) == [A, ["host"]]
-    # without the partial relations, the single edge would let it in: the test can fail
-    assert _groups(clusters_from_edges(A + ["host"], _clique(A) + [("a4", "host", True, 0.95)])) == [A + ["host"]]
+    # without the partial relations, in a cluster too small for the share check, the edge lets it in
+    small = A[:4]
+    assert _groups(clusters_from_edges(small + ["host"], _clique(small) + [("a3", "host", True, 0.95)])) == [
+        sorted(small + ["host"])]
+
+
+def test_member_hanging_on_one_thread_of_a_large_cluster_leaves():
+    edges = _clique(A) + [("a4", "x", True, 0.95)]
+    assert _groups(clusters_from_edges(A + ["x"], edges)) == [A, ["x"]]
+    pinned = clusters_from_edges(A + ["x"], edges, {("a4", "x"): "duplicate"})
+    assert _groups(pinned) == [sorted(A + ["x"])]
+
+
+def test_host_admitted_through_a_small_cluster_is_evicted():
+    """host ~ sub-clip a4 and ~ short speed copy a3 look full (both sit inside the host's piece) and have
+    the best support, so they form first; the host's partial relations with the rest then evict it."""
+    edges = _clique(A) + [("a4", "host", True, 0.99), ("a3", "host", True, 0.99)]
+    edges += [(a, "host", False, 0.8, True) for a in A[:3]]
+    groups = _groups(clusters_from_edges(A + ["host"], edges))
+    assert groups == [A, ["host"]]
+
+
+def test_a_copy_with_one_stray_partial_relation_stays():
+    edges = [e for e in _clique(A) if {e[0], e[1]} != {"a0", "a4"}] + [("a0", "a4", False, 0.8, True)]
+    assert _groups(clusters_from_edges(A, edges)) == [A]

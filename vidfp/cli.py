@@ -9,6 +9,8 @@ import os
 import sys
 import time
 
+from vidfp.config import DEFAULT_ENCODER, encoder_for
+
 log = logging.getLogger(__name__)
 
 
@@ -29,7 +31,7 @@ def _encoder(args):
 
     if args.encoder == "dinov3":
         return get_encoder("dinov3", weights_path=args.weights, model=args.model, device=args.device)
-    return get_encoder("baseline")
+    return get_encoder(args.encoder, device=args.device)
 
 
 def _engine(args) -> str:
@@ -46,6 +48,7 @@ def _engine(args) -> str:
 
 
 def _run(args, kind: str) -> dict:
+    args.encoder = encoder_for(args.db, args.encoder)
     cfg = _config(args)
     if _engine(args) == "prefect":
         from contextlib import nullcontext
@@ -113,21 +116,41 @@ def cmd_demo(args) -> int:
 
 def cmd_eval(args) -> int:
     from vidfp.eval.report import evaluate_catalog
+    from vidfp.eval.truth import TruthFileError
 
-    print(json.dumps(evaluate_catalog(args.truth, args.db), indent=1))
+    try:
+        res = evaluate_catalog(args.truth, args.db)
+    except TruthFileError as e:
+        print(f"vidfp: error: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(res, indent=1))
     if args.ablation:
         from vidfp.encoders import get_encoder
         from vidfp.eval.ablation import ablation, format_table
 
         print("\nWith and without the non-semantic signals (candidate pairs rescored in memory):")
-        print(format_table(ablation(args.truth, args.db, get_encoder("baseline"))))
+        import duckdb
+
+        con = duckdb.connect(args.db, read_only=True)
+        row = con.execute("SELECT encoder FROM videos WHERE status = 'ok' LIMIT 1").fetchone()
+        con.close()
+        print(format_table(ablation(args.truth, args.db, get_encoder(row[0] if row else DEFAULT_ENCODER))))
     return 0
 
 
 def cmd_bench_make(args) -> int:
-    from vidfp.corpus import build_corpus
+    if args.family == "B":  # held out: build and report it, never tune on it
+        from vidfp.corpus.family_b import SCALES_B, build_family_b
 
-    t = build_corpus(args.dir, args.scale, seed=args.seed)
+        if args.scale not in SCALES_B:
+            raise SystemExit(f"family B scales: {', '.join(SCALES_B)}")
+        t = build_family_b(args.dir, args.scale, seed=args.seed)
+    else:
+        from vidfp.corpus import build_corpus
+
+        if args.scale == "tiny":
+            raise SystemExit("family A scales: demo, bench")
+        t = build_corpus(args.dir, args.scale, seed=args.seed)
     print(f"wrote {len(t['videos']) + len(t['broken'])} files and truth.json to {args.dir}")
     return 0
 
@@ -156,10 +179,11 @@ def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     if with_source:
         p.add_argument("source", help="folder, file or fsspec URI of videos")
         p.add_argument("--db", required=True, help="DuckDB catalog file")
-    p.add_argument("--encoder", choices=["baseline", "dinov3"], default="baseline")
+    p.add_argument("--encoder", choices=["baseline", "dinov3", "sscd", "sscd-distilled"], default=None,
+                   help=f"frame encoder (default: the catalog's own; {DEFAULT_ENCODER} for a new catalog)")
     p.add_argument("--weights", help="DINOv3 weights: Meta .pth or timm .safetensors")
     p.add_argument("--model", default="vits16", help="DINOv3 size: vits16, vits16plus, vitb16, vitl16")
-    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N]")
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N] (dinov3, sscd)")
     p.add_argument("--fps", type=float, default=2.0, help="sampled frames per second (default 2)")
     p.add_argument("--max-frames", type=int, default=600, help="cap of sampled frames per video")
     p.add_argument("--timeout", type=float, default=3600.0,
@@ -191,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="build a small corpus from shipped footage, ingest it, print clusters")
     _add_run_opts(p, with_source=False)
     p.add_argument("--out", default="vidfp-demo", help="folder for the corpus and catalog")
-    p.set_defaults(fn=cmd_demo, fps=4.0, shards=None, engine="local")
+    p.set_defaults(fn=cmd_demo, shards=None, engine="local")
     p = sub.add_parser("eval", help="accuracy of a catalog against truth.json")
     p.add_argument("--truth", required=True)
     p.add_argument("--db", required=True)
@@ -202,7 +226,10 @@ def build_parser() -> argparse.ArgumentParser:
     bsub = p.add_subparsers(dest="bench_cmd", required=True)
     b = bsub.add_parser("make", help="write a seeded benchmark corpus and truth.json")
     b.add_argument("dir")
-    b.add_argument("--scale", choices=["demo", "bench"], default="bench")
+    b.add_argument("--scale", choices=["tiny", "demo", "bench"], default="bench",
+                   help="A: demo, bench; B: tiny, bench")
+    b.add_argument("--family", choices=["A", "B"], default="A",
+                   help="A: tune on it; B: held out, other sources and structure (needs the familyb extra)")
     b.add_argument("--seed", type=int, default=0)
     b.set_defaults(fn=cmd_bench_make)
     p = sub.add_parser("verdict", help="mark a pair duplicate / not_duplicate (overrides clustering)")

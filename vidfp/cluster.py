@@ -36,6 +36,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 DEFAULT_DENSITY = 0.5
+MIN_CHECKED = 5  # clusters this large are checked for members that hang on a thread
+MIN_SHARE = 0.25  # ... of the other members a member must have duplicate edges to
 
 
 class _Clusters:
@@ -118,4 +120,45 @@ def clusters_from_edges(
             cl.add_edge(a, b, density, force=True)
     for a, b, _ in order:
         cl.add_edge(a, b, density)
-    return {v: cl.of[v] for v in vids}
+    out = {v: cl.of[v] for v in vids}
+    return _evict_partial_hosts(out, chosen, partial, verdicts)
+
+
+def _evict_partial_hosts(clusters: dict[str, str], full: list[tuple[str, str, float]],
+                         partial: list[tuple[str, str]], verdicts: dict[tuple[str, str], str]) -> dict[str, str]:
+    """Members that do not belong leave their cluster (become singletons).
+
+    A member with more partial-copy relations than duplicate edges inside its cluster leaves it, and
+    so does a member of a cluster of ≥ 5 that has duplicate edges to fewer than a quarter of it.
+
+    Growing a cluster can admit a host through a small cluster first (host + the short sub-clip it
+    fully holds), which then joins the source's group on the sub-clip's own edges.  Checked once the
+    clusters stand: a real copy has duplicate edges to most of its cluster and at most a stray
+    partial relation, a host has the reverse.  Videos held in by a 'duplicate' verdict stay.
+    """
+    n_full: dict[str, int] = {}
+    n_part: dict[str, int] = {}
+    for a, b, _ in full:
+        if clusters[a] == clusters[b]:
+            n_full[a] = n_full.get(a, 0) + 1
+            n_full[b] = n_full.get(b, 0) + 1
+    for a, b in partial:
+        if a in clusters and b in clusters and clusters[a] == clusters[b]:
+            n_part[a] = n_part.get(a, 0) + 1
+            n_part[b] = n_part.get(b, 0) + 1
+    size: dict[str, int] = {}
+    for c in clusters.values():
+        size[c] = size.get(c, 0) + 1
+    pinned = {x for k, v in verdicts.items() if v == "duplicate" for x in k}
+    evict = {v for v, k in n_part.items() if k > n_full.get(v, 0)}
+    # a member tied to a cluster of ≥ MIN_CHECKED by edges to under a quarter of it hangs on one thread
+    evict |= {v for v, c in clusters.items()
+              if size[c] >= MIN_CHECKED and n_full.get(v, 0) < MIN_SHARE * (size[c] - 1)}
+    evict -= pinned
+    if not evict:
+        return clusters
+    out = {v: (v if v in evict else c) for v, c in clusters.items()}
+    members: dict[str, list[str]] = {}
+    for v, c in out.items():
+        members.setdefault(c, []).append(v)
+    return {v: min(members[c]) for v, c in out.items()}  # ids stay the smallest member

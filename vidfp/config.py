@@ -14,6 +14,33 @@ from dataclasses import asdict, dataclass, field
 DEFAULT_EXTENSIONS = (".mp4", ".mkv", ".webm", ".avi", ".mov", ".m4v", ".mpg", ".mpeg", ".ts", ".wmv", ".flv")
 
 
+# The default encoder: Meta's SSCD copy descriptor (MobileNetV4 student, ONNX), the accurate setting
+# on bench family A; `baseline` is weight-free and needs nothing installed beyond the package.
+DEFAULT_ENCODER = "sscd-distilled"
+
+
+def encoder_for(catalog: str, requested: str | None) -> str:
+    """The encoder a run uses: the one asked for, else the one an existing catalog was built with
+    (so a catalog from an earlier default keeps working), else :data:`DEFAULT_ENCODER`."""
+    if requested:
+        return requested
+    import os
+
+    if os.path.exists(catalog):
+        import duckdb
+
+        try:
+            con = duckdb.connect(catalog, read_only=True)
+            try:
+                row = con.execute("SELECT encoder FROM videos WHERE encoder IS NOT NULL LIMIT 1").fetchone()
+            finally:
+                con.close()
+        except duckdb.Error:
+            row = None
+        if row and row[0]:
+            return str(row[0])
+    return DEFAULT_ENCODER
+
 # Version of what a shard row holds besides the encoder output (2: + camera motion, 3: block-mean camera).
 FEATURE_LAYOUT = 3
 
@@ -65,13 +92,14 @@ class ScoringConfig:
     # (vidfp.similarity.calibration: measured on the catalog itself, so they hold for every encoder).
     tau_z: float = 1.5  # frame sims below c + tau_z·σ count against an alignment path
     lo_z: float = 1.0  # aligned frame similarity that counts as no evidence
-    hi_z: float = 3.0  # ... and as full evidence
+    hi_frac: float = 0.5  # ... and as full evidence: this share of the way from the background centre to 1
     min_segment_s: float = 1.0  # shorter aligned runs are not reported as segments
-    # lo_z, hi_z, α, threshold and min_coverage were chosen on bench family A only (seed 0, 2 frames/s;
+    # lo_z, hi_frac, α, threshold and min_coverage were chosen on bench family A only (seed 0, 2 frames/s,
+    # the default encoder sscd-distilled;
     # benchmarks/tune_family_a.py): no same-place hard negative clustered, then cluster F1, then µAP.
     # Family B was not looked at before the choice; README "Results".
     fusion: str = "veto"  # veto: min(sem, sem^α·nonsem^(1−α)) | geometric: sem^α·nonsem^(1−α) | linear
-    alpha: float = 0.5
+    alpha: float = 0.7
     duplicate_threshold: float = 0.65  # on the fused score
     min_coverage: float = 0.7  # a duplicate's match covers this share of the shorter video; less is a partial copy
     min_semantic: float = 0.4  # below it, fused = min(fused, semantic): motion alone never makes a copy
@@ -82,6 +110,15 @@ class ScoringConfig:
     w_motion: float = 1.0
     w_camera: float = 2.0
     camera_power: float = 3.0  # camera agreement c enters as c^p
+    # The signals' own numbers (vidfp.fingerprints.*): recorded with every run like the rest.
+    min_path_s: float = 3.0  # aligned paths shorter than this get a proportionally smaller semantic score
+    max_paths: int = 3  # disjoint aligned paths (segments) kept per pair
+    deriv_windows_s: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0)  # temporal-derivative scales
+    traj_smooth_s: float = 0.5  # centroid trajectory smoothing (Gaussian σ)
+    traj_min_speed: float = 0.01  # centroid speeds below this are "not moving" (frame sizes / s)
+    motion_lags_s: tuple[float, ...] = (1.0, 2.0)  # region-flow lags
+    motion_min: float = 0.01  # region-flow magnitudes below this are "not moving"
+    camera_min_speed: float = 0.06  # slower cameras count as static and the camera signal abstains
 
     @property
     def signal_weights(self) -> dict[str, float]:

@@ -1,6 +1,6 @@
 import pytest
 
-from vidfp.eval.metrics import cluster_prf, interval_iou, micro_ap, retrieval, segment_iou, segment_prf
+from vidfp.eval.metrics import cluster_prf, micro_ap, retrieval
 
 
 def test_micro_ap_hand_case():
@@ -12,16 +12,27 @@ def test_micro_ap_hand_case():
     assert micro_ap({("a", "b"): 0.9}, pos) == pytest.approx(0.5)
 
 
-def test_segment_metrics_hand_case():
-    truth = {("a", "b"): [(0.0, 10.0, 0.0, 10.0)]}
-    assert segment_prf({("a", "b"): [(0.0, 10.0, 0.0, 10.0)]}, truth) == (1.0, 1.0, 1.0)
-    p, r, f = segment_prf({("a", "b"): [(0.0, 5.0, 0.0, 5.0)]}, truth)
-    assert p == 1.0 and r == 0.5 and f == pytest.approx(2 / 3)
-    p, r, _ = segment_prf({("a", "b"): [(5.0, 15.0, 5.0, 15.0)]}, truth)
-    assert p == 0.5 and r == 0.5
-    assert segment_iou({("a", "b"): [(0.0, 5.0, 0.0, 10.0)]}, truth) == [pytest.approx(0.75)]
-    assert segment_iou({}, truth) == [0.0]
-    assert interval_iou((0, 2), (1, 3)) == pytest.approx(1 / 3)
+def test_micro_ap_ties_form_one_threshold():
+    pos = {("a", "b")}
+    # a negative tied with the only positive: both enter at once, P = 1/2 (an arbitrary order gave 1 or 1/2)
+    assert micro_ap({("a", "b"): 0.5, ("a", "c"): 0.5}, pos) == pytest.approx(0.5)
+    assert micro_ap({("a", "c"): 0.5, ("a", "b"): 0.5}, pos) == pytest.approx(0.5)
+    # two positives and two negatives all tied: ΔR = 1 at P = 2/4
+    pos2 = {("a", "b"), ("c", "d")}
+    assert micro_ap({("a", "b"): 1.0, ("c", "d"): 1.0, ("a", "c"): 1.0, ("b", "d"): 1.0}, pos2) == pytest.approx(0.5)
+    # tie below a distinct top score: first group (pos) P = 1, second group (pos + neg) P = 2/3
+    assert micro_ap({("a", "b"): 0.9, ("c", "d"): 0.4, ("a", "c"): 0.4}, pos2) == pytest.approx((1 + 2 / 3) / 2)
+
+
+def test_micro_ap_pair_order_and_edge_cases():
+    pos = {("b", "a")}
+    # (a, b) and (b, a) are one pair, scored by the higher score
+    assert micro_ap({("b", "a"): 0.1, ("a", "b"): 0.9, ("a", "c"): 0.5}, pos) == 1.0
+    assert micro_ap({("b", "a"): 0.1, ("a", "b"): 0.2, ("a", "c"): 0.5}, pos) == pytest.approx(0.5)
+    assert micro_ap({("a", "c"): 0.5}, set()) == 0.0
+    assert micro_ap({}, pos) == 0.0
+    with pytest.raises(ValueError):
+        micro_ap({("a", "b"): float("nan")}, pos)
 
 
 def test_cluster_prf_hand_case():
@@ -46,19 +57,3 @@ def test_pair_ordering_counts_unscored_as_zero_and_ties_half():
     # (c, d) never scored → 0, below both negatives; (a, b) above both
     assert pair_ordering({("a", "b"): 0.9, ("a", "x"): 0.5, ("c", "x"): 0.1}, pos, neg) == 0.5
     assert pair_ordering({("a", "b"): 0.5, ("c", "d"): 0.5, ("a", "x"): 0.5, ("c", "x"): 0.5}, pos, neg) == 0.5
-
-
-def test_segment_ap_hand_cases():
-    from vidfp.eval.metrics import segment_ap
-
-    truth = {("a", "b"): [(0.0, 10.0, 5.0, 15.0)], ("c", "d"): [(0.0, 4.0, 0.0, 4.0)]}
-    exact = {("a", "b"): [(0.0, 10.0, 5.0, 15.0, 0.9)], ("c", "d"): [(0.0, 4.0, 0.0, 4.0, 0.8)]}
-    assert segment_ap(exact, truth) == pytest.approx(1.0)
-    # half of the (a, b) box on each axis → ¼ of its area matched, precision 1 for that prediction
-    half = {("a", "b"): [(0.0, 5.0, 5.0, 10.0, 0.9)]}
-    assert segment_ap(half, truth) == pytest.approx(25 / 116)
-    # a confident false segment first: precision 0 while it is alone, then ½ when the true one comes
-    wrong = {("x", "y"): [(0.0, 10.0, 0.0, 10.0, 0.99)], ("a", "b"): [(0.0, 10.0, 5.0, 15.0, 0.5)]}
-    assert segment_ap(wrong, truth) == pytest.approx((100 / 116) * 0.5)
-    # right on one axis, wrong on the other: nothing matched
-    assert segment_ap({("a", "b"): [(0.0, 10.0, 20.0, 30.0, 0.9)]}, truth) == 0.0

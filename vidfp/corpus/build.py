@@ -13,7 +13,9 @@ files cover empty, truncated, non-video, image-renamed and audio-only cases.
 
 truth.json:
   videos:   file → {group, role, transform, source}
-  groups:   group → [files]           (every pair inside a group is a copy pair)
+  groups:   group → [files]           (every pair inside a group is a full copy: same video)
+  videos[f].role == "partial": f holds a part of its source inside other footage; the
+            (source, f) pair is a copy pair with its segment, but f is in no group
   hard_negative_pairs: [[a, b], ...]  (same place, other path: never a copy; every
                                       copy-group member × every other journey through
                                       its photo, and those journeys pairwise)
@@ -156,7 +158,10 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
             tag = "+".join(chain)
             cname = f"{name}__{tag}" if ci != 1 else f"{name} copy ünï 'q' \"{tag}\""
             fname = _write(out, cname, fr, f_fps, codec)
-            add(fname, name, "copy", tag, name)
+            if "partial_insert" in chain:  # a part of the source inside other footage: a pair relation, no group
+                truth["videos"][fname] = {"group": None, "role": "partial", "transform": tag, "source": name}
+            else:
+                add(fname, name, "copy", tag, name)
             truth["segments"].append({"a": f0, "b": fname, "a_start_s": round(seg[0], 3), "a_end_s": round(seg[1], 3),
                                       "b_start_s": round(seg[2], 3), "b_end_s": round(seg[3], 3)})
     if "carphone_pristine" in originals:  # the clip's own distorted version is a natural copy

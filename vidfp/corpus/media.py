@@ -60,8 +60,8 @@ def write_video(path: str, frames: np.ndarray, fps: float, codec: str = "libx264
             s.options = {"crf": str(crf)} if pts_s is not None else {"crf": str(crf), "preset": "ultrafast"}
         elif codec == "libvpx-vp9":
             s.options = {"crf": str(crf), "b": "0", "deadline": "realtime", "cpu-used": "8"}
-        if pts_s is not None:
-            s.time_base = Fraction(1, 1000)
+        if pts_s is not None:  # the encoder's time base too, or PyAV rounds the stamps to the 1/fps grid
+            s.time_base = s.codec_context.time_base = Fraction(1, 1000)
         for k in range(t):
             f = av.VideoFrame.from_ndarray(np.ascontiguousarray(frames[k]), format="rgb24")
             if pts_s is not None:

@@ -105,9 +105,9 @@ TRANSFORMS: dict[str, Callable[..., Result]] = {
 
 
 def partial_insert(src: np.ndarray, fps: float, host: np.ndarray, rng) -> Result:
-    """Insert a ≥ 3 s piece of ``src`` into ``host`` (resized to the host's size), same fps."""
+    """Insert a piece of ``src`` (3 s or 40 %, at most half of it) into ``host`` (resized), same fps."""
     d = len(src) / fps
-    length = min(max(3.0, d * 0.4), d)
+    length = min(max(3.0, d * 0.4), d * 0.5)  # at most half the source: a part, not most of it
     s = float(rng.uniform(0, d - length))
     a, b = int(round(s * fps)), int(round((s + length) * fps))
     piece = src[a:b]

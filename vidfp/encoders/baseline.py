@@ -47,6 +47,39 @@ def _center_norm(x: np.ndarray) -> np.ndarray:
     return x / np.maximum(np.linalg.norm(x, axis=-1, keepdims=True), 1e-6)
 
 
+def luminance(pixels: np.ndarray) -> np.ndarray:
+    """uint8 RGB [N, H, W, 3] → float32 luma Y = 0.299 R + 0.587 G + 0.114 B, [N, H, W]."""
+    p = pixels.astype(np.float32)
+    return 0.299 * p[..., 0] + 0.587 * p[..., 1] + 0.114 * p[..., 2]
+
+
+def energy_centroid(energy: np.ndarray) -> np.ndarray:
+    """Energy-weighted mean pixel position: [N, H, W] → float32 [N, 2] (x, y) ∈ [0, 1]².
+
+    Pixel centres sit at ((j + ½)/W, (i + ½)/H); a frame without energy
+    (uniform) gets the centre (½, ½).  Mirroring the energy map sends x → 1 − x.
+    """
+    h, w = energy.shape[1:]
+    xs = (np.arange(w) + 0.5) / w
+    ys = (np.arange(h) + 0.5) / h
+    tot = energy.sum(axis=(1, 2)) + 1e-12
+    cx = (energy.sum(axis=1) * xs).sum(axis=1) / tot
+    cy = (energy.sum(axis=2) * ys).sum(axis=1) / tot
+    flat = tot <= 1e-9  # a uniform frame has no edges: centre
+    cx[flat], cy[flat] = 0.5, 0.5
+    return np.stack([cx, cy], axis=1).astype(np.float32)
+
+
+def gradient_energy_centroid(pixels: np.ndarray) -> np.ndarray:
+    """The baseline's centroid for any encoder: |∇Y|²-weighted mean position, [N, 2].
+
+    The weight-free stand-in for an attention centroid (encoders without
+    attention maps use it too).
+    """
+    gy, gx = np.gradient(luminance(pixels), axis=(1, 2))
+    return energy_centroid(gx * gx + gy * gy)
+
+
 class BaselineEncoder(Encoder):
     name = "baseline"
     runs_in_worker = True
@@ -106,8 +139,7 @@ class BaselineEncoder(Encoder):
         if pixels.ndim != 4 or pixels.shape[1:] != (self.size, self.size, 3):
             raise ValueError(f"expected uint8 [N, {self.size}, {self.size}, 3], got {pixels.shape}")
         n = pixels.shape[0]
-        p = pixels.astype(np.float32)
-        y = 0.299 * p[..., 0] + 0.587 * p[..., 1] + 0.114 * p[..., 2]  # [N, H, W]
+        y = luminance(pixels)  # [N, H, W]
         hist, energy = self._orientation_hist(y, 24)  # [N, 24, 24, 8] fine cells
         lum = _pool(y, 24, 24)  # [N, 24, 24]
         th_list, rh_list = [], []
@@ -122,17 +154,8 @@ class BaselineEncoder(Encoder):
         gth = _pool(lum, 8, 8).reshape(n, 64)
         qh = np.sqrt(_pool(hist, 2, 2)).reshape(n, 4 * _BINS)
         glob = np.concatenate([_center_norm(gth), _center_norm(qh)], axis=-1) / np.sqrt(2.0)
-        # gradient-energy centroid, pixel centres at (j + ½)/W
-        h, w = y.shape[1:]
-        xs = (np.arange(w) + 0.5) / w
-        ys = (np.arange(h) + 0.5) / h
-        tot = energy.sum(axis=(1, 2)) + 1e-12
-        cx = (energy.sum(axis=1) * xs).sum(axis=1) / tot
-        cy = (energy.sum(axis=2) * ys).sum(axis=1) / tot
-        flat = tot <= 1e-9  # a uniform frame has no edges: centre
-        cx[flat], cy[flat] = 0.5, 0.5
-        cent = np.stack([cx, cy], axis=1)
-        return glob.astype(np.float32), regions.astype(np.float32), cent.astype(np.float32)
+        cent = energy_centroid(energy)
+        return glob.astype(np.float32), regions.astype(np.float32), cent
 
     # ---- exact mirror map -------------------------------------------------
     def _build_perms(self) -> None:

@@ -21,7 +21,6 @@ on this corpus (an oracle), so the comparison does not hinge on a threshold.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from vidfp.cluster import clusters_from_edges
 from vidfp.config import CandidateConfig, ScoringConfig
 from vidfp.encoders.base import Encoder
 from vidfp.eval.metrics import micro_ap, pair_ordering
+from vidfp.eval.truth import load_truth
 from vidfp.index.candidates import FaissKnnCandidates
 from vidfp.pipeline.match import load_records
 from vidfp.similarity.scoring import FUSIONS, Fusion, PairScorer
@@ -101,7 +101,7 @@ def capture(db: str, encoder: Encoder, cand: CandidateConfig, cfg: ScoringConfig
 
 
 def _truth_sets(truth_path: str, db: str) -> tuple[list[str], set[Pair], set[Pair]]:
-    truth = json.load(open(truth_path, encoding="utf-8"))
+    truth = load_truth(truth_path)
     con = duckdb.connect(db, read_only=True)
     try:
         vid = {os.path.basename(u): v for u, v in con.execute("SELECT uri, video_id FROM files").fetchall()}

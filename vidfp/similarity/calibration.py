@@ -16,10 +16,12 @@ that are not:
 
     c = median(S),   σ = 1.4826 · median(|S − c|)
 
-Every similarity threshold of the scorer is then a number of background
-spreads above the background centre — τ = c + z_τ·σ (frames below cost the
-alignment path), lo = c + z_lo·σ (no evidence), hi = c + z_hi·σ (full
-evidence) — so the same z's (``ScoringConfig``) serve every encoder.  A
+The thresholds of the scorer are placed from it — τ = c + z_τ·σ (frames
+below cost the alignment path), lo = c + z_lo·σ (no evidence: just above
+the noise of unrelated footage) and hi = c + h·(1 − c) (full evidence: a
+share of the way from the background to a perfect match, since how far
+copies sit above the noise differs between encoders far more than where
+the noise is) — so the same z's and h (``ScoringConfig``) serve every encoder.  A
 catalog too small to draw a background from uses the encoder's prior
 (``Encoder.calibration_prior``, measured on bench family A).
 """
@@ -50,7 +52,11 @@ class Calibration:
         """The similarity ``z`` background spreads above the centre (capped below 1)."""
         return float(min(self.center + z * self.scale, 0.999))
 
-    def close_to(self, other: "Calibration | None", tol: float = 0.25) -> bool:
+    def toward_one(self, frac: float) -> float:
+        """The similarity ``frac`` of the way from the background centre to a perfect match (1)."""
+        return float(self.center + frac * (1.0 - self.center))
+
+    def close_to(self, other: Calibration | None, tol: float = 0.25) -> bool:
         """Equal for scoring purposes: centres within ``tol`` spreads, spreads within 25 %."""
         if other is None:
             return False

@@ -207,19 +207,20 @@ class PairScorer:
     (τ, lo, hi) for this catalog's encoder (vidfp.similarity.calibration)."""
 
     def __init__(self, cfg: ScoringConfig, flip: FlipFn | None = None, aligner: Aligner | None = None,
-                 fusion: Fusion | None = None, min_path_s: float = 3.0, positions: np.ndarray | None = None,
+                 fusion: Fusion | None = None, min_path_s: float | None = None, positions: np.ndarray | None = None,
                  calibration: Calibration | None = None):
         self.cfg = cfg
         self.flip = flip
         self.calibration = calibration or DEFAULT_CALIBRATION
         self.tau = self.calibration.at(cfg.tau_z)
-        self.lo, self.hi = self.calibration.at(cfg.lo_z), self.calibration.at(cfg.hi_z)
-        self.aligner = aligner or MonotoneLocalAligner(self.tau)
+        self.lo, self.hi = self.calibration.at(cfg.lo_z), self.calibration.toward_one(cfg.hi_frac)
+        self.aligner = aligner or MonotoneLocalAligner(self.tau, cfg.max_paths)
         self.fusion = fusion or FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic)
-        self.min_path_s = min_path_s
-        self.derivs = MultiScaleDerivativeFingerprint(window_sizes=(0.5, 1, 2, 5))
-        self.traj = TrajectoryFingerprint()
-        self.motion = RegionFlowMotion(positions) if positions is not None else None
+        self.min_path_s = cfg.min_path_s if min_path_s is None else min_path_s
+        self.derivs = MultiScaleDerivativeFingerprint(window_sizes=cfg.deriv_windows_s)
+        self.traj = TrajectoryFingerprint(smooth_s=cfg.traj_smooth_s, min_speed=cfg.traj_min_speed)
+        self.motion = (RegionFlowMotion(positions, lags_s=cfg.motion_lags_s, min_motion=cfg.motion_min)
+                       if positions is not None else None)
 
     def semantic(self, frame_sim: float, path_s: float) -> float:
         """clip((frame_sim − lo) / (hi − lo), 0, 1) · min(1, path_s / L₀)."""
@@ -265,7 +266,7 @@ class PairScorer:
             parts.append((motion, w["motion"] * w_m))
         camera = 0.0
         if a.camera is not None and b.camera is not None:
-            camera, w_c = compare_camera(a.camera, vb, p.i, p.j)
+            camera, w_c = compare_camera(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed)
             # a copy's camera tracks agree almost perfectly; partial agreement (two paths
             # that cross, the same wave) is pushed down by the power
             parts.append((camera ** self.cfg.camera_power, w["camera"] * w_c))
