@@ -14,9 +14,10 @@ in the query's copy group *and*, where truth.json gives the copied segment
 - hit@10 = 1 if some c_k = 1 for k ≤ 10;
 - AP = Σ_k c_k · (Σ_{j≤k} c_j / k) / |rel|;  mAP = mean AP over queries with rel ≠ ∅;
 - moment_found = 1 if a hit of a relevant video has a moment with IoU ≥ 0.5, over
-  the queries whose truth gives a segment (overall and for partial copies,
-  transform ``partial_insert``); a copy without a true segment (the natural
-  distortion) counts on identity alone in P@k and AP.
+  the queries whose truth gives a segment (overall and for partial copies:
+  family A's ``partial_insert``, family B's compilations); a copy without a true
+  segment (family A's natural distortion) counts on identity alone in P@k and AP.
+  A compilation is relevant to every group it holds a piece of.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import os
 from collections.abc import Sequence
 from typing import Any
 
-from vidfp.eval.metrics import interval_iou
+from vidfp.eval.segment_metrics import interval_iou
 
 Box = tuple[float, float, float, float]  # query start, end, video start, end
 
@@ -76,9 +77,11 @@ def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int 
     for q in queries:
         name = os.path.basename(q)
         info = truth["videos"].get(name)
-        if info is None or not info.get("group"):
+        if info is None:
             continue
-        rel = {vid[m] for m in truth["groups"][info["group"]] if m in vid and m != name}
+        # every group the query belongs to (a compilation holds pieces of several)
+        rel = {vid[m] for members in truth["groups"].values() if name in members for m in members
+               if m in vid and m != name}
         if rel:
             todo.append((q, name, info, rel))
     index = SearchIndex(db, weights=weights)
@@ -90,7 +93,8 @@ def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int 
         ranked = [(h.video_id, [(m.query_start_s, m.query_end_s, m.video_start_s, m.video_end_s) for m in h.moments])
                   for h in r.hits]
         m = query_metrics(ranked, rel, tbox, min(10, top))
-        per.append({"query": name, "transform": info.get("transform"), "error": r.error,
+        partial = info.get("role") == "compilation" or "partial" in (info.get("transform") or "")
+        per.append({"query": name, "transform": info.get("transform"), "partial": partial, "error": r.error,
                     "top": [name_of.get(h.video_id, h.video_id) for h in r.hits[:3]], **m})
     n = len(per)
 
@@ -98,7 +102,7 @@ def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int 
         vals = [p[key] for p in rows if p[key] is not None]
         return sum(vals) / len(vals) if vals else 0.0
 
-    partial = [p for p in per if "partial_insert" in (p["transform"] or "")]
+    partial = [p for p in per if p["partial"]]
     return {"queries": n, "p@1": mean("p@1", per), "p@10": mean("p@10", per), "hit@10": mean("hit@10", per),
             "map": mean("ap", per), "moment_found": mean("moment_found", per),
             "queries_with_true_moment": sum(1 for p in per if p["moment_found"] is not None),

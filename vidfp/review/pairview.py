@@ -20,7 +20,7 @@ import numpy as np
 
 from vidfp.pipeline.match import load_records
 from vidfp.review.data import Video
-from vidfp.search.settings import CatalogSettings, IncompatibleQuery, make_encoder
+from vidfp.search.settings import CatalogSettings, make_encoder
 from vidfp.similarity.alignment import AlignedPath
 from vidfp.similarity.chamfer import chamfer_matrix
 from vidfp.similarity.scoring import DEFAULT_CALIBRATION, PairScorer
@@ -49,15 +49,17 @@ def _grid_mirror(global_vecs: np.ndarray, region_vecs: np.ndarray) -> tuple[np.n
 
 
 def flip_function(settings: CatalogSettings):
-    """The catalog encoder's mirror map, without loading model weights."""
-    if settings.encoder == "baseline":
-        try:
-            return make_encoder(settings).flip
-        except IncompatibleQuery:
-            from vidfp.encoders.baseline import BaselineEncoder
+    """The catalog encoder's mirror map (None when it cannot be had: only the straight orientation).
 
-            return BaselineEncoder().flip
-    return _grid_mirror
+    DINOv3 keeps the base class's grid mirror, which needs no model; every other encoder is built
+    (cheap: no weights are run) for its exact map (the baseline's and SSCD's are permutations)."""
+    if settings.encoder == "dinov3":
+        return _grid_mirror
+    try:
+        return make_encoder(settings).flip
+    except Exception as e:  # noqa: BLE001 - a missing model or other sampling: show the straight matrix
+        log.warning("no mirror map for encoder %s: %s", settings.encoder, e)
+        return None
 
 
 class PairMatrices:
@@ -77,6 +79,8 @@ class PairMatrices:
                              for v in (a, b)])
         ra, rb = recs[a.video_id], recs[b.video_id]
         options = [False, True] if flipped is None else [bool(flipped)]
+        if self.flip is None:
+            options = [False]
         best = None
         for fl in options:
             regions = self.flip(rb.global_vecs, rb.region_vecs)[1] if fl else rb.region_vecs

@@ -61,6 +61,8 @@ def read_only(db: str) -> Iterator[Catalog]:
                 f"catalog {db!r} is open for writing by another process (a run holds it); "
                 "try again when it is done") from None
         raise CatalogUnreadable(f"cannot open catalog {db!r}: {e}") from None
+    except (duckdb.Error, RuntimeError) as e:  # not a catalog, or a schema this vidfp cannot read
+        raise CatalogUnreadable(f"cannot read catalog {db!r}: {e}") from None
     try:
         yield cat
     finally:
@@ -163,14 +165,21 @@ def make_encoder(s: CatalogSettings, weights: str | None = None, device: str | N
     """
     from vidfp.encoders import get_encoder
 
+    key = (s.encoder_key or "").split(":")  # sscd:{model}:{sha}:s{size}:{layout}:v1, dinov3:{model}:{sha}:s{size}:…
+    size = next((int(k[1:]) for k in key[3:4] if k[:1] == "s" and k[1:].isdigit()), None)
     if s.encoder == "baseline":
-        grid, size = 3, 144  # model is 'grid{g}-{size}px'
+        grid, px = 3, 144  # model is 'grid{g}-{size}px'
         if s.model.startswith("grid") and s.model.endswith("px"):
-            g, _, px = s.model[4:-2].partition("-")
-            grid, size = int(g), int(px)
-        enc = get_encoder("baseline", grid=grid, size=size)
+            g, _, p = s.model[4:-2].partition("-")
+            grid, px = int(g), int(p)
+        enc = get_encoder("baseline", grid=grid, size=px)
     elif s.encoder == "dinov3":
-        enc = get_encoder("dinov3", model=s.model, weights_path=weights, device=device)
+        enc = get_encoder("dinov3", model=s.model, weights_path=weights, device=device,
+                          **({"size": size} if size else {}))
+    elif s.encoder in ("sscd", "sscd-distilled"):
+        layout = s.model.partition(":")[2]  # model is '{file}.onnx:{layout}'
+        enc = get_encoder(s.encoder, device=device, **({"size": size} if size else {}),
+                          **({"layout": layout} if layout else {}))
     else:
         raise IncompatibleQuery(f"catalog {s.db!r} was made with encoder {s.encoder!r}, which this search "
                                 "does not know how to rebuild")
