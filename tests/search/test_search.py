@@ -65,11 +65,12 @@ def test_votes_equal_brute_force_reference(cat):
     encoded = index.encode(queries)
     catalog = load_records(list(index.rows.values()))
     for q in queries:
-        got = dict(index.frames.votes(encoded[q], index.encoder.flip))
-        ref = votes_reference(encoded[q], catalog, index.settings.candidates, index.encoder.flip)
-        assert set(got) == set(ref)  # < max_per_video videos: all of them are kept
-        for v, s in ref.items():
-            assert got[v] == pytest.approx(s, abs=1e-4)
+        for floor in (None, 0.0):  # the catalog's min_frame_sim, and the search's default
+            got = dict(index.frames.votes(encoded[q], index.encoder.flip, floor))
+            ref = votes_reference(encoded[q], catalog, index.settings.candidates, index.encoder.flip, floor)
+            assert set(got) == set(ref)  # < max_per_video videos: all of them are kept
+            for v, s in ref.items():
+                assert got[v] == pytest.approx(s, abs=1e-4)
 
 
 def test_search_never_writes_the_catalog(cat):

@@ -89,7 +89,8 @@ class SearchIndex:
     the model); keep it while the catalog file is unchanged (``stale()``).
     """
 
-    def __init__(self, db: str, weights: str | None = None, device: str | None = None, workers: int = 2):
+    def __init__(self, db: str, weights: str | None = None, device: str | None = None, workers: int = 2,
+                 min_frame_sim: float = 0.0):
         t0 = time.perf_counter()
         self.db = db
         self.stamp = file_stamp(db) if os.path.exists(db) else None  # before reading: a publish meanwhile → stale
@@ -104,6 +105,7 @@ class SearchIndex:
         self.scorer = PairScorer(self.settings.scoring, flip=self.encoder.flip,
                                  positions=self.encoder.region_positions(), calibration=calibration)
         self.workers = workers
+        self.min_frame_sim = min_frame_sim  # every neighbour votes (vidfp.search.frames)
         self._records: dict[str, FrameRecord] = {}
         self.build_s = time.perf_counter() - t0
         log.info("search index over %d frames of %d videos in %.2f s", self.frames.n_frames, len(rows), self.build_s)
@@ -151,7 +153,7 @@ class SearchIndex:
 
     def hits_for(self, q: FrameRecord, top: int = 10) -> list[SearchHit]:
         """Ranked catalog videos for an encoded query record."""
-        cands = self.frames.votes(q, self.encoder.flip)
+        cands = self.frames.votes(q, self.encoder.flip, self.min_frame_sim)
         recs = self._catalog_records([v for v, _ in cands])
         scored: list[tuple[PairResult, str, float]] = []
         for vid, votes in cands:

@@ -9,7 +9,12 @@ same vote (VSC22 baseline style, same CandidateConfig):
 
 where kNN(f) holds the k_frames nearest catalog frames of f *or* of its mirrored
 descriptor (best of the two orientations per frame and video).  The
-``max_per_video`` best-voted videos are scored.  The index is the same
+``max_per_video`` best-voted videos are scored.  The catalog drops neighbours
+below ``min_frame_sim`` (0.3) to prune its N² pairs; a search scores a fixed
+number of candidates anyway, so there every neighbour votes (s_min = 0 by
+default, vidfp.search.engine): a picture-in-picture or pillarboxed copy, whose
+frames are weak global matches of their source (≈ 0.25 for SSCD), is still
+found and left to the scorer.  The index is the same
 ``build_index`` (Flat up to 200k frames, IVF above, GPU when present).
 
 Only the global vectors [N, D] are loaded for the index (the region vectors,
@@ -77,10 +82,14 @@ class FrameIndex:
         self.n_frames = int(x.shape[0])
         self.index = build_index(x, cfg.index, cfg.gpu) if self.n_frames else None
 
-    def votes(self, q: FrameRecord, flip: FlipFn | None = None) -> list[tuple[str, float]]:
-        """(video id, votes) of the ``max_per_video`` best-voted catalog videos, best first."""
+    def votes(self, q: FrameRecord, flip: FlipFn | None = None,
+              min_sim: float | None = None) -> list[tuple[str, float]]:
+        """(video id, votes) of the ``max_per_video`` best-voted catalog videos, best first.
+
+        ``min_sim``: neighbours below it do not vote (default: the catalog's ``min_frame_sim``)."""
         if self.index is None or not q.has_features or q.n_frames == 0:
             return []
+        floor = self.cfg.min_frame_sim if min_sim is None else min_sim
         queries = [np.ascontiguousarray(q.global_vecs, dtype=np.float32)]
         if self.cfg.use_flip and flip is not None:
             queries.append(np.ascontiguousarray(flip(q.global_vecs, q.region_vecs)[0], dtype=np.float32))
@@ -90,7 +99,7 @@ class FrameIndex:
             sims, hits = self.index.search(x, k)
             for f in range(len(x)):
                 for s, h in zip(sims[f], hits[f], strict=True):
-                    if h < 0 or s < self.cfg.min_frame_sim:
+                    if h < 0 or s < floor:
                         continue
                     key = (f, int(self.owner[h]))
                     if s > best.get(key, -1.0):
@@ -103,12 +112,13 @@ class FrameIndex:
 
 
 def votes_reference(q: FrameRecord, catalog: dict[str, FrameRecord], cfg: CandidateConfig,
-                    flip: FlipFn | None = None) -> dict[str, float]:
+                    flip: FlipFn | None = None, min_sim: float | None = None) -> dict[str, float]:
     """Exact brute-force votes of every catalog video for ``q`` (tests): the definition above,
     with all cosine similarities computed and sorted in numpy."""
     ids = sorted(catalog)
     x = np.concatenate([catalog[v].global_vecs for v in ids]).astype(np.float64)
     owner = np.concatenate([np.full(catalog[v].n_frames, i) for i, v in enumerate(ids)])
+    floor = cfg.min_frame_sim if min_sim is None else min_sim
     qs = [q.global_vecs.astype(np.float64)]
     if cfg.use_flip and flip is not None:
         qs.append(flip(q.global_vecs, q.region_vecs)[0].astype(np.float64))
@@ -117,7 +127,7 @@ def votes_reference(q: FrameRecord, catalog: dict[str, FrameRecord], cfg: Candid
         sims = qx @ x.T
         for f in range(len(qx)):
             for h in np.argsort(-sims[f], kind="stable")[: cfg.k_frames]:
-                if sims[f, h] >= cfg.min_frame_sim:
+                if sims[f, h] >= floor:
                     key = (f, int(owner[h]))
                     best[key] = max(best.get(key, -1.0), float(sims[f, h]))
     out: dict[str, float] = defaultdict(float)
