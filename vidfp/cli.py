@@ -27,7 +27,8 @@ def _config(args):
 
     from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
 
-    cfg = IngestConfig(workers=args.workers)
+    cfg = IngestConfig(workers=args.workers, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
+                       max_attempts=args.max_attempts)
     cfg = replace(cfg, decode=DecodeConfig(fps=args.fps, max_frames=args.max_frames, timeout_s=args.timeout))
     if args.threshold is not None:
         cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=args.threshold))
@@ -103,7 +104,8 @@ def _run_flow(args, kind: str) -> dict:
     return flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
                 weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
                 threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
-                wait_s=args.wait)
+                wait_s=args.wait, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
+                max_attempts=args.max_attempts)
 
 
 def _flush_prefect_logs() -> None:
@@ -131,6 +133,7 @@ def _preflight_run(args) -> None:
                          args.timeout, args.workers, args.threshold, args.wait, args.shards)
     if problems:
         raise ConfigError(problems)
+    _config(args)  # the rest of the run configuration (vidfp.config.IngestConfig refuses what cannot work)
 
 
 def cmd_ingest(args, kind="ingest") -> int:
@@ -233,17 +236,13 @@ def cmd_bench_make(args) -> int:
 
 
 def cmd_verdict(args) -> int:
-    from vidfp.pipeline.match import cluster_catalog
+    from vidfp.pipeline.verdict import record_verdict
     from vidfp.preflight import ConfigError, check_catalog_exists
-    from vidfp.store.catalog import Catalog
-    from vidfp.store.lock import CatalogLock
 
     if problems := check_catalog_exists(args.db):
         raise ConfigError(problems)
-    with CatalogLock(args.db, wait_s=args.wait), Catalog(args.db) as cat:
-        cat.set_verdict(args.video_a, args.video_b, args.verdict, args.note)
-        cluster_catalog(cat)
-    print(f"{args.video_a} / {args.video_b}: {args.verdict}; clusters updated")
+    a, b = record_verdict(args.db, args.video_a, args.video_b, args.verdict, args.note, wait_s=args.wait)
+    print(f"{a} / {b}: {args.verdict}; clusters updated")
     return EXIT_OK
 
 
@@ -267,7 +266,10 @@ def _raised_as(e: BaseException, module: str, name: str) -> bool:
 
 
 _USER_ERRORS = (("vidfp.preflight", "ConfigError"), ("vidfp.encoders.weights", "WeightsNotFound"),
-                ("vidfp.store.catalog", "EncoderMismatch"))
+                ("vidfp.store.catalog", "EncoderMismatch"),
+                # a run that stopped before changing anything: missing source, mass removal, unknown verdict video
+                ("vidfp.store.snapshot", "RunRefused"),
+                ("vidfp.store.migrations", "CatalogTooNew"), ("vidfp.store.migrations", "CatalogTooOld"))
 
 
 def _exit_code(e: BaseException) -> int:

@@ -90,6 +90,12 @@ def add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     p.add_argument("--address", help="Dask scheduler (tcp://host:8786) or Ray cluster address "
                                      "(default: a local cluster)")
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run on the same catalog")
+    p.add_argument("--allow-removal", action="store_true",
+                   help="accept marking more than --max-missing-share of the catalog's videos missing at once")
+    p.add_argument("--max-missing-share", type=float, default=IngestConfig().max_missing_share,
+                   help="a run under whose source more of the catalog's videos are gone stops, changing nothing")
+    p.add_argument("--max-attempts", type=int, default=IngestConfig().max_attempts,
+                   help="failed videos are retried by later ingests until they failed this often in a row")
     p.add_argument("--progress", action="store_true",
                    help="per-video progress bar on stderr even when it is not a terminal (on a terminal: always)")
 
@@ -137,8 +143,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="A: the tuning family; B: held out, other sources and structure (needs the familyb extra)")
     b.add_argument("--seed", type=int, default=0, help="random seed (family A seed 0 tuned on)")
     p = cmd("verdict", "mark a pair duplicate / not_duplicate (overrides the score when clustering)")
-    p.add_argument("video_a", help="video_id of one video (videos.video_id)")
-    p.add_argument("video_b", help="video_id of the other video")
+    p.add_argument("video_a", help="one video: its video_id, or a file as the files table lists it "
+                                   "(a local path may be relative)")
+    p.add_argument("video_b", help="the other video, the same ways")
     p.add_argument("verdict", choices=["duplicate", "not_duplicate"], help="the decision")
     p.add_argument("--db", required=True, help="DuckDB catalog file (required)")
     p.add_argument("--note", help="free text kept with the verdict (default: none)")
