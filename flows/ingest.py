@@ -15,16 +15,20 @@ from typing import Any
 from prefect import flow, get_run_logger, unmapped
 
 from tasks.ingest_tasks import cluster_task, commit_task, extract_task, make_encoder, plan_task, scan_task
+from vidfp import progress as terminal_progress
 from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig, encoder_for
 from vidfp.pipeline.extract import default_shard_root
+from vidfp.pipeline.guard import check_removal
 from vidfp.pipeline.run import run_counts, run_session
 
 log = logging.getLogger(__name__)
 
 
 def build_config(fps: float, workers: int, threshold: float | None, max_frames: int,
-                 timeout_s: float = 3600.0) -> IngestConfig:
-    cfg = IngestConfig(workers=workers, decode=DecodeConfig(fps=fps, max_frames=max_frames, timeout_s=timeout_s))
+                 timeout_s: float = 3600.0, allow_removal: bool = False, max_missing_share: float = 0.2,
+                 max_attempts: int = 3) -> IngestConfig:
+    cfg = IngestConfig(workers=workers, decode=DecodeConfig(fps=fps, max_frames=max_frames, timeout_s=timeout_s),
+                       allow_removal=allow_removal, max_missing_share=max_missing_share, max_attempts=max_attempts)
     if threshold is not None:
         cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=threshold))
     return cfg
@@ -34,32 +38,41 @@ def build_config(fps: float, workers: int, threshold: float | None, max_frames: 
 def ingest_flow(source: str, catalog: str, encoder: str | None = None, fps: float = 2.0, weights: str | None = None,
                 model: str = "vits16", kind: str = "ingest", shards: str | None = None, workers: int = 2, threshold: float | None = None,
                 max_frames: int = 600, batch_videos: int = 32, wait_s: float = 600.0,
-                gpu_limit: str | None = None, timeout_s: float = 3600.0) -> dict[str, Any]:
+                gpu_limit: str | None = None, timeout_s: float = 3600.0, allow_removal: bool = False,
+                max_missing_share: float = 0.2, max_attempts: int = 3) -> dict[str, Any]:
     from tasks.ingest_tasks import score_task
 
     logger = get_run_logger()
-    cfg = build_config(fps, workers, threshold, max_frames, timeout_s)
+    cfg = build_config(fps, workers, threshold, max_frames, timeout_s, allow_removal, max_missing_share, max_attempts)
     shard_root = shards or default_shard_root(catalog)
     spec = {"name": encoder_for(catalog, encoder), "weights": weights, "model": model}
     enc = make_encoder(**spec)
     feature_key = cfg.fingerprint_key(enc.key())
     with run_session(catalog, shard_root, enc.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
         files = scan_task(source, cfg.extensions)
-        planned = plan_task(cat, files, feature_key, kind)
+        planned = plan_task(cat, files, feature_key, kind, cfg.max_attempts)
+        check_removal({r["video_id"]: r for r in cat.videos()}, planned, source, cfg.max_missing_share,
+                      cfg.allow_removal)
+        cat.publish()  # readers see the run as 'running'
         work = sorted({p.video_id: p for p in planned if p.needs_work}.values(), key=lambda p: p.video_id)
         batches = [work[i : i + batch_videos] for i in range(0, len(work), batch_videos)]
         logger.info("%d files, %d videos to fingerprint in %d batches", len(files), len(work), len(batches))
         outcomes: dict[str, dict] = {}
         if batches:
             progress = _progress_artifact(len(work))
+            terminal_progress.start(len(work))  # per-video bar when started from a terminal (vidfp.progress)
             futures = extract_task.map(batches, unmapped(spec), unmapped(cfg.decode), shard_root, workers, gpu_limit)
-            for fut in futures:
-                for o in fut.result():
-                    outcomes[o["video_id"]] = o
-                progress(len(outcomes))
-        missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files})
+            try:
+                for fut in futures:
+                    for o in fut.result():
+                        outcomes[o["video_id"]] = o
+                    progress(len(outcomes))
+            finally:
+                terminal_progress.close()
+        missing = commit_task(cat, planned, outcomes, spec, feature_key, run_id, {f.uri for f in files},
+                              shard_root)
         n_pairs = score_task(cat, spec, cfg, run_id, rescore=(kind == "rescan"))
-        cluster_task(cat)
+        cluster_task(cat, cfg.scoring)
         counts = run_counts(files, planned, outcomes, n_pairs, missing)
         cat.finish_run(run_id, "ok", counts)
         summary = {"run_id": run_id, **counts, **cat.summary()}

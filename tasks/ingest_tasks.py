@@ -11,13 +11,14 @@ from typing import Any
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from vidfp.config import DecodeConfig, IngestConfig
-from vidfp.discover import VideoFile, discover
+from vidfp import progress
+from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
+from vidfp.discover import SourceUnavailable, VideoFile, discover
 from vidfp.encoders import get_encoder
 from vidfp.pipeline.extract import extract_videos
 from vidfp.pipeline.match import cluster_catalog, match_and_score
 from vidfp.pipeline.plan import PlannedFile, plan_files
-from vidfp.pipeline.run import video_rows
+from vidfp.pipeline.run import commit_fingerprints
 from vidfp.store.catalog import Catalog
 
 
@@ -27,16 +28,23 @@ def make_encoder(name: str, weights: str | None = None, model: str = "vits16", d
     return get_encoder(name, device=device)
 
 
-@task(name="scan", retries=3, retry_delay_seconds=[2, 10, 30])
+def _retry_scan(task, task_run, state) -> bool:
+    """Retry a scan unless the source is certainly absent (a local path that does not exist)."""
+    exc = state.data
+    return not (isinstance(exc, SourceUnavailable) and not exc.transient)
+
+
+@task(name="scan", retries=3, retry_delay_seconds=[2, 10, 30], retry_condition_fn=_retry_scan)
 def scan_task(source: str, extensions: tuple[str, ...]) -> list[VideoFile]:
     return discover(source, extensions)
 
 
 @task(name="plan", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def plan_task(catalog: Catalog, files: list[VideoFile], feature_key: str, kind: str) -> list[PlannedFile]:
+def plan_task(catalog: Catalog, files: list[VideoFile], feature_key: str, kind: str,
+              max_attempts: int = 3) -> list[PlannedFile]:
     vids = {r["video_id"]: r for r in catalog.videos()}
     return plan_files(files, catalog.known_files(), vids, feature_key, retry_failed=kind == "rescan",
-                      verify=kind == "rescan")
+                      verify=kind == "rescan", max_attempts=max_attempts)
 
 
 @task(name="fingerprint-batch", retries=1, retry_delay_seconds=10, timeout_seconds=None,
@@ -58,25 +66,26 @@ def extract_task(batch: list[PlannedFile], spec: dict[str, Any], decode: DecodeC
 
 def _extract(batch, spec, decode, shard_root, workers) -> list[dict[str, Any]]:
     encoder = make_encoder(**spec)
-    return list(extract_videos(batch, encoder, decode, shard_root, workers=workers, shard_videos=len(batch) or 1))
+    return list(extract_videos(batch, encoder, decode, shard_root, workers=workers, shard_videos=len(batch) or 1,
+                               on_result=progress.advance))
 
 
 @task(name="commit-videos", cache_policy=NO_CACHE)
 def commit_task(catalog: Catalog, planned: list[PlannedFile], outcomes: dict[str, dict], spec: dict[str, Any],
-                feature_key: str, run_id: str, present: set[str]) -> int:
-    v_rows, f_rows = video_rows(planned, outcomes, make_encoder(**spec), feature_key, run_id)
-    catalog.upsert(v_rows, f_rows)
-    return catalog.mark_missing(present, run_id)
+                feature_key: str, run_id: str, present: set[str], shard_root: str) -> tuple[int, int]:
+    return commit_fingerprints(catalog, planned, outcomes, make_encoder(**spec), feature_key, run_id, present,
+                               shard_root)
 
 
 @task(name="score-pairs", cache_policy=NO_CACHE)
 def score_task(catalog: Catalog, spec: dict[str, Any], cfg: IngestConfig, run_id: str,
                rescore: bool = False) -> int:
-    return match_and_score(catalog, make_encoder(**spec), cfg.candidates, cfg.scoring, run_id,
-                           rescore=rescore)
+    n = match_and_score(catalog, make_encoder(**spec), cfg.candidates, cfg.scoring, run_id, rescore=rescore)
+    catalog.publish()
+    return n
 
 
 @task(name="cluster", cache_policy=NO_CACHE)
-def cluster_task(catalog: Catalog) -> int:
-    clusters = cluster_catalog(catalog)
+def cluster_task(catalog: Catalog, score_cfg: ScoringConfig | None = None) -> int:
+    clusters = cluster_catalog(catalog, score_cfg)
     return len(set(clusters.values()))

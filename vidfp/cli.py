@@ -1,17 +1,25 @@
-"""``vidfp`` command line: ingest, rescan, demo, eval, bench, verdict, serve."""
+"""``vidfp`` commands: ingest, rescan, demo, sql, eval, verdict, bench make, serve.
+
+The options live in vidfp.cli_parser; the SQL command in vidfp.cli_sql.  Every command checks
+its configuration first (vidfp.preflight), so a run that cannot work fails in one line before
+a server starts, torch loads or a file is decoded; every failure ends in one line on stderr
+and a documented exit code (vidfp.cli_parser.EXIT_CODES).
+"""
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import os
 import sys
 import time
 
+from vidfp.cli_sql import cmd_sql
 from vidfp.config import DEFAULT_ENCODER, encoder_for
 
 log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 75, 130  # vidfp.cli_parser.EXIT_CODES
 
 
 def _config(args):
@@ -19,7 +27,8 @@ def _config(args):
 
     from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
 
-    cfg = IngestConfig(workers=args.workers)
+    cfg = IngestConfig(workers=args.workers, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
+                       max_attempts=args.max_attempts)
     cfg = replace(cfg, decode=DecodeConfig(fps=args.fps, max_frames=args.max_frames, timeout_s=args.timeout))
     if args.threshold is not None:
         cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=args.threshold))
@@ -48,19 +57,43 @@ def _engine(args) -> str:
 
 
 def _run(args, kind: str) -> dict:
-    args.encoder = encoder_for(args.db, args.encoder)
-    cfg = _config(args)
+    from vidfp import progress
+
+    show = args.progress or sys.stderr.isatty()
+    progress.enable(show)
     if _engine(args) == "prefect":
-        from contextlib import nullcontext
-
-        from flows.tempserver import TemporaryServer, api_configured
-
-        with nullcontext() if api_configured() else TemporaryServer():
-            return _run_flow(args, kind)
+        return _run_prefect(args, kind, show)
     from vidfp.pipeline import run_ingest
 
-    return run_ingest(args.source, args.db, _encoder(args), cfg, shards=args.shards, kind=kind,
-                      progress=sys.stderr.isatty() or args.progress, wait_s=args.wait)
+    with _logs_above_bar(show):
+        return run_ingest(args.source, args.db, _encoder(args), _config(args), shards=args.shards, kind=kind,
+                          progress=show, wait_s=args.wait)
+
+
+def _run_prefect(args, kind: str, show: bool) -> dict:
+    from contextlib import nullcontext
+
+    from flows.tempserver import TemporaryServer, api_configured
+
+    with nullcontext() if api_configured() else TemporaryServer():
+        import flows.ingest  # noqa: F401 - Prefect reads PREFECT_API_URL and sets up its log handlers here
+
+        with _logs_above_bar(show):
+            try:
+                return _run_flow(args, kind)
+            finally:
+                _flush_prefect_logs()
+
+
+def _logs_above_bar(show: bool):
+    """With a progress bar, log lines print above it instead of through it."""
+    if not show:
+        from contextlib import nullcontext
+
+        return nullcontext()
+    from tqdm.contrib.logging import logging_redirect_tqdm
+
+    return logging_redirect_tqdm()
 
 
 def _run_flow(args, kind: str) -> dict:
@@ -69,9 +102,20 @@ def _run_flow(args, kind: str) -> dict:
 
     flow = ingest_flow.with_options(task_runner=make_task_runner(args.runner, args.address, args.workers))
     return flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
-                    weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
-                    threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
-                    wait_s=args.wait)
+                weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
+                threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
+                wait_s=args.wait, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
+                max_attempts=args.max_attempts)
+
+
+def _flush_prefect_logs() -> None:
+    """Send queued flow logs while the API still answers (else: '--- Error logging to API ---' at exit)."""
+    try:
+        from prefect.logging.handlers import APILogWorker
+
+        APILogWorker.drain_all(timeout=5)
+    except Exception as e:  # noqa: BLE001 - logs are informative only
+        log.info("flow logs not flushed: %s", e)
 
 
 def _print_summary(s: dict, elapsed: float) -> None:
@@ -81,17 +125,41 @@ def _print_summary(s: dict, elapsed: float) -> None:
           f"({elapsed:.1f} s)")
 
 
+def _preflight_run(args) -> None:
+    from vidfp.preflight import ConfigError, check_run
+
+    args.encoder = encoder_for(args.db, args.encoder)
+    problems = check_run(args.source, args.db, args.encoder, args.weights, args.model, args.fps, args.max_frames,
+                         args.timeout, args.workers, args.threshold, args.wait, args.shards)
+    if problems:
+        raise ConfigError(problems)
+    _config(args)  # the rest of the run configuration (vidfp.config.IngestConfig refuses what cannot work)
+
+
 def cmd_ingest(args, kind="ingest") -> int:
+    _preflight_run(args)
     t = time.perf_counter()
     s = _run(args, kind)
-    _print_summary(s, time.perf_counter() - t)
-    return 0
+    elapsed = time.perf_counter() - t
+    if args.json:
+        print(json.dumps({"command": kind, "catalog": args.db, **s, "elapsed_s": round(elapsed, 3)}, default=str))
+    else:
+        _print_summary(s, elapsed)
+    return EXIT_OK
 
 
 def cmd_demo(args) -> int:
+    import shutil
+
     from vidfp.corpus import build_corpus
+    from vidfp.preflight import ConfigError, check_encoder, check_numbers
     from vidfp.report import print_report
 
+    args.encoder = args.encoder or DEFAULT_ENCODER
+    problems = check_numbers(args.fps, args.max_frames, args.timeout, args.workers, args.threshold, args.wait)
+    problems += check_encoder(args.encoder, args.weights, args.model)
+    if problems:
+        raise ConfigError(problems)
     out = args.out
     t0 = time.perf_counter()
     corpus = os.path.join(out, "corpus")
@@ -104,38 +172,50 @@ def cmd_demo(args) -> int:
     t2 = time.perf_counter()
     print_report(args.db)
     _print_summary(s, t2 - t1)
-    print(f"corpus build {t1 - t0:.1f} s, ingest {t2 - t1:.1f} s. Query it: duckdb {args.db}")
+    # the commands as they work from this shell: by name once the venv is active, else by path
+    bin_dir = "" if shutil.which("vidfp") else os.path.dirname(sys.executable) + os.sep
+    print(f"corpus build {t1 - t0:.1f} s, ingest {t2 - t1:.1f} s. Query it: {bin_dir}vidfp sql --db {args.db} "
+          f"(or {bin_dir}duckdb -readonly {args.db}; queries in sql/examples.sql)")
     if os.path.exists(os.path.join(corpus, "truth.json")):
         from vidfp.eval.report import evaluate_catalog
 
         res = evaluate_catalog(os.path.join(corpus, "truth.json"), args.db)
         print("accuracy vs truth: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
                                                  for k, v in res.items() if not isinstance(v, (dict, list))))
-    return 0
+    return EXIT_OK
 
 
 def cmd_eval(args) -> int:
     from vidfp.eval.report import evaluate_catalog
-    from vidfp.eval.truth import TruthFileError
+    from vidfp.preflight import ConfigError, check_catalog_exists
 
-    try:
-        res = evaluate_catalog(args.truth, args.db)
+    from vidfp.eval.truth import TruthFileError, load_truth
+
+    problems = check_catalog_exists(args.db)
+    if problems:
+        raise ConfigError(problems)
+    try:  # a truth file in another layout: one line, exit 1
+        load_truth(args.truth)
     except TruthFileError as e:
         print(f"vidfp: error: {e}", file=sys.stderr)
-        return 1
-    print(json.dumps(res, indent=1))
+        return EXIT_ERROR
+    res = evaluate_catalog(args.truth, args.db)
+    rows = None
     if args.ablation:
         from vidfp.encoders import get_encoder
-        from vidfp.eval.ablation import ablation, format_table
+        from vidfp.eval.ablation import ablation
+
+        rows = ablation(args.truth, args.db, get_encoder(encoder_for(args.db, None)))
+    if args.json:
+        print(json.dumps({**res, **({"ablation": rows} if rows is not None else {})}, default=str))
+        return EXIT_OK
+    print(json.dumps(res, indent=1, default=str))
+    if rows is not None:
+        from vidfp.eval.ablation import format_table
 
         print("\nWith and without the non-semantic signals (candidate pairs rescored in memory):")
-        import duckdb
-
-        con = duckdb.connect(args.db, read_only=True)
-        row = con.execute("SELECT encoder FROM videos WHERE status = 'ok' LIMIT 1").fetchone()
-        con.close()
-        print(format_table(ablation(args.truth, args.db, get_encoder(row[0] if row else DEFAULT_ENCODER))))
-    return 0
+        print(format_table(rows))
+    return EXIT_OK
 
 
 def cmd_bench_make(args) -> int:
@@ -156,15 +236,14 @@ def cmd_bench_make(args) -> int:
 
 
 def cmd_verdict(args) -> int:
-    from vidfp.pipeline.match import cluster_catalog
-    from vidfp.store.catalog import Catalog
-    from vidfp.store.lock import CatalogLock
+    from vidfp.pipeline.verdict import record_verdict
+    from vidfp.preflight import ConfigError, check_catalog_exists
 
-    with CatalogLock(args.db, wait_s=args.wait), Catalog(args.db) as cat:
-        cat.set_verdict(args.video_a, args.video_b, args.verdict, args.note)
-        cluster_catalog(cat)
-    print(f"{args.video_a} / {args.video_b}: {args.verdict}; clusters updated")
-    return 0
+    if problems := check_catalog_exists(args.db):
+        raise ConfigError(problems)
+    a, b = record_verdict(args.db, args.video_a, args.video_b, args.verdict, args.note, wait_s=args.wait)
+    print(f"{a} / {b}: {args.verdict}; clusters updated")
+    return EXIT_OK
 
 
 def cmd_serve(args) -> int:
@@ -172,109 +251,66 @@ def cmd_serve(args) -> int:
 
     serve_all(source=args.source, catalog=args.db, limit=args.limit, gpu_slots=args.gpu_slots, runner=args.runner,
               address=args.address)
-    return 0
+    return EXIT_OK
 
 
-def _add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
-    if with_source:
-        p.add_argument("source", help="folder, file or fsspec URI of videos")
-        p.add_argument("--db", required=True, help="DuckDB catalog file")
-    p.add_argument("--encoder", choices=["baseline", "dinov3", "sscd", "sscd-distilled"], default=None,
-                   help=f"frame encoder (default: the catalog's own; {DEFAULT_ENCODER} for a new catalog)")
-    p.add_argument("--weights", help="DINOv3 weights: Meta .pth or timm .safetensors")
-    p.add_argument("--model", default="vits16", help="DINOv3 size: vits16, vits16plus, vitb16, vitl16")
-    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N] (dinov3, sscd)")
-    p.add_argument("--fps", type=float, default=2.0, help="sampled frames per second (default 2)")
-    p.add_argument("--max-frames", type=int, default=600, help="cap of sampled frames per video")
-    p.add_argument("--timeout", type=float, default=3600.0,
-                   help="cap of the per-video time limit, which is 60 s + 4 s per second of video (default 3600)")
-    p.add_argument("--threshold", type=float, default=None, help="fused-score duplicate threshold (default 0.55)")
-    p.add_argument("--workers", type=int, default=2, help="decode processes")
-    p.add_argument("--shards", help="where Parquet shards go (default: <db>.shards next to the catalog)")
-    p.add_argument("--engine", choices=["auto", "prefect", "local"], default="auto",
-                   help="prefect: a Prefect flow (a temporary server when no PREFECT_API_URL is set); local: "
-                        "the same stages in this process; auto (default): prefect when a Prefect API is "
-                        "configured, else local")
-    p.add_argument("--runner", choices=["threads", "dask", "ray"], default="threads",
-                   help="Prefect task runner for the fingerprint fan-out (engine prefect)")
-    p.add_argument("--address", help="existing Dask scheduler (tcp://host:8786) or Ray cluster address")
-    p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run on the same catalog")
-    p.add_argument("--progress", action="store_true", help="progress bar even when not on a terminal")
+COMMANDS = {"ingest": cmd_ingest, "rescan": lambda a: cmd_ingest(a, "rescan"), "demo": cmd_demo, "sql": cmd_sql,
+            "eval": cmd_eval, "bench": cmd_bench_make, "verdict": cmd_verdict, "serve": cmd_serve}
 
 
-def build_parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="vidfp", description=__doc__)
-    ap.add_argument("-v", "--verbose", action="store_true")
-    sub = ap.add_subparsers(dest="cmd", required=True)
-    p = sub.add_parser("ingest", help="fingerprint new videos and update pairs and clusters")
-    _add_run_opts(p)
-    p.set_defaults(fn=cmd_ingest)
-    p = sub.add_parser("rescan", help="verify every file, retry failures, re-fingerprint stale videos")
-    _add_run_opts(p)
-    p.set_defaults(fn=lambda a: cmd_ingest(a, "rescan"))
-    p = sub.add_parser("demo", help="build a small corpus from shipped footage, ingest it, print clusters")
-    _add_run_opts(p, with_source=False)
-    p.add_argument("--out", default="vidfp-demo", help="folder for the corpus and catalog")
-    p.set_defaults(fn=cmd_demo, shards=None, engine="local")
-    p = sub.add_parser("eval", help="accuracy of a catalog against truth.json")
-    p.add_argument("--truth", required=True)
-    p.add_argument("--db", required=True)
-    p.add_argument("--ablation", action="store_true",
-                   help="also rescore candidates with and without the non-semantic signals (baseline encoder)")
-    p.set_defaults(fn=cmd_eval)
-    p = sub.add_parser("bench", help="benchmark corpus tools")
-    bsub = p.add_subparsers(dest="bench_cmd", required=True)
-    b = bsub.add_parser("make", help="write a seeded benchmark corpus and truth.json")
-    b.add_argument("dir")
-    b.add_argument("--scale", choices=["tiny", "demo", "bench"], default="bench",
-                   help="A: demo, bench; B: tiny, bench")
-    b.add_argument("--family", choices=["A", "B"], default="A",
-                   help="A: tune on it; B: held out, other sources and structure (needs the familyb extra)")
-    b.add_argument("--seed", type=int, default=0)
-    b.set_defaults(fn=cmd_bench_make)
-    p = sub.add_parser("verdict", help="mark a pair duplicate / not_duplicate (overrides clustering)")
-    p.add_argument("video_a")
-    p.add_argument("video_b")
-    p.add_argument("verdict", choices=["duplicate", "not_duplicate"])
-    p.add_argument("--db", required=True)
-    p.add_argument("--note")
-    p.add_argument("--wait", type=float, default=30.0)
-    p.set_defaults(fn=cmd_verdict)
-    p = sub.add_parser("serve", help="serve the ingest/nightly and rescan/weekly Prefect deployments")
-    p.add_argument("--source", default=os.environ.get("VIDFP_SOURCE", "vidfp-demo/corpus"))
-    p.add_argument("--db", default=os.environ.get("VIDFP_CATALOG", "vidfp-demo/nightly.duckdb"))
-    p.add_argument("--limit", type=int, default=1, help="max concurrent flow runs")
-    p.add_argument("--gpu-slots", type=int, default=1, help="global concurrency limit for the GPU stage")
-    p.add_argument("--runner", choices=["threads", "dask", "ray"], default="threads")
-    p.add_argument("--address", help="existing Dask scheduler or Ray cluster address")
-    p.set_defaults(fn=cmd_serve)
-    from vidfp.review.cli import register as register_review  # search, review, report, eval --queries
+def _raised_as(e: BaseException, module: str, name: str) -> bool:
+    """isinstance(e, module.name) without importing the module: if it was never imported, it raised nothing
+    (so an error message does not wait for torch to load)."""
+    cls = getattr(sys.modules.get(module), name, None)
+    return isinstance(cls, type) and isinstance(e, cls)
 
-    register_review(sub)
-    return ap
+
+_USER_ERRORS = (("vidfp.preflight", "ConfigError"), ("vidfp.encoders.weights", "WeightsNotFound"),
+                ("vidfp.store.catalog", "EncoderMismatch"),
+                # a run that stopped before changing anything: missing source, mass removal, unknown verdict video
+                ("vidfp.store.snapshot", "RunRefused"),
+                ("vidfp.store.migrations", "CatalogTooNew"), ("vidfp.store.migrations", "CatalogTooOld"))
+
+
+def _exit_code(e: BaseException) -> int:
+    """Expected failures get a one-line message and a documented exit code; anything else is 1."""
+    if _raised_as(e, "vidfp.store.lock", "CatalogBusy"):
+        return EXIT_BUSY
+    if isinstance(e, FileNotFoundError) or any(_raised_as(e, m, n) for m, n in _USER_ERRORS):
+        return EXIT_USAGE
+    return EXIT_ERROR
 
 
 def main(argv: list[str] | None = None) -> int:
-    # Telemetry stays off unless the user turns it on (before Prefect reads its settings).
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from vidfp import cli_logging
+    from vidfp.cli_parser import build_parser
+
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from vidfp.store.lock import CatalogBusy
-
+    cli_logging.configure(args.verbose)  # before Prefect or a decoder is imported
     try:
-        return args.fn(args)
-    except CatalogBusy as e:
-        print(f"vidfp: {e}", file=sys.stderr)
-        return 75
-    except Exception as e:  # noqa: BLE001 - clear message for expected user errors
-        from vidfp.encoders.weights import WeightsNotFound
-        from vidfp.store.catalog import EncoderMismatch
+        return (getattr(args, "fn", None) or COMMANDS[args.cmd])(args)  # fn: commands of vidfp.review.cli
+    except KeyboardInterrupt:
+        print("vidfp: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as e:  # noqa: BLE001 - every failure ends in one line and a documented code
+        code = _exit_code(e)
+        problems = list(getattr(e, "problems", None) or [str(e) or type(e).__name__])
+        if code == EXIT_ERROR and not args.verbose:
+            problems[-1] += " (run with -v for the traceback)"
+        if code == EXIT_ERROR and not hasattr(e, "problems") and not _is_vidfp_message(e):
+            problems[0] = f"{type(e).__name__}: {problems[0]}"
+        for p in problems:
+            print(f"vidfp: {p}", file=sys.stderr)
+        if args.verbose and code == EXIT_ERROR:
+            import traceback
 
-        if isinstance(e, (WeightsNotFound, EncoderMismatch, FileNotFoundError)):
-            print(f"vidfp: {e}", file=sys.stderr)
-            return 2
-        raise
+            traceback.print_exc()
+        return code
+
+
+def _is_vidfp_message(e: BaseException) -> bool:
+    """vidfp's own errors carry a sentence for the user; a library's need their type to be read."""
+    return type(e).__module__.startswith("vidfp.")
 
 
 if __name__ == "__main__":

@@ -133,6 +133,35 @@ class IngestConfig:
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
     workers: int = 2  # decode processes
     shard_videos: int = 64  # videos per Parquet shard
+    # a run that would mark more than this share of the catalog's present videos missing stops
+    # unchanged (unmounted disk, typo); allow_removal accepts it (vidfp.pipeline.guard)
+    max_missing_share: float = 0.2
+    allow_removal: bool = False
+    # a video whose fingerprinting failed this many times in a row (decode timeout, CUDA OOM, ...)
+    # is left alone by ingests until a rescan; fewer failures are retried by the next ingest
+    max_attempts: int = 3
+
+    def __post_init__(self) -> None:
+        """Refuse values that would make every file fail or the run misbehave, up front, for
+        library callers and flows too (the CLI's preflight checks the same numbers first):
+        raises vidfp.preflight.ConfigError with one line per problem."""
+        from vidfp.preflight import ConfigError, check_numbers
+
+        d, c = self.decode, self.candidates
+        problems = check_numbers(d.fps, d.max_frames, d.timeout_s, self.workers, self.scoring.duplicate_threshold)
+        for ok, line in (
+            (d.chunk_frames >= 1, f"decode.chunk_frames must be at least 1, not {d.chunk_frames}"),
+            (c.k_frames >= 1 and c.max_per_video >= 1,
+             f"candidates.k_frames and max_per_video must be at least 1, not {c.k_frames}, {c.max_per_video}"),
+            (self.shard_videos >= 1, f"shard_videos must be at least 1, not {self.shard_videos}"),
+            (0 <= self.max_missing_share <= 1, f"--max-missing-share is a share in [0, 1], not {self.max_missing_share:g}"),
+            (self.max_attempts >= 1, f"--max-attempts must be at least 1, not {self.max_attempts}"),
+            (len(self.extensions) > 0, "extensions must not be empty"),
+        ):
+            if not ok:
+                problems.append(line)
+        if problems:
+            raise ConfigError(problems)
 
     def fingerprint_key(self, encoder_key: str) -> str:
         """Hash of everything that determines stored features (encoder + sampling)."""

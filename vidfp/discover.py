@@ -15,7 +15,18 @@ from dataclasses import dataclass
 import fsspec
 from fsspec.core import url_to_fs
 
+from vidfp.store.snapshot import RunRefused
+
 log = logging.getLogger(__name__)
+
+
+class SourceUnavailable(RunRefused):
+    """The source does not exist or cannot be listed: the run stops before changing anything.
+    ``transient`` is true for remote sources, where a retry may succeed."""
+
+    def __init__(self, message: str, transient: bool):
+        super().__init__(message)
+        self.transient = transient
 
 HASH_CHUNK = 8 << 20
 
@@ -53,11 +64,20 @@ def discover(source: str, extensions: tuple[str, ...]) -> list[VideoFile]:
     """List the files under ``source`` whose suffix is in ``extensions`` (case-insensitive).
 
     ``source`` may also be a single file.  The result is sorted by URI so that
-    runs are deterministic.  Errors while walking (permissions, symlink loops)
-    are logged and skipped rather than aborting the scan.
+    runs are deterministic.  A source that does not exist or cannot be reached
+    raises :class:`SourceUnavailable` (an empty listing would look like every
+    known file was deleted); errors *inside* the walk (permissions, symlink
+    loops) are logged and skipped rather than aborting the scan.
     """
     fs, root = url_to_fs(source)
     proto = _protocol(fs)
+    remote = proto not in ("file", "local")
+    try:
+        exists = fs.exists(root)
+    except Exception as e:  # noqa: BLE001 - credentials, network: reported as unreachable
+        raise SourceUnavailable(f"source {source!r} cannot be reached: {type(e).__name__}: {e}", remote) from e
+    if not exists:
+        raise SourceUnavailable(f"source {source!r} does not exist; nothing changed", remote)
     exts = tuple(e.lower() for e in extensions)
     if fs.isfile(root):
         entries = {root: fs.info(root)}

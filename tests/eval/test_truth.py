@@ -2,6 +2,7 @@
 
 import json
 
+import duckdb
 import pytest
 
 from vidfp.cli import main
@@ -59,7 +60,9 @@ def test_evaluate_catalog_checks_truth_before_the_catalog(tmp_path):
 
 @pytest.mark.parametrize("obj", [BAD["groups_as_list"][0], "{not json"])
 def test_cli_eval_prints_one_line_and_exits_1(tmp_path, capsys, obj):
-    rc = main(["eval", "--truth", _write(tmp_path, obj), "--db", str(tmp_path / "none.duckdb")])
+    db = tmp_path / "c.duckdb"
+    duckdb.connect(str(db)).close()
+    rc = main(["eval", "--truth", _write(tmp_path, obj), "--db", str(db)])
     out, err = capsys.readouterr()
     assert rc == 1 and out == ""
     assert err.startswith("vidfp: error: truth file ") and err.count("\n") == 1
@@ -67,5 +70,6 @@ def test_cli_eval_prints_one_line_and_exits_1(tmp_path, capsys, obj):
 
 
 def test_cli_eval_missing_truth_file(tmp_path, capsys):
+    duckdb.connect(str(tmp_path / "c.duckdb")).close()
     assert main(["eval", "--truth", str(tmp_path / "missing.json"), "--db", str(tmp_path / "c.duckdb")]) == 1
     assert capsys.readouterr().err.startswith("vidfp: error: cannot read truth file ")

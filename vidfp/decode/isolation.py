@@ -90,12 +90,32 @@ def set_time_limit(seconds: float) -> None:
         _conn.send(("limit", float(seconds)))
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, main_pid: int) -> None:
+def quiet_stderr_requested() -> bool:
+    """Whether job processes should drop what decoders write to stderr (``VIDFP_DECODER_STDERR=null``).
+
+    decord's C++ (``ERROR opening: ...``) and its bundled FFmpeg (``moov atom not found``)
+    write straight to file descriptor 2 about files the job then reports as failed, with
+    the reason, through its pipe; so nothing is lost by dropping them.  The CLI asks for it
+    unless ``-v``; the library's default keeps stderr.
+    """
+    return os.environ.get("VIDFP_DECODER_STDERR", "inherit") == "null"
+
+
+def _silence_stderr() -> None:
+    """Point this process's fd 2 at /dev/null (C and C++ libraries write there, not to sys.stderr)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, main_pid: int, quiet: bool = False) -> None:
     global _conn
     _release_forkserver()
     die_with_parent()
     if not _alive(main_pid):  # the run died between our fork and the prctl: nobody waits for us
         os._exit(1)
+    if quiet:
+        _silence_stderr()
     _conn = conn
     try:
         result = ("ok", fn(*args))
@@ -145,6 +165,7 @@ def run_isolated(
     cap = max_timeout_s if max_timeout_s is not None else float("inf")
     ctx = mp.get_context("forkserver")
     ctx.set_forkserver_preload(_PRELOAD + [fn.__module__])
+    quiet = quiet_stderr_requested()
     pending = iter(jobs)
     running: dict[Any, _Job] = {}  # read end of the job's pipe -> job
     exhausted = False
@@ -156,7 +177,7 @@ def run_isolated(
                 exhausted = True
                 break
             r, w = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=_child, args=(w, fn, args, os.getpid()), daemon=True)
+            p = ctx.Process(target=_child, args=(w, fn, args, os.getpid(), quiet), daemon=True)
             p.start()
             w.close()
             now = time.monotonic()

@@ -33,18 +33,13 @@ import torch
 import torch.nn.functional as F
 
 from vidfp.encoders.base import Encoder
+from vidfp.encoders.dinov3_models import MODELS
 from vidfp.encoders.weights import (
     WeightsNotFound, file_sha256, hub_weights_path, load_state_dict_file, missing_weights_message, to_timm_state_dict,
 )
 
 log = logging.getLogger(__name__)
 
-MODELS = {
-    "vits16": "vit_small_patch16_dinov3_qkvb",
-    "vits16plus": "vit_small_plus_patch16_dinov3_qkvb",
-    "vitb16": "vit_base_patch16_dinov3_qkvb",
-    "vitl16": "vit_large_patch16_dinov3_qkvb",
-}
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
 IMAGENET_STD = (0.229, 0.224, 0.225)
 

@@ -89,7 +89,7 @@ def extract_videos(
         uri = write_shard(recs, shard_root, encoder.key())
         for r, meta in batch:
             yield {"video_id": r.video_id, "status": "ok", "error": None, "shard_uri": uri,
-                   "n_frames": r.n_frames, "decode_note": r.meta.get("decode_note"), **meta}
+                   "n_frames": r.n_frames, **meta, "decode_note": r.meta.get("decode_note") or meta.get("decode_note")}
         batch.clear()
 
     limits = {"timeout_s": min(cfg.timeout_base_s, cfg.timeout_s), "max_timeout_s": cfg.timeout_s}

@@ -108,7 +108,18 @@ def calibrate(catalog: Catalog, encoder: Encoder, records: dict[str, FrameRecord
     return True
 
 
-def cluster_catalog(catalog: Catalog) -> dict[str, str]:
+def cluster_catalog(catalog: Catalog, score_cfg: ScoringConfig | None = None) -> dict[str, str]:
+    """Duplicate clusters (vidfp.cluster) over the ok videos, with user verdicts.
+
+    ``score_cfg``: the run's scoring configuration.  The duplicate/partial flags of *every*
+    stored pair are first re-derived from its stored similarity and coverage under the run's
+    ``duplicate_threshold`` and ``min_coverage`` (as PairScorer sets them), so a changed
+    ``--threshold`` reaches pairs scored by earlier runs too; runs.config records it.  None
+    keeps the stored flags (a verdict reclusters under the last run's settings)."""
+    if score_cfg is not None:
+        changed = catalog.apply_threshold(score_cfg.duplicate_threshold, score_cfg.min_coverage)
+        if changed:
+            log.info("threshold %.3f: flags changed on %d stored pairs", score_cfg.duplicate_threshold, changed)
     ok = [r["video_id"] for r in catalog.videos(status="ok")]
     clusters = clusters_from_edges(ok, catalog.pair_edges(), catalog.verdicts())
     catalog.replace_clusters(clusters)

@@ -4,8 +4,11 @@ Quick check first: a file whose URI, size and mtime match the ``files`` table
 keeps its id without re-hashing.  Otherwise its content is hashed; a known
 hash (a moved or renamed file, or a byte-identical copy) keeps the id.  A
 video needs work when it has no row yet or its row was made with another
-feature key (encoder/sampling changed).  Failed videos are retried only by
-rescans (``retry_failed``): the same bytes fail the same way.
+feature key (encoder/sampling changed).  A failed video is retried by the next
+ingest while it has failed fewer than ``max_attempts`` times in a row (decode
+timeouts and CUDA out-of-memory pass; broken bytes fail the same way each
+time), and by every rescan (``retry_failed``).  A file whose bytes could not be
+read (its id comes from its URI) is re-read on the same terms.
 """
 
 from __future__ import annotations
@@ -34,13 +37,21 @@ def plan_files(
     feature_key: str,
     retry_failed: bool = False,
     verify: bool = False,
+    max_attempts: int = 3,
 ) -> list[PlannedFile]:
     out: list[PlannedFile] = []
     hash_by_vid = {v: row.get("content_hash") for v, row in videos.items()}
+
+    def retry(row: dict) -> bool:
+        return retry_failed or (row.get("attempts") or 0) < max_attempts
+
     for f in files:
         known = known_files.get(f.uri)
         error = None
-        if not verify and known and known[1] == f.size_bytes and known[2] == f.mtime:
+        quick = not verify and known and known[1] == f.size_bytes and known[2] == f.mtime
+        if quick and not hash_by_vid.get(known[0]) and known[0] in videos and retry(videos[known[0]]):
+            quick = False  # its bytes could not be read last time: try again
+        if quick:
             vid, chash = known[0], hash_by_vid.get(known[0])
         else:
             try:
@@ -54,7 +65,7 @@ def plan_files(
         elif row is None:
             needs = True
         elif row["status"] == "failed":
-            needs = retry_failed or row.get("feature_key") != feature_key
+            needs = retry(row) or row.get("feature_key") != feature_key
         else:  # ok or missing (file came back)
             needs = row.get("feature_key") != feature_key or row["status"] == "missing" and not row.get("shard_uri")
         out.append(PlannedFile(f, vid, chash, needs, error))

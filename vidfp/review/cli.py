@@ -82,28 +82,44 @@ def cmd_report(args) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add search, review and report, and ``--queries`` to an existing ``eval`` sub-command."""
-    p = sub.add_parser("search", help="find where query clips appear in a catalog (read-only)")
+def _eval(args) -> int:
+    """``vidfp eval``: with --queries the query retrieval metrics, else the catalog's own command."""
+    if args.queries:
+        return cmd_eval_queries(args)
+    from vidfp.cli import COMMANDS
+
+    return COMMANDS["eval"](args)
+
+
+def register(sub: argparse._SubParsersAction, formatter_class=None, parents=()) -> None:
+    """Add search, review and report, and ``--queries`` to an existing ``eval`` sub-command.
+
+    Each parser's ``fn`` default is its command (vidfp.cli.main calls ``args.fn`` when set)."""
+    kw = {"formatter_class": formatter_class, "parents": list(parents)} if formatter_class else {}
+
+    def cmd(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help, description=help, **kw)
+
+    p = cmd("search", "find where query clips appear in a catalog: ranked videos with matched moments (read-only)")
     p.add_argument("queries", nargs="+", help="video files, folders or fsspec URIs (need not be in the catalog)")
-    p.add_argument("--db", required=True, help="DuckDB catalog file")
-    p.add_argument("--top", type=int, default=10, help="catalog videos per query (default 10)")
-    p.add_argument("--json", action="store_true", help="JSON instead of text")
-    p.add_argument("--weights", help="DINOv3 weights, when the catalog was made with them")
-    p.add_argument("--device", default="auto")
+    p.add_argument("--db", required=True, help="DuckDB catalog file (required)")
+    p.add_argument("--top", type=int, default=10, help="catalog videos per query")
+    p.add_argument("--json", action="store_true", help="print JSON instead of text")
+    p.add_argument("--weights", help="DINOv3 weights, when the catalog was made with them (default: none)")
+    p.add_argument("--device", default="auto", help="auto, cpu or cuda[:N] for the query encoder")
     p.set_defaults(fn=cmd_search)
 
-    p = sub.add_parser("review", help="review clusters and pairs in a local web app (writes only verdicts)")
-    p.add_argument("--db", required=True)
-    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 picks a free one)")
+    p = cmd("review", "review clusters and pairs in a local web app (writes only verdicts)")
+    p.add_argument("--db", required=True, help="DuckDB catalog file (required)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8765, help="port (0 picks a free one)")
     p.add_argument("--no-browser", action="store_true", help="do not open a browser")
-    p.add_argument("--weights", help="DINOv3 weights for the search box")
+    p.add_argument("--weights", help="DINOv3 weights for the search box (default: none)")
     p.set_defaults(fn=cmd_review)
 
-    p = sub.add_parser("report", help="write the review pages as static read-only HTML")
-    p.add_argument("--db", required=True)
-    p.add_argument("--out", required=True, help="folder for index.html and its pages")
+    p = cmd("report", "write the review pages as static read-only HTML")
+    p.add_argument("--db", required=True, help="DuckDB catalog file (required)")
+    p.add_argument("--out", required=True, help="folder for index.html and its pages (required)")
     p.add_argument("--max-clusters", type=int, default=500, help="clusters with copies to include (largest first)")
     p.add_argument("--max-pairs", type=int, default=500, help="pair pages to write (most similar first)")
     p.set_defaults(fn=cmd_report)
@@ -112,7 +128,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     if ev is not None:
         ev.add_argument("--queries", nargs="+",
                         help="query clips (files or folders) named in --truth: search --db with each and report "
-                             "P@1, P@10, mAP (right moment: IoU ≥ 0.5)")
-        ev.add_argument("--top", type=int, default=10)
-        plain = ev.get_default("fn")
-        ev.set_defaults(fn=lambda a: cmd_eval_queries(a) if a.queries else plain(a))
+                             "P@1, P@10, mAP, the right moment counted at IoU >= 0.5 (default: none)")
+        ev.add_argument("--top", type=int, default=10, help="catalog videos per query (with --queries)")
+        ev.set_defaults(fn=_eval)

@@ -18,6 +18,19 @@ import duckdb
 import pyarrow as pa
 
 from vidfp.similarity.scoring import PairResult
+from vidfp.store.migrations import (
+    LATEST,
+    CatalogTooOld,
+    check_not_newer,
+    current_version,
+    migrate,
+)
+from vidfp.store.snapshot import RunRefused, publish_file
+from vidfp.store.storage import (
+    connect_writable,
+    needs_rewrite,
+    rewrite_in_storage_version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +42,17 @@ _SEG_COLUMNS = (("video_a", pa.string()), ("video_b", pa.string()), ("seg_idx", 
                 ("b_end_s", pa.float64()), ("score", pa.float64()))
 
 
-class EncoderMismatch(RuntimeError):
-    pass
+class EncoderMismatch(RunRefused):
+    """A run would mix two encoders' fingerprints in one catalog: refused before any change."""
 
 
 def schema_sql() -> str:
     return resources.files("vidfp.store").joinpath("schema.sql").read_text()
+
+
+def views_sql() -> str:
+    """Analyst views (duplicate_pairs, duplicate_segments, cluster_members, failed_files); run after the schema."""
+    return resources.files("vidfp.store").joinpath("views.sql").read_text()
 
 
 def now_utc() -> datetime:
@@ -43,24 +61,83 @@ def now_utc() -> datetime:
 
 VIDEO_COLS = ("video_id", "uri", "content_hash", "size_bytes", "duration_s", "fps", "width", "height", "n_frames",
               "status", "error", "encoder", "model", "weights_sha", "feature_key", "shard_uri", "scored",
-              "ingested_at", "run_id")
+              "ingested_at", "run_id", "attempts", "last_error", "decode_note")
 # Statements with VIDEO_COLS spliced in once, here: the identifiers come from the tuple above, never from input.
 _SELECT_VIDEOS = f"SELECT {', '.join(VIDEO_COLS)} FROM videos WHERE ? IS NULL OR status = ? ORDER BY video_id"
 _UPSERT_VIDEO = (f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) "
                  f"VALUES ({', '.join('?' * len(VIDEO_COLS))})")
 
+# A pair's flags as PairScorer sets them, from its stored similarity and coverage ($t threshold,
+# $c min_coverage); built once here from constants.
+_FULL = "(similarity >= $t AND coalesce(coverage, 1.0) >= $c)"
+_PART = "(similarity >= $t AND coalesce(coverage, 1.0) < $c)"
+_FLAGS_DIFFER = f"is_duplicate <> {_FULL} OR is_partial IS DISTINCT FROM {_PART}"
+_COUNT_FLAG_CHANGES = f"SELECT count(*) FROM pair_scores WHERE {_FLAGS_DIFFER}"
+_APPLY_FLAGS = f"UPDATE pair_scores SET is_duplicate = {_FULL}, is_partial = {_PART} WHERE {_FLAGS_DIFFER}"
+
 
 class Catalog:
-    def __init__(self, path: str, read_only: bool = False):
+    """One open catalog file.  Opening for writing upgrades an older schema in place
+    (vidfp.store.migrations) and keeps the file in the chosen DuckDB storage version
+    (vidfp.store.storage); a newer schema is refused either way."""
+
+    def __init__(self, path: str, read_only: bool = False, publish_to: str | None = None):
+        """``publish_to``: ``path`` is a writer's private copy of that published catalog
+        (vidfp.store.snapshot); :meth:`publish` makes its committed state visible there."""
         self.path = path
-        self.con = duckdb.connect(path, read_only=read_only)
-        if not read_only:
-            self.con.execute(schema_sql())
+        self.read_only = read_only
+        self.publish_to = publish_to
+        self.con = self._connect()
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
+        if self.read_only:
+            con = duckdb.connect(self.path, read_only=True)
+        else:
+            con = connect_writable(self.path)
+            try:
+                check_not_newer(con, self.path)  # refuse before touching anything
+                rewrite = needs_rewrite(con)
+            except BaseException:
+                con.close()
+                raise
+            if rewrite:
+                con.close()
+                rewrite_in_storage_version(self.path)
+                con = connect_writable(self.path)
+        try:
+            if self.read_only:
+                v = check_not_newer(con, self.path)
+                if v < LATEST:
+                    raise CatalogTooOld(f"catalog {self.path!r} has schema version {v} (this vidfp: {LATEST}); "
+                                        "run `vidfp ingest` or `vidfp rescan` on it once to upgrade it")
+            else:
+                before, after = migrate(con, self.path, schema_sql())
+                if 0 < before < after:
+                    log.warning("catalog %s upgraded from schema version %d to %d", self.path, before, after)
+                con.execute(views_sql())  # views hold no data: recreated, current, at every writing open
+        except BaseException:
+            con.close()
+            raise
+        return con
+
+    def schema_version(self) -> int:
+        return current_version(self.con)
+
+    def publish(self, final: bool = False) -> None:
+        """Checkpoint and publish the committed state atomically (see vidfp.store.snapshot).
+        ``final`` hands the file itself over and leaves this catalog closed."""
+        if self.publish_to is None:
+            return  # opened in place: every commit is already visible
+        self.con.execute("CHECKPOINT")
+        self.con.close()
+        publish_file(self.path, self.publish_to, final)
+        if not final:
+            self.con = self._connect()
 
     def close(self) -> None:
         self.con.close()
 
-    def __enter__(self) -> "Catalog":
+    def __enter__(self) -> Catalog:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -98,9 +175,10 @@ class Catalog:
             [encoder]).fetchall()
         if rows:
             raise EncoderMismatch(
-                f"catalog {self.path!r} holds fingerprints from encoder {rows[0][0]!r} ({rows[0][1]}); "
-                f"refusing to add {encoder!r} fingerprints to it. Use a new catalog (--db) or "
-                f"`vidfp rescan --encoder {encoder}` to re-fingerprint everything.")
+                f"catalog {self.path if self.publish_to is None else self.publish_to!r} holds fingerprints from "
+                f"encoder {rows[0][0]!r} ({rows[0][1]}) and a catalog holds one encoder's fingerprints, so this run "
+                f"changed nothing. For {encoder!r}, ingest into a new catalog: "
+                f"vidfp ingest SOURCE --db NEW.duckdb --encoder {encoder}")
 
     def upsert(self, videos: list[dict[str, Any]], files: list[dict[str, Any]]) -> None:
         self.con.execute("BEGIN")
@@ -115,17 +193,43 @@ class Catalog:
             self.con.execute("ROLLBACK")
             raise
 
-    def mark_missing(self, present_uris: set[str], run_id: str) -> int:
-        """Videos none of whose files are present any more become 'missing'."""
-        rows = self.con.execute("SELECT uri, video_id FROM files").fetchall()
+    def mark_missing(self, present_uris: set[str], run_id: str) -> tuple[int, int]:
+        """Videos none of whose files are present become 'missing'; missing videos with a
+        present file again (restored, or moved back) become 'ok', their stored pairs intact,
+        and are rescored (``scored`` false) against videos added while they were away.
+        Returns (newly missing, restored).  One transaction."""
+        rows = self.con.execute("SELECT f.uri, f.video_id, v.status, v.shard_uri FROM files f "
+                                "JOIN videos v USING (video_id)").fetchall()
         alive: dict[str, bool] = {}
-        for uri, vid in rows:
+        state: dict[str, tuple[str, str | None]] = {}
+        for uri, vid, status, shard in rows:
             alive[vid] = alive.get(vid, False) or uri in present_uris
-        gone = [v for v, a in alive.items() if not a]
-        if gone:
-            self.con.executemany("UPDATE videos SET status = 'missing', run_id = ? WHERE video_id = ? AND status <> 'missing'",
-                                 [[run_id, v] for v in gone])
-        return len(gone)
+            state[vid] = (status, shard)
+        gone = [v for v, a in alive.items() if not a and state[v][0] != "missing"]
+        back = [v for v, a in alive.items() if a and state[v][0] == "missing" and state[v][1]]
+        self.con.execute("BEGIN")
+        try:
+            if gone:
+                self.con.executemany("UPDATE videos SET status = 'missing', run_id = ? WHERE video_id = ?",
+                                     [[run_id, v] for v in gone])
+            if back:
+                self.con.executemany("UPDATE videos SET status = 'ok', scored = FALSE, run_id = ? WHERE video_id = ?",
+                                     [[run_id, v] for v in back])
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        if back:
+            log.info("%d videos are back (restored files): ok again", len(back))
+        return len(gone), len(back)
+
+    def shard_entries(self) -> list[dict[str, Any]]:
+        """Per referenced shard: its videos, frame rows, feature key and encoder (for manifest.json)."""
+        rows = self.con.execute(
+            "SELECT shard_uri, list(video_id ORDER BY video_id), sum(n_frames), min(feature_key), min(encoder) "
+            "FROM videos WHERE shard_uri IS NOT NULL AND status IN ('ok', 'missing') GROUP BY shard_uri "
+            "ORDER BY shard_uri").fetchall()
+        return [dict(zip(("shard_uri", "videos", "rows", "feature_key", "encoder"), r, strict=True)) for r in rows]
 
     # ---- pairs, segments, clusters ----------------------------------------
     def store_pairs(self, results: list[PairResult], votes: dict[tuple[str, str], float], run_id: str,
@@ -169,6 +273,17 @@ class Catalog:
             self.con.execute("ROLLBACK")
             raise
 
+    def apply_threshold(self, threshold: float, min_coverage: float) -> int:
+        """Re-derive the flags of every stored pair as PairScorer sets them: linked =
+        similarity >= threshold; is_duplicate = linked and coverage >= min_coverage;
+        is_partial = linked and not.  Pairs stored before coverage existed count as full.
+        Returns how many pairs changed."""
+        params = {"t": threshold, "c": min_coverage}
+        (n,) = self.con.execute(_COUNT_FLAG_CHANGES, params).fetchone()
+        if n:
+            self.con.execute(_APPLY_FLAGS, params)
+        return int(n)
+
     def calibration(self, encoder_key: str) -> tuple[float, float, int, str] | None:
         """(center, scale, n_pairs, source) stored for this encoder, or None."""
         return self.con.execute("SELECT center, scale, n_pairs, source FROM calibration WHERE encoder_key = ?",
@@ -186,6 +301,12 @@ class Catalog:
 
     def verdicts(self) -> dict[tuple[str, str], str]:
         return {(a, b): v for a, b, v in self.con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts").fetchall()}
+
+    def find_video(self, name: str) -> str | None:
+        """The video whose id is ``name``, else the one a file with URI ``name`` belongs to."""
+        row = self.con.execute("SELECT video_id FROM videos WHERE video_id = ? UNION ALL "
+                               "SELECT video_id FROM files WHERE uri = ? LIMIT 1", [name, name]).fetchone()
+        return row[0] if row else None
 
     def set_verdict(self, a: str, b: str, verdict: str, note: str | None = None) -> None:
         if verdict not in ("duplicate", "not_duplicate"):

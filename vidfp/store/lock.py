@@ -25,8 +25,7 @@ class CatalogLock:
         self.poll_s = poll_s
         self._fd: int | None = None
 
-    def __enter__(self) -> "CatalogLock":
-        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+    def __enter__(self) -> CatalogLock:
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         deadline = time.monotonic() + self.wait_s
         while True:

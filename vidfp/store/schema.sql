@@ -1,5 +1,14 @@
 -- vidfp catalog schema (DuckDB). These names and columns are a contract:
 -- users write SQL against them. Times are seconds; similarities are in [0, 1].
+-- This file is the current schema, used to create new catalogs; older catalogs are
+-- upgraded in place by vidfp/store/migrations.py (the schema only grows).
+
+-- Schema versions this catalog holds (one row per version; the current one is the largest).
+CREATE TABLE IF NOT EXISTS schema_version (
+    version      INTEGER PRIMARY KEY,
+    description  VARCHAR,
+    applied_at   TIMESTAMP
+);
 
 -- One row per ingest/rescan run.
 CREATE TABLE IF NOT EXISTS runs (
@@ -37,7 +46,10 @@ CREATE TABLE IF NOT EXISTS videos (
     shard_uri    VARCHAR,          -- Parquet shard holding its frames
     scored       BOOLEAN DEFAULT FALSE, -- its candidate pairs are scored and stored
     ingested_at  TIMESTAMP,
-    run_id       VARCHAR           -- run that last changed the row
+    run_id       VARCHAR,          -- run that last changed the row
+    attempts     INTEGER DEFAULT 0, -- failed fingerprint attempts in a row (0 once ok); retried below max_attempts
+    last_error   VARCHAR,          -- reason of the latest failure, kept after a later success
+    decode_note  VARCHAR           -- what the decoder noted (e.g. a fallback it took), if anything
 );
 
 -- Every file seen, so renamed/moved copies and byte-identical files are visible.

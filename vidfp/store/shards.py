@@ -13,8 +13,16 @@ One shard holds the frames of a batch of videos, one row per sampled frame:
 Schema metadata carries ``vidfp.encoder_key``, ``vidfp.regions`` (R) and
 ``vidfp.region_dim`` (Dr).  A shard's name is a hash of its encoder key and
 video ids, so a re-run writes the same name; it is written to a temporary
-name and renamed, so readers never see a partial shard.  ``manifest.json``
-lists shards and their videos, also replaced atomically.
+name and renamed, so readers never see a partial shard.
+
+``manifest.json`` lists the shards the catalog references and their videos.
+Shard writers (fingerprint batches, possibly concurrent, possibly on other
+machines) never touch it: a read-modify-write from several batches loses
+entries, and object stores have neither locks nor atomic renames.  The run's
+single writer derives it from the catalog after each published commit of
+fingerprints (:func:`write_manifest`), so it lists what the published catalog
+references (a run killed between the two leaves it one commit behind until the
+next run).
 """
 
 from __future__ import annotations
@@ -99,23 +107,26 @@ def write_shard(records: list[FrameRecord], root: str, encoder_key: str) -> str:
     table = records_to_table(records, encoder_key)
     path = f"{base.rstrip('/')}/{shard_name(records, encoder_key)}"
     _atomic_write(fs, path, lambda f: pq.write_table(table, f, compression="zstd"))
-    _update_manifest(fs, base, path, records, encoder_key)
     return path if fs.protocol in ("file", ("file", "local")) else fs.unstrip_protocol(path)
 
 
-def _update_manifest(fs, base: str, path: str, records: list[FrameRecord], encoder_key: str) -> None:
-    mpath = f"{base.rstrip('/')}/manifest.json"
-    manifest = {"version": 1, "shards": {}}
-    if fs.exists(mpath):
-        with fs.open(mpath, "rb") as f:
-            manifest = json.load(f)
-    manifest["shards"][path.rsplit("/", 1)[1]] = {
-        "encoder_key": encoder_key,
-        "videos": sorted(r.video_id for r in records),
-        "rows": int(sum(r.n_frames for r in records)),
-    }
+def write_manifest(root: str, entries: list[dict]) -> dict:
+    """Write ``<root>/manifest.json`` from catalog rows (``shard_uri, videos, rows,
+    feature_key, encoder``), keeping the shards that live under ``root``; atomic replace.
+    Called by the run's single writer only."""
+    fs, base = url_to_fs(root)
+    base = base.rstrip("/")
+    shards = {}
+    for e in entries:
+        _, path = url_to_fs(e["shard_uri"])
+        parent, name = path.rsplit("/", 1)
+        if parent == base:
+            shards[name] = {"videos": sorted(e["videos"]), "rows": int(e["rows"] or 0),
+                            "feature_key": e["feature_key"], "encoder": e["encoder"]}
+    manifest = {"version": 2, "shards": shards}
     data = json.dumps(manifest, indent=1, sort_keys=True).encode()
-    _atomic_write(fs, mpath, lambda f: f.write(data))
+    _atomic_write(fs, f"{base}/manifest.json", lambda f: f.write(data))
+    return manifest
 
 
 def read_shard(uri: str, video_ids: set[str] | None = None) -> list[FrameRecord]:

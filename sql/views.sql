@@ -1,0 +1,1 @@
+../vidfp/store/views.sql
