@@ -17,7 +17,9 @@ in the query's copy group *and*, where truth.json gives the copied segment
   the queries whose truth gives a segment (overall and for partial copies:
   family A's ``partial_insert``, family B's compilations); a copy without a true
   segment (family A's natural distortion) counts on identity alone in P@k and AP.
-  A compilation is relevant to every group it holds a piece of.
+  A compilation is relevant to every group it holds a piece of.  A query that the
+  catalog itself holds (leave-one-out on an ingested corpus) is left out of its
+  own ranking.
 """
 
 from __future__ import annotations
@@ -85,13 +87,14 @@ def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int 
         if rel:
             todo.append((q, name, info, rel))
     index = SearchIndex(db, weights=weights)
-    results = index.search([q for q, *_ in todo], top)
+    results = index.search([q for q, *_ in todo], top + 1)  # + 1: room for the query's own video
     name_of = {v: n for n, v in vid.items()}
     per: list[dict[str, Any]] = []
     for (_, name, info, rel), r in zip(todo, results, strict=True):
         tbox = {v: boxes[(name, name_of[v])] for v in rel if (name, name_of[v]) in boxes}
+        own = vid.get(name)  # a query the catalog holds itself is left out of its own ranking
         ranked = [(h.video_id, [(m.query_start_s, m.query_end_s, m.video_start_s, m.video_end_s) for m in h.moments])
-                  for h in r.hits]
+                  for h in r.hits if h.video_id != own]
         m = query_metrics(ranked, rel, tbox, min(10, top))
         partial = info.get("role") == "compilation" or "partial" in (info.get("transform") or "")
         per.append({"query": name, "transform": info.get("transform"), "partial": partial, "error": r.error,

@@ -166,8 +166,9 @@ class SearchIndex:
                 continue
             q_is_a = res.video_a == q.video_id
             moments = tuple(
-                Moment(*((s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s) if q_is_a
-                         else (s.b_start_s, s.b_end_s, s.a_start_s, s.a_end_s)), s.score)
+                Moment(*(round(float(x), 3) for x in ((s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s) if q_is_a
+                                                      else (s.b_start_s, s.b_end_s, s.a_start_s, s.a_end_s))),
+                       s.score)
                 for s in res.segments)
             hits.append(SearchHit(
                 rank=len(hits) + 1, video_id=vid, uri=self.rows[vid]["uri"], similarity=res.similarity,
