@@ -44,7 +44,7 @@ def test_every_example_returns_rows_in_python(demo_catalog):
         else:
             con.execute(st.query)
     con.close()
-    assert queries == 6
+    assert queries == 7
 
 
 def _shell() -> str:
@@ -70,7 +70,7 @@ def _examples_in_shell(shell: str, db: str, cwd) -> None:
         assert r.returncode == 0, (st.query, r.stderr)
         assert len(json.loads(r.stdout or "[]")) >= 1, st.query
         queries += 1
-    assert queries == 6
+    assert queries == 7
 
 
 def test_every_example_returns_rows_in_the_duckdb_shell(demo_catalog, tmp_path):
@@ -101,7 +101,7 @@ def test_vidfp_sql_runs_the_examples(demo_catalog, capsys):
     _, db = demo_catalog
     assert main(["sql", "--db", db, "-f", EXAMPLES]) == 0
     out = capsys.readouterr().out
-    assert out.count("┌") == 6 and not re.search(r"^\s*0 rows", out, re.M), out
+    assert out.count("┌") == 7 and not re.search(r"^\s*0 rows", out, re.M), out
 
 
 def test_the_views_are_in_the_demo_catalog(demo_catalog):
