@@ -31,8 +31,11 @@ def main() -> None:
     from vidfp.decode.probe import probe
     from vidfp.thumbs import ThumbCache, grab_frames, to_jpeg
 
-    files = sorted(os.path.join(args.corpus, f) for f in os.listdir(args.corpus)
-                   if f.lower().endswith(DEFAULT_EXTENSIONS) and not f.startswith("broken"))
+    files = sorted(
+        os.path.join(args.corpus, f)
+        for f in os.listdir(args.corpus)
+        if f.lower().endswith(DEFAULT_EXTENSIONS) and not f.startswith("broken")
+    )
     tmp = tempfile.mkdtemp(prefix="thumbs-")
     iso, inproc, strip, cached, enc, sizes = [], [], [], [], [], []
     try:
@@ -42,7 +45,7 @@ def main() -> None:
             t = round(d / 3, 1)
             c = ThumbCache(os.path.join(tmp, "iso"), args.height)
             t0 = time.perf_counter()
-            (jpg, real), = c.get(str(k), f, [t])
+            ((jpg, real),) = c.get(str(k), f, [t])
             iso.append(time.perf_counter() - t0)
             assert real
             sizes.append(len(jpg))
@@ -66,8 +69,10 @@ def main() -> None:
     def ms(xs):
         return f"{1000 * statistics.median(xs):.1f}"
 
-    print(f"{len(files)} videos from {args.corpus}, keyframe height {args.height} px, "
-          f"median JPEG {statistics.median(sizes) / 1000:.1f} kB")
+    print(
+        f"{len(files)} videos from {args.corpus}, keyframe height {args.height} px, "
+        f"median JPEG {statistics.median(sizes) / 1000:.1f} kB"
+    )
     print("| way | median ms per video |")
     print("|---|---|")
     print(f"| on demand, isolated child (vidfp review) | {ms(iso)} |")

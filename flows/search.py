@@ -25,8 +25,10 @@ def search_flow(queries: list[str], catalog: str, top: int = 10, weights: str | 
     results = search_task(queries, catalog, top, weights)
     for r in results:
         best = r["hits"][0] if r["hits"] else None
-        print(f"{r['query']}: " + (r["error"] or (f"best {best['uri']} ({best['similarity']:.3f})" if best
-                                                   else "no match")))
+        print(
+            f"{r['query']}: "
+            + (r["error"] or (f"best {best['uri']} ({best['similarity']:.3f})" if best else "no match"))
+        )
     _table_artifact(results)
     return results
 
@@ -40,10 +42,16 @@ def _table_artifact(results: list[dict[str, Any]]) -> None:
         for r in results:
             for h in r["hits"]:
                 for m in h["moments"] or [None]:
-                    rows.append({"query": r["query"], "rank": h["rank"], "video": h["uri"],
-                                 "similarity": round(h["similarity"], 3),
-                                 "query_s": f"{m['query_start_s']:.1f}-{m['query_end_s']:.1f}" if m else "",
-                                 "video_s": f"{m['video_start_s']:.1f}-{m['video_end_s']:.1f}" if m else ""})
+                    rows.append(
+                        {
+                            "query": r["query"],
+                            "rank": h["rank"],
+                            "video": h["uri"],
+                            "similarity": round(h["similarity"], 3),
+                            "query_s": f"{m['query_start_s']:.1f}-{m['query_end_s']:.1f}" if m else "",
+                            "video_s": f"{m['video_start_s']:.1f}-{m['video_end_s']:.1f}" if m else "",
+                        }
+                    )
         create_table_artifact(key="vidfp-search", table=rows or [{"query": "", "rank": 0, "video": "no match"}])
     except Exception as e:  # noqa: BLE001 - artifacts are informative only
         log.info("search artifact not published: %s", e)

@@ -130,8 +130,9 @@ class ThumbCache:
     def path(self, video_id: str, t_s: float, height: int | None = None) -> str:
         return os.path.join(self.root, video_id, f"{int(round(t_s * 1000))}-h{height or self.height}.jpg")
 
-    def get(self, video_id: str, uri: str | None, times_s: Sequence[float],
-            height: int | None = None) -> list[tuple[bytes, bool]]:
+    def get(
+        self, video_id: str, uri: str | None, times_s: Sequence[float], height: int | None = None
+    ) -> list[tuple[bytes, bool]]:
         """(JPEG bytes, is_real) per time; a placeholder that says why when the frame cannot be had."""
         h = height or self.height
         out: list[tuple[bytes, bool] | None] = []
@@ -173,8 +174,9 @@ class ThumbCache:
         from vidfp.decode.isolation import run_isolated
 
         try:
-            for _, ok, value in run_isolated(_grab_job, [("thumb", (path, times, h))], workers=1,
-                                             timeout_s=GRAB_TIMEOUT_S):
+            for _, ok, value in run_isolated(
+                _grab_job, [("thumb", (path, times, h))], workers=1, timeout_s=GRAB_TIMEOUT_S
+            ):
                 if ok:
                     return value, None
                 log.info("no thumbnail for %s: %s", path, value)

@@ -49,8 +49,16 @@ def test_cluster_list_cluster_and_pair_pages(cat, tmp_path):
     assert links == [f"/pair/{a}/{b}"]
     r = c.get(links[0])
     assert r.status_code == 200
-    for text in ("Duplicate: similarity", "camera motion", "coverage", "Where they match", f"/media/{a}#t=",
-                 f"/plot/{a}/{b}/matrix.png", f"/plot/{a}/{b}/timeline.png", 'name="token" value="test-token"'):
+    for text in (
+        "Duplicate: similarity",
+        "camera motion",
+        "coverage",
+        "Where they match",
+        f"/media/{a}#t=",
+        f"/plot/{a}/{b}/matrix.png",
+        f"/plot/{a}/{b}/timeline.png",
+        'name="token" value="test-token"',
+    ):
         assert text in r.text, text
     for kind in ("matrix", "timeline"):
         img = c.get(f"/plot/{a}/{b}/{kind}.png")
@@ -71,9 +79,16 @@ def test_media_serves_only_files_the_catalog_lists(cat, tmp_path):
     assert r.headers["content-type"] == "video/mp4"
     part = c.get(f"/media/{vid}", headers={"Range": "bytes=0-99"})  # <video> seeks with ranges
     assert part.status_code == 206 and part.content == open(path, "rb").read()[:100]
-    for bad in ("/media/..%2F..%2F..%2Fetc%2Fpasswd", "/media/%2Fetc%2Fpasswd", "/media/../../etc/passwd",
-                "/media/" + "0" * 16, "/media/" + ids["broken.mp4"] + "x", "/media/a%00b",
-                "/thumb/..%2Fcat.jpg", "/media/" + cat["db"].replace("/", "%2F")):
+    for bad in (
+        "/media/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/media/%2Fetc%2Fpasswd",
+        "/media/../../etc/passwd",
+        "/media/" + "0" * 16,
+        "/media/" + ids["broken.mp4"] + "x",
+        "/media/a%00b",
+        "/thumb/..%2Fcat.jpg",
+        "/media/" + cat["db"].replace("/", "%2F"),
+    ):
         r = c.get(bad)
         assert r.status_code == 404, bad
         assert b"root:" not in r.content
@@ -86,9 +101,11 @@ def test_verdict_needs_the_session_token_and_reclusters(cat, tmp_path):
     c = client(db, tmp_path, follow_redirects=False)
     a, b = pair_ids(db, "astronaut_pan.mp4", "astronaut_pan_copy.mp4")
     before = digest(db)
-    for form in ({"a": a, "b": b, "verdict": "not_duplicate"},
-                 {"a": a, "b": b, "verdict": "not_duplicate", "token": "guess"},
-                 {"a": a, "b": b, "verdict": "not_duplicate", "token": ""}):
+    for form in (
+        {"a": a, "b": b, "verdict": "not_duplicate"},
+        {"a": a, "b": b, "verdict": "not_duplicate", "token": "guess"},
+        {"a": a, "b": b, "verdict": "not_duplicate", "token": ""},
+    ):
         assert c.post("/verdict", data=form).status_code == 403
     assert c.post("/verdict", content=f"a={a}&b={b}&verdict=not_duplicate&token={TOKEN}").status_code == 400
     unknown = {"a": a, "b": "0" * 16, "verdict": "not_duplicate", "token": TOKEN}
@@ -150,8 +167,14 @@ def test_lost_shards_give_a_placeholder_matrix(cat, tmp_path):
 
 def test_unknown_things_are_404_pages(cat, tmp_path):
     c = client(cat["db"], tmp_path)
-    for url in ("/cluster/nope", "/pair/" + "0" * 16 + "/" + "1" * 16, "/video/zzz", "/thumb/zzz.jpg",
-                "/plot/a/b/other.png", "/cluster/%3Cscript%3E"):
+    for url in (
+        "/cluster/nope",
+        "/pair/" + "0" * 16 + "/" + "1" * 16,
+        "/video/zzz",
+        "/thumb/zzz.jpg",
+        "/plot/a/b/other.png",
+        "/cluster/%3Cscript%3E",
+    ):
         r = c.get(url)
         assert r.status_code == 404 and "<script>" not in r.text, url
 
@@ -167,8 +190,17 @@ def test_browsing_writes_nothing(cat, tmp_path):
     before = {f: digest(os.path.join(tmp_path / "cat", f)) for f in os.listdir(tmp_path / "cat")}
     c = client(db, tmp_path)
     a, b = pair_ids(db, "grass_host.mp4", "coffee_circle.mp4")
-    for url in ("/", "/?sort=similarity", "/partial", f"/pair/{a}/{b}", f"/plot/{a}/{b}/matrix.png",
-                f"/plot/{a}/{b}/timeline.png", f"/thumb/{a}.jpg", f"/media/{a}", f"/video/{a}"):
+    for url in (
+        "/",
+        "/?sort=similarity",
+        "/partial",
+        f"/pair/{a}/{b}",
+        f"/plot/{a}/{b}/matrix.png",
+        f"/plot/{a}/{b}/timeline.png",
+        f"/thumb/{a}.jpg",
+        f"/media/{a}",
+        f"/video/{a}",
+    ):
         assert c.get(url).status_code == 200, url
     after = {f: digest(os.path.join(tmp_path / "cat", f)) for f in os.listdir(tmp_path / "cat")}
     assert after == before

@@ -34,8 +34,14 @@ def browser():
 
     opts = Options()
     opts.binary_location = CHROMIUM
-    for o in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1300,1000",
-              "--autoplay-policy=no-user-gesture-required", "--mute-audio"):
+    for o in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--window-size=1300,1000",
+        "--autoplay-policy=no-user-gesture-required",
+        "--mute-audio",
+    ):
         opts.add_argument(o)
     drv = webdriver.Chrome(options=opts, service=Service(DRIVER))
     drv.set_page_load_timeout(60)
@@ -66,8 +72,9 @@ def test_open_cluster_and_pair_then_mark_not_duplicate(cat, tmp_path, browser):
     with BackgroundServer(db) as url:
         browser.get(url + "/")
         assert "Duplicate clusters" in browser.find_element(By.TAG_NAME, "h1").text
-        wait.until(lambda d: d.execute_script(
-            "return [...document.images].every(i => i.complete && i.naturalWidth > 0)"))
+        wait.until(
+            lambda d: d.execute_script("return [...document.images].every(i => i.complete && i.naturalWidth > 0)")
+        )
         _shot(browser, tmp_path, "review_clusters.png")
 
         browser.find_element(By.CSS_SELECTOR, "div.cluster a[href^='/cluster/']").click()
@@ -76,15 +83,26 @@ def test_open_cluster_and_pair_then_mark_not_duplicate(cat, tmp_path, browser):
 
         browser.find_element(By.CSS_SELECTOR, "a.compare").click()
         wait.until(lambda d: d.current_url.endswith(f"/pair/{a}/{b}"))
-        wait.until(lambda d: d.execute_script(
-            "return ['matrix', 'timeline'].every(id => { const i = document.getElementById(id);"
-            " return i.complete && i.naturalWidth > 300; })"))
-        wait.until(lambda d: d.execute_script(  # both players loaded the file at the matched moment
-            "return ['a', 'b'].every(s => { const v = document.getElementById('video-' + s);"
-            " return v && !v.error && v.readyState >= 1 && v.duration > 7; })"))
+        wait.until(
+            lambda d: d.execute_script(
+                "return ['matrix', 'timeline'].every(id => { const i = document.getElementById(id);"
+                " return i.complete && i.naturalWidth > 300; })"
+            )
+        )
+        wait.until(
+            lambda d: d.execute_script(  # both players loaded the file at the matched moment
+                "return ['a', 'b'].every(s => { const v = document.getElementById('video-' + s);"
+                " return v && !v.error && v.readyState >= 1 && v.duration > 7; })"
+            )
+        )
         text = browser.find_element(By.TAG_NAME, "body").text
-        for expected in ("Duplicate: similarity", "Where they match", "Why: frame-to-frame similarity",
-                         "camera motion", "Not duplicate"):
+        for expected in (
+            "Duplicate: similarity",
+            "Where they match",
+            "Why: frame-to-frame similarity",
+            "camera motion",
+            "Not duplicate",
+        ):
             assert expected in text, expected
         _shot(browser, tmp_path, "review_pair.png")
 

@@ -29,7 +29,7 @@ def test_report_pages_resolve_and_are_read_only(cat, tmp_path):
         assert "<form" not in html and "token" not in html  # no verdict buttons, no search box
         for ref in re.findall(r'(?:href|src)="([^"#?]+)', html):
             if ref.startswith("file://"):  # players point at the original files
-                assert os.path.isfile(unquote(ref[len("file://"):])), ref
+                assert os.path.isfile(unquote(ref[len("file://") :])), ref
                 continue
             assert "://" not in ref and not ref.startswith("/"), ref  # relative: the folder can move
             assert os.path.isfile(out / ref), f"{page} -> {ref}"

@@ -29,7 +29,7 @@ def test_cache_and_placeholders(tmp_path):
     p = tmp_path / "grey.mp4"
     _grey_video(p)
     cache = ThumbCache(str(tmp_path / "thumbs"), height=24)
-    (jpg, real), = cache.get("v1", str(p), [1.0])
+    ((jpg, real),) = cache.get("v1", str(p), [1.0])
     assert real and abs(np.asarray(Image.open(io.BytesIO(jpg))).mean() / 8 - 10) < 0.6
     cached = cache.path("v1", 1.0)
     assert os.path.isfile(cached) and open(cached, "rb").read() == jpg
@@ -38,6 +38,6 @@ def test_cache_and_placeholders(tmp_path):
     assert again == jpg and real2 and not real3 and ph[:2] == b"\xff\xd8"
     bad = tmp_path / "bad.mp4"
     bad.write_bytes(b"\x00" * 4096)
-    (ph2, real4), = cache.get("v2", str(bad), [0.0])
+    ((ph2, real4),) = cache.get("v2", str(bad), [0.0])
     assert not real4 and ph2 != ph  # says "cannot decode", not "file missing"
     assert not os.path.exists(cache.path("v2", 0.0))  # placeholders are not cached

@@ -70,8 +70,12 @@ def shared_catalog(tmp_path_factory) -> dict[str, str]:
         paths = build(root)
         open(done, "w").close()
         return paths
-    return {"root": root, "corpus": os.path.join(root, "corpus"), "queries": os.path.join(root, "queries"),
-            "db": os.path.join(root, "cat.duckdb")}
+    return {
+        "root": root,
+        "corpus": os.path.join(root, "corpus"),
+        "queries": os.path.join(root, "queries"),
+        "db": os.path.join(root, "cat.duckdb"),
+    }
 
 
 def private_copy(paths: dict[str, str], dest: str) -> str:

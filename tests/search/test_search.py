@@ -37,8 +37,10 @@ def test_copy_outside_catalog_found_at_rank_1_with_its_moment(cat):
     best = res.hits[0]
     assert best.video_id == video_ids(cat["db"])[source]
     assert best.is_duplicate and best.similarity > 0.65
-    ious = [moment_iou((m.query_start_s, m.query_end_s, m.video_start_s, m.video_end_s), (*q_range, *v_range))
-            for m in best.moments]
+    ious = [
+        moment_iou((m.query_start_s, m.query_end_s, m.video_start_s, m.video_end_s), (*q_range, *v_range))
+        for m in best.moments
+    ]
     assert max(ious) >= 0.8, best.moments
     # everything else is far below: the other journeys share no content with the query
     assert all(h.similarity < 0.3 for h in res.hits[1:])
@@ -161,11 +163,23 @@ def test_cli_json_and_text(cat, capsys):
 def test_eval_queries_cli(cat, tmp_path, capsys):
     from vidfp.cli import main
 
-    truth = {"videos": {"query_chelsea.mp4": {"group": "g", "transform": "subclip"},
-                        "chelsea_zigzag.mp4": {"group": "g", "transform": "none"}},
-             "groups": {"g": ["chelsea_zigzag.mp4", "query_chelsea.mp4"]},
-             "segments": [{"a": "chelsea_zigzag.mp4", "b": "query_chelsea.mp4", "a_start_s": 3.0, "a_end_s": 7.0,
-                           "b_start_s": 0.0, "b_end_s": 4.0}]}
+    truth = {
+        "videos": {
+            "query_chelsea.mp4": {"group": "g", "transform": "subclip"},
+            "chelsea_zigzag.mp4": {"group": "g", "transform": "none"},
+        },
+        "groups": {"g": ["chelsea_zigzag.mp4", "query_chelsea.mp4"]},
+        "segments": [
+            {
+                "a": "chelsea_zigzag.mp4",
+                "b": "query_chelsea.mp4",
+                "a_start_s": 3.0,
+                "a_end_s": 7.0,
+                "b_start_s": 0.0,
+                "b_end_s": 4.0,
+            }
+        ],
+    }
     path = tmp_path / "truth.json"
     path.write_text(json.dumps(truth))
     assert main(["eval", "--truth", str(path), "--db", cat["db"], "--queries", cat["queries"]]) == 0

@@ -75,8 +75,11 @@ def default_variants(cfg: ScoringConfig) -> list[Variant]:
     return [
         Variant("semantic only", lambda s, parts: s, cfg.duplicate_threshold),
         Variant("semantic only (best threshold)", lambda s, parts: s, None),
-        Variant(f"vidfp default ({cfg.fusion}, α={cfg.alpha})", lambda s, parts: geo.fuse(s, parts)[1],
-                cfg.duplicate_threshold),
+        Variant(
+            f"vidfp default ({cfg.fusion}, α={cfg.alpha})",
+            lambda s, parts: geo.fuse(s, parts)[1],
+            cfg.duplicate_threshold,
+        ),
         Variant("linear fusion α=0.5 (best threshold)", lambda s, parts: lin.fuse(s, parts)[1], None),
         Variant("default without camera motion", without("camera"), cfg.duplicate_threshold),
         Variant("default without derivatives", without("deriv"), cfg.duplicate_threshold),
@@ -84,8 +87,9 @@ def default_variants(cfg: ScoringConfig) -> list[Variant]:
     ]
 
 
-def capture(db: str, encoder: Encoder, cand: CandidateConfig,
-            cfg: ScoringConfig) -> dict[Pair, tuple[float, list, float]]:
+def capture(
+    db: str, encoder: Encoder, cand: CandidateConfig, cfg: ScoringConfig
+) -> dict[Pair, tuple[float, list, float]]:
     """(semantic, parts, coverage) for every candidate pair of the catalog's ok videos, scored with the
     catalog's stored calibration, as the pipeline scores them."""
     with Catalog(db, read_only=True) as cat:
@@ -118,22 +122,40 @@ def _truth_sets(truth_path: str, db: str) -> tuple[list[str], set[Pair], set[Pai
     return ok, pos, hard
 
 
-def evaluate_variant(scores: dict[Pair, float], thr: float, ok: list[str], pos: set[Pair], hard: set[Pair],
-                     cover: dict[Pair, float] | None = None, min_cov: float = 0.0) -> dict:
+def evaluate_variant(
+    scores: dict[Pair, float],
+    thr: float,
+    ok: list[str],
+    pos: set[Pair],
+    hard: set[Pair],
+    cover: dict[Pair, float] | None = None,
+    min_cov: float = 0.0,
+) -> dict:
     cover = cover or {}
-    edges = [(a, b, s >= thr and cover.get((a, b), 1.0) >= min_cov, s, s >= thr and cover.get((a, b), 1.0) < min_cov)
-             for (a, b), s in scores.items()]
+    edges = [
+        (a, b, s >= thr and cover.get((a, b), 1.0) >= min_cov, s, s >= thr and cover.get((a, b), 1.0) < min_cov)
+        for (a, b), s in scores.items()
+    ]
     clusters = clusters_from_edges(ok, edges)
     same = lambda p: clusters.get(p[0]) is not None and clusters.get(p[0]) == clusters.get(p[1])  # noqa: E731
     return {
-        "copy>hard": pair_ordering(scores, pos, hard), "µAP": micro_ap(scores, pos), "threshold": thr,
-        "hard clustered": sum(same(p) for p in hard), "copies missed": sum(not same(p) for p in pos),
+        "copy>hard": pair_ordering(scores, pos, hard),
+        "µAP": micro_ap(scores, pos),
+        "threshold": thr,
+        "hard clustered": sum(same(p) for p in hard),
+        "copies missed": sum(not same(p) for p in pos),
         "other false": sum(1 for p, s in scores.items() if s >= thr and p not in pos and p not in hard),
     }
 
 
-def ablation(truth_path: str, db: str, encoder: Encoder, cand: CandidateConfig | None = None,
-             cfg: ScoringConfig | None = None, variants: list[Variant] | None = None) -> list[dict]:
+def ablation(
+    truth_path: str,
+    db: str,
+    encoder: Encoder,
+    cand: CandidateConfig | None = None,
+    cfg: ScoringConfig | None = None,
+    variants: list[Variant] | None = None,
+) -> list[dict]:
     cand, cfg = cand or CandidateConfig(), cfg or ScoringConfig()
     cap = capture(db, encoder, cand, cfg)
     ok, pos, hard = _truth_sets(truth_path, db)
@@ -145,8 +167,10 @@ def ablation(truth_path: str, db: str, encoder: Encoder, cand: CandidateConfig |
             res = evaluate_variant(scores, v.threshold, ok, pos, hard, cover, cfg.min_coverage)
         else:  # oracle: the threshold with the fewest clustering errors on this corpus
             grid = [round(0.3 + 0.025 * k, 3) for k in range(27)]
-            res = min((evaluate_variant(scores, t, ok, pos, hard, cover, cfg.min_coverage) for t in grid),
-                      key=lambda r: (r["hard clustered"] + r["copies missed"] + r["other false"], -r["threshold"]))
+            res = min(
+                (evaluate_variant(scores, t, ok, pos, hard, cover, cfg.min_coverage) for t in grid),
+                key=lambda r: (r["hard clustered"] + r["copies missed"] + r["other false"], -r["threshold"]),
+            )
         rows.append({"variant": v.name, **res})
     return rows
 
@@ -157,4 +181,3 @@ def format_table(rows: list[dict]) -> str:
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(fmt(r[c]) for c in cols) + " |" for r in rows]
     return "\n".join(lines)
-

@@ -39,8 +39,13 @@ def moment_iou(m: Box, truth: Box) -> float:
     return 0.5 * (interval_iou((m[0], m[1]), (truth[0], truth[1])) + interval_iou((m[2], m[3]), (truth[2], truth[3])))
 
 
-def query_metrics(ranked: Sequence[tuple[str, Sequence[Box]]], relevant: set[str],
-                  truth: dict[str, Box], k: int = 10, min_iou: float = 0.5) -> dict[str, float | None]:
+def query_metrics(
+    ranked: Sequence[tuple[str, Sequence[Box]]],
+    relevant: set[str],
+    truth: dict[str, Box],
+    k: int = 10,
+    min_iou: float = 0.5,
+) -> dict[str, float | None]:
     """Metrics of one query: ``ranked`` = [(video id, its moments)] best first; ``truth``: video id → true box
     (videos without a box count on identity alone)."""
     correct, moment_found = [], False
@@ -55,21 +60,27 @@ def query_metrics(ranked: Sequence[tuple[str, Sequence[Box]]], relevant: set[str
         if c:
             tp += 1
             ap += tp / i
-    return {"p@1": float(bool(correct) and correct[0]), "p@10": sum(correct[:k]) / k,
-            "hit@10": float(any(correct[:k])), "ap": ap / len(relevant) if relevant else 0.0,
-            "moment_found": float(moment_found) if relevant & set(truth) else None}
+    return {
+        "p@1": float(bool(correct) and correct[0]),
+        "p@10": sum(correct[:k]) / k,
+        "hit@10": float(any(correct[:k])),
+        "ap": ap / len(relevant) if relevant else 0.0,
+        "moment_found": float(moment_found) if relevant & set(truth) else None,
+    }
 
 
-def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int = 10,
-                     weights: str | None = None) -> dict[str, Any]:
+def evaluate_queries(
+    truth_path: str, db: str, queries: Sequence[str], top: int = 10, weights: str | None = None
+) -> dict[str, Any]:
     """Search ``db`` with each query file named in truth.json (by basename) and score the answers."""
     from vidfp.search import SearchIndex
     from vidfp.search.settings import read_only
 
     truth = json.load(open(truth_path, encoding="utf-8"))
     with read_only(db) as cat:
-        files = cat.con.execute("SELECT f.uri, f.video_id FROM files f JOIN videos v USING (video_id) "
-                                "WHERE v.status = 'ok'").fetchall()
+        files = cat.con.execute(
+            "SELECT f.uri, f.video_id FROM files f JOIN videos v USING (video_id) WHERE v.status = 'ok'"
+        ).fetchall()
     vid = {os.path.basename(u): v for u, v in files}
     boxes: dict[tuple[str, str], Box] = {}  # (query name, catalog name) -> (query range, catalog range)
     for s in truth["segments"]:
@@ -82,8 +93,9 @@ def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int 
         if info is None:
             continue
         # every group the query belongs to (a compilation holds pieces of several)
-        rel = {vid[m] for members in truth["groups"].values() if name in members for m in members
-               if m in vid and m != name}
+        rel = {
+            vid[m] for members in truth["groups"].values() if name in members for m in members if m in vid and m != name
+        }
         if rel:
             todo.append((q, name, info, rel))
     index = SearchIndex(db, weights=weights)
@@ -93,12 +105,23 @@ def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int 
     for (_, name, info, rel), r in zip(todo, results, strict=True):
         tbox = {v: boxes[(name, name_of[v])] for v in rel if (name, name_of[v]) in boxes}
         own = vid.get(name)  # a query the catalog holds itself is left out of its own ranking
-        ranked = [(h.video_id, [(m.query_start_s, m.query_end_s, m.video_start_s, m.video_end_s) for m in h.moments])
-                  for h in r.hits if h.video_id != own]
+        ranked = [
+            (h.video_id, [(m.query_start_s, m.query_end_s, m.video_start_s, m.video_end_s) for m in h.moments])
+            for h in r.hits
+            if h.video_id != own
+        ]
         m = query_metrics(ranked, rel, tbox, min(10, top))
         partial = info.get("role") == "compilation" or "partial" in (info.get("transform") or "")
-        per.append({"query": name, "transform": info.get("transform"), "partial": partial, "error": r.error,
-                    "top": [name_of.get(h.video_id, h.video_id) for h in r.hits[:3]], **m})
+        per.append(
+            {
+                "query": name,
+                "transform": info.get("transform"),
+                "partial": partial,
+                "error": r.error,
+                "top": [name_of.get(h.video_id, h.video_id) for h in r.hits[:3]],
+                **m,
+            }
+        )
     n = len(per)
 
     def mean(key: str, rows: list[dict]) -> float:
@@ -106,9 +129,16 @@ def evaluate_queries(truth_path: str, db: str, queries: Sequence[str], top: int 
         return sum(vals) / len(vals) if vals else 0.0
 
     partial = [p for p in per if p["partial"]]
-    return {"queries": n, "p@1": mean("p@1", per), "p@10": mean("p@10", per), "hit@10": mean("hit@10", per),
-            "map": mean("ap", per), "moment_found": mean("moment_found", per),
-            "queries_with_true_moment": sum(1 for p in per if p["moment_found"] is not None),
-            "partial_queries": len(partial), "partial_moment_found": mean("moment_found", partial),
-            "errors": sum(1 for p in per if p["error"]),
-            "missed": [p for p in per if not p["p@1"]]}
+    return {
+        "queries": n,
+        "p@1": mean("p@1", per),
+        "p@10": mean("p@10", per),
+        "hit@10": mean("hit@10", per),
+        "map": mean("ap", per),
+        "moment_found": mean("moment_found", per),
+        "queries_with_true_moment": sum(1 for p in per if p["moment_found"] is not None),
+        "partial_queries": len(partial),
+        "partial_moment_found": mean("moment_found", partial),
+        "errors": sum(1 for p in per if p["error"]),
+        "missed": [p for p in per if not p["p@1"]],
+    }

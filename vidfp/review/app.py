@@ -112,8 +112,11 @@ class ReviewApp:
     def pair(self, request: Request) -> Response:
         a, b = request.path_params["a"], request.path_params["b"]
         saved = request.query_params.get("saved")
-        flash = f"Saved: {saved.replace('_', ' ')}. Clusters were updated." if saved in ("duplicate", "not_duplicate") \
+        flash = (
+            f"Saved: {saved.replace('_', ' ')}. Clusters were updated."
+            if saved in ("duplicate", "not_duplicate")
             else None
+        )
         body = self.pages.pair(a, b, token=self.token, flash=flash) if ID.match(a) and ID.match(b) else None
         return self.html(body) if body else self.not_found("scored pair of these two videos")
 
@@ -138,8 +141,11 @@ class ReviewApp:
         vid = request.path_params["vid"]
         path = self.pages.media_path(vid) if ID.match(vid) else None
         if path is None:
-            return self.error(404, "No such file", "The catalog lists no readable file for this video "
-                                                   "(unknown id, or the file was moved or deleted).")
+            return self.error(
+                404,
+                "No such file",
+                "The catalog lists no readable file for this video (unknown id, or the file was moved or deleted).",
+            )
         mt = mimetypes.guess_type(path)[0] or "application/octet-stream"
         return FileResponse(path, media_type=mt, headers=SECURITY_HEADERS)
 
@@ -149,8 +155,11 @@ class ReviewApp:
             return self.error(400, "Bad request", "Verdicts are sent by the form on a pair page.")
         form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8", "replace")).items()}
         if not self.token_ok(form.get("token")):
-            return self.error(403, "Not saved", "This request does not carry this session's token. "
-                                                "Reload the pair page and click the button again.")
+            return self.error(
+                403,
+                "Not saved",
+                "This request does not carry this session's token. Reload the pair page and click the button again.",
+            )
         a, b, verdict = form.get("a", ""), form.get("b", ""), form.get("verdict", "")
         if not (ID.match(a) and ID.match(b)):
             return self.error(400, "Not saved", "The verdict must name two videos of this catalog.")
@@ -159,8 +168,11 @@ class ReviewApp:
         except VerdictRejected as e:
             return self.error(400, "Not saved", str(e))
         except CatalogBusy as e:
-            return self.error(503, "Not saved yet", f"A vidfp run is writing the catalog ({e}). Try again when it "
-                                                    "has finished; nothing was changed.")
+            return self.error(
+                503,
+                "Not saved yet",
+                f"A vidfp run is writing the catalog ({e}). Try again when it has finished; nothing was changed.",
+            )
         lo, hi = sorted((a, b))
         return RedirectResponse(f"/pair/{lo}/{hi}?saved={verdict}", status_code=303)
 
@@ -174,8 +186,11 @@ class ReviewApp:
         if not query:
             return self.html(self.pages.search([], None, token=self.token))
         if not self.token_ok(q.get("token")):
-            return self.error(403, "Search refused", "This request does not carry this session's token; "
-                                                     "use the search box of the review pages.")
+            return self.error(
+                403,
+                "Search refused",
+                "This request does not carry this session's token; use the search box of the review pages.",
+            )
         try:
             results = self._index().search([query], top=10)
         except IncompatibleQuery as e:
@@ -192,8 +207,13 @@ class ReviewApp:
             return self._search
 
 
-def create_app(db: str, token: str | None = None, allowed_hosts: Sequence[str] | None = LOOPBACK_HOSTS,
-               thumbs_dir: str | None = None, weights: str | None = None) -> Starlette:
+def create_app(
+    db: str,
+    token: str | None = None,
+    allowed_hosts: Sequence[str] | None = LOOPBACK_HOSTS,
+    thumbs_dir: str | None = None,
+    weights: str | None = None,
+) -> Starlette:
     """The review app for catalog ``db``; ``allowed_hosts=None`` accepts any Host header."""
     r = ReviewApp(db, token, thumbs_dir, weights)
 
@@ -205,13 +225,20 @@ def create_app(db: str, token: str | None = None, allowed_hosts: Sequence[str] |
         return r.error(500, "Something went wrong", f"{type(exc).__name__}: {exc}")
 
     routes = [
-        Route("/", r.index), Route("/partial", r.partial), Route("/cluster/{cid}", r.cluster),
-        Route("/video/{vid}", r.video), Route("/pair/{a}/{b}", r.pair), Route("/thumb/{vid}.jpg", r.thumb),
-        Route("/plot/{a}/{b}/{kind}.png", r.plot), Route("/media/{vid}", r.media),
-        Route("/verdict", r.verdict, methods=["POST"]), Route("/search", r.search),
+        Route("/", r.index),
+        Route("/partial", r.partial),
+        Route("/cluster/{cid}", r.cluster),
+        Route("/video/{vid}", r.video),
+        Route("/pair/{a}/{b}", r.pair),
+        Route("/thumb/{vid}.jpg", r.thumb),
+        Route("/plot/{a}/{b}/{kind}.png", r.plot),
+        Route("/media/{vid}", r.media),
+        Route("/verdict", r.verdict, methods=["POST"]),
+        Route("/search", r.search),
     ]
     middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))] if allowed_hosts else []
-    app = Starlette(routes=routes, middleware=middleware,
-                    exception_handlers={CatalogUnreadable: unreadable, Exception: crashed})
+    app = Starlette(
+        routes=routes, middleware=middleware, exception_handlers={CatalogUnreadable: unreadable, Exception: crashed}
+    )
     app.state.review = r
     return app

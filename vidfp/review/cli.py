@@ -36,8 +36,7 @@ def cmd_search(args) -> int:
     from vidfp.search.text import format_results
 
     try:
-        results = search(expand_queries(args.queries), args.db, top=args.top, weights=args.weights,
-                         device=args.device)
+        results = search(expand_queries(args.queries), args.db, top=args.top, weights=args.weights, device=args.device)
     except (CatalogUnreadable, IncompatibleQuery) as e:
         return _user_error(e)
     if args.json:
@@ -126,8 +125,11 @@ def register(sub: argparse._SubParsersAction, formatter_class=None, parents=()) 
 
     ev = sub.choices.get("eval")
     if ev is not None:
-        ev.add_argument("--queries", nargs="+",
-                        help="query clips (files or folders) named in --truth: search --db with each and report "
-                             "P@1, P@10, mAP, the right moment counted at IoU >= 0.5 (default: none)")
+        ev.add_argument(
+            "--queries",
+            nargs="+",
+            help="query clips (files or folders) named in --truth: search --db with each and report "
+            "P@1, P@10, mAP, the right moment counted at IoU >= 0.5 (default: none)",
+        )
         ev.add_argument("--top", type=int, default=10, help="catalog videos per query (with --queries)")
         ev.set_defaults(fn=_eval)

@@ -41,26 +41,28 @@ CLUSTER_QUERIES = {
     "weakest": _CLUSTER_STATS + " ORDER BY s.min_sim ASC NULLS FIRST, c.size DESC, c.cluster_id LIMIT ? OFFSET ?",
 }
 _VIDEO_COLS = "v.video_id, v.uri, v.duration_s, v.width, v.height, v.fps, v.status, v.error, v.n_frames, v.shard_uri"
-_PAIR_COLS = ("p.video_a, p.video_b, p.similarity, p.is_duplicate, coalesce(p.is_partial, false), p.semantic, "
-              "p.nonsemantic, p.frame_sim, p.deriv_score, p.traj_score, p.motion_score, p.camera_score, "
-              "p.coverage, p.path_frames, p.flipped, p.votes, r.verdict")
+_PAIR_COLS = (
+    "p.video_a, p.video_b, p.similarity, p.is_duplicate, coalesce(p.is_partial, false), p.semantic, "
+    "p.nonsemantic, p.frame_sim, p.deriv_score, p.traj_score, p.motion_score, p.camera_score, "
+    "p.coverage, p.path_frames, p.flipped, p.votes, r.verdict"
+)
 _PAIRS_FROM = f"SELECT {_PAIR_COLS} FROM pair_scores p LEFT JOIN pair_verdicts r USING (video_a, video_b) "
 # Statements with the column lists spliced in once, here (identifiers from the constants above, never input).
 SQL = {
     "cluster_members": f"SELECT c.cluster_id, {_VIDEO_COLS} FROM duplicate_clusters c JOIN videos v USING (video_id) "
-                       "WHERE list_contains(?, c.cluster_id) ORDER BY c.cluster_id, v.uri",
+    "WHERE list_contains(?, c.cluster_id) ORDER BY c.cluster_id, v.uri",
     "members": f"SELECT {_VIDEO_COLS} FROM duplicate_clusters c JOIN videos v USING (video_id) "
-               "WHERE c.cluster_id = ? ORDER BY v.uri",
+    "WHERE c.cluster_id = ? ORDER BY v.uri",
     "pairs_inside": _PAIRS_FROM + "WHERE list_contains(?, p.video_a) AND list_contains(?, p.video_b) "
-                                  "ORDER BY p.similarity DESC LIMIT ?",
+    "ORDER BY p.similarity DESC LIMIT ?",
     "pairs_leaving": _PAIRS_FROM + "WHERE (list_contains(?, p.video_a) <> list_contains(?, p.video_b)) "
-                                   "AND (p.is_partial OR p.is_duplicate OR r.verdict IS NOT NULL) "
-                                   "ORDER BY p.similarity DESC LIMIT ?",
+    "AND (p.is_partial OR p.is_duplicate OR r.verdict IS NOT NULL) "
+    "ORDER BY p.similarity DESC LIMIT ?",
     "videos": f"SELECT {_VIDEO_COLS} FROM videos v WHERE list_contains(?, v.video_id)",
     "pairs_of_video": _PAIRS_FROM + "WHERE p.video_a = ? OR p.video_b = ? ORDER BY p.similarity DESC LIMIT 50",
     "pair": _PAIRS_FROM + "WHERE p.video_a = ? AND p.video_b = ?",
     "partial_pairs": _PAIRS_FROM + "WHERE p.is_partial ORDER BY p.similarity DESC, p.video_a, p.video_b "
-                                   "LIMIT ? OFFSET ?",
+    "LIMIT ? OFFSET ?",
 }
 
 
@@ -131,8 +133,9 @@ def _video(row: tuple) -> Video:
 
 
 def _pair(row: tuple) -> Pair:
-    comp = dict(zip(("semantic", "nonsemantic", "frame_sim", "deriv", "traj", "motion", "camera"), row[5:12],
-                    strict=True))
+    comp = dict(
+        zip(("semantic", "nonsemantic", "frame_sim", "deriv", "traj", "motion", "camera"), row[5:12], strict=True)
+    )
     return Pair(row[0], row[1], row[2], bool(row[3]), bool(row[4]), comp, row[12], row[13], row[14], row[15], row[16])
 
 
@@ -175,7 +178,8 @@ class CatalogReader:
     def n_clusters(self) -> int:
         with self._open() as cat:
             return cat.con.execute(
-                "SELECT count(DISTINCT cluster_id) FROM duplicate_clusters WHERE cluster_size > 1").fetchone()[0]
+                "SELECT count(DISTINCT cluster_id) FROM duplicate_clusters WHERE cluster_size > 1"
+            ).fetchone()[0]
 
     def cluster(self, cluster_id: str, max_pairs: int = 300) -> tuple[Cluster | None, list[Pair], list[Pair]]:
         """(cluster with members, pairs inside it best first, partial copies and verdicts touching it)."""
@@ -194,8 +198,15 @@ class CatalogReader:
             p.a, p.b = vids.get(p.video_a), vids.get(p.video_b)
         size = len(members)
         sims = [p.similarity for p in inside if p.is_duplicate]
-        c = Cluster(cluster_id, size, sum(sims) / len(sims) if sims else None, min(sims) if sims else None,
-                    len(sims), sum(m.duration_s or 0 for m in members), members)
+        c = Cluster(
+            cluster_id,
+            size,
+            sum(sims) / len(sims) if sims else None,
+            min(sims) if sims else None,
+            len(sims),
+            sum(m.duration_s or 0 for m in members),
+            members,
+        )
         return c, inside, outside
 
     @staticmethod
@@ -234,7 +245,9 @@ class CatalogReader:
             p = _pair(row)
             p.segments = con.execute(
                 "SELECT a_start_s, a_end_s, b_start_s, b_end_s, score FROM matched_segments "
-                "WHERE video_a = ? AND video_b = ? ORDER BY seg_idx", [a, b]).fetchall()
+                "WHERE video_a = ? AND video_b = ? ORDER BY seg_idx",
+                [a, b],
+            ).fetchall()
             vids = self._videos(con, [a, b])
         p.a, p.b = vids.get(a), vids.get(b)
         return p
@@ -247,7 +260,8 @@ class CatalogReader:
             segs = con.execute(
                 "SELECT video_a, video_b, a_start_s, a_end_s, b_start_s, b_end_s, score FROM matched_segments "
                 "WHERE list_contains(?, video_a || '/' || video_b) ORDER BY video_a, video_b, seg_idx",
-                [[f"{p.video_a}/{p.video_b}" for p in pairs]]).fetchall()
+                [[f"{p.video_a}/{p.video_b}" for p in pairs]],
+            ).fetchall()
         by = {(p.video_a, p.video_b): p for p in pairs}
         for s in segs:
             by[(s[0], s[1])].segments.append(tuple(s[2:]))
@@ -260,5 +274,7 @@ class CatalogReader:
         with self._open() as cat:
             rows = cat.con.execute(
                 "SELECT uri, 0 AS k FROM videos WHERE video_id = ? UNION ALL "
-                "SELECT uri, 1 AS k FROM files WHERE video_id = ? ORDER BY k, uri", [video_id, video_id]).fetchall()
+                "SELECT uri, 1 AS k FROM files WHERE video_id = ? ORDER BY k, uri",
+                [video_id, video_id],
+            ).fetchall()
         return list(dict.fromkeys(u for u, _ in rows))

@@ -93,9 +93,16 @@ class Pages:
     # ---- pages -------------------------------------------------------------
     def index(self, sort: str = "size", page: int = 0, per_page: int = PAGE, **ctx) -> str:
         clusters = self.reader.clusters(sort, page, per_page + 1)
-        return self.render("index.html", clusters=clusters[:per_page], has_next=len(clusters) > per_page,
-                           sort=sort, page=page, summary=self.reader.summary(), n_clusters=self.reader.n_clusters(),
-                           **ctx)
+        return self.render(
+            "index.html",
+            clusters=clusters[:per_page],
+            has_next=len(clusters) > per_page,
+            sort=sort,
+            page=page,
+            summary=self.reader.summary(),
+            n_clusters=self.reader.n_clusters(),
+            **ctx,
+        )
 
     def partial(self, page: int = 0, per_page: int = PAGE, **ctx) -> str:
         pairs = self.reader.partial_pairs(page, per_page + 1)
@@ -132,9 +139,18 @@ class Pages:
         play_b, why_b = self.playability(p.b)
         seg = p.segments[0] if p.segments else (0.0, p.a.duration_s or 0.0, 0.0, p.b.duration_s or 0.0, None)
         return self.render(
-            "pair.html", pair=p, decision=decision(p, self.scoring()), scores=score_rows(p), facts=fact_rows(p),
-            playable={"a": play_a, "b": play_b}, unplayable={"a": why_a, "b": why_b}, can_play=play_a or play_b,
-            first_a=(round(seg[0], 2), round(seg[1], 2)), first_b=(round(seg[2], 2), round(seg[3], 2)), **ctx)
+            "pair.html",
+            pair=p,
+            decision=decision(p, self.scoring()),
+            scores=score_rows(p),
+            facts=fact_rows(p),
+            playable={"a": play_a, "b": play_b},
+            unplayable={"a": why_a, "b": why_b},
+            can_play=play_a or play_b,
+            first_a=(round(seg[0], 2), round(seg[1], 2)),
+            first_b=(round(seg[2], 2), round(seg[3], 2)),
+            **ctx,
+        )
 
     def search(self, results, query: str | None = None, error: str | None = None, **ctx) -> str:
         return self.render("search.html", results=results, query=query, error=error, **ctx)

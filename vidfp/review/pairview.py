@@ -75,8 +75,9 @@ class PairMatrices:
         """Matrix and paths of (A, B); ``flipped`` None: both orientations, the better kept (as the scorer)."""
         if not (a.shard_uri and b.shard_uri):
             raise ValueError("no fingerprints stored for this pair")
-        recs = load_records([{"video_id": v.video_id, "shard_uri": v.shard_uri, "duration_s": v.duration_s}
-                             for v in (a, b)])
+        recs = load_records(
+            [{"video_id": v.video_id, "shard_uri": v.shard_uri, "duration_s": v.duration_s} for v in (a, b)]
+        )
         ra, rb = recs[a.video_id], recs[b.video_id]
         options = [False, True] if flipped is None else [bool(flipped)]
         if self.flip is None:
@@ -90,5 +91,13 @@ class PairMatrices:
             if best is None or score > best[0]:
                 best = (score, fl, sim, paths)
         _, fl, sim, paths = best
-        return PairMatrix(sim, np.asarray(ra.t_s, np.float64), np.asarray(rb.t_s, np.float64), paths, fl,
-                          self.scorer.tau, self.calibration.center, self.scorer.hi)
+        return PairMatrix(
+            sim,
+            np.asarray(ra.t_s, np.float64),
+            np.asarray(rb.t_s, np.float64),
+            paths,
+            fl,
+            self.scorer.tau,
+            self.calibration.center,
+            self.scorer.hi,
+        )

@@ -30,8 +30,9 @@ def _config(db: str, host: str, port: int, weights: str | None, token: str | Non
     return uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False), app
 
 
-def serve(db: str, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True,
-          weights: str | None = None) -> None:
+def serve(
+    db: str, host: str = "127.0.0.1", port: int = 8765, open_browser: bool = True, weights: str | None = None
+) -> None:
     """Serve until Ctrl-C; opens the cluster list in the default browser unless told not to."""
     import uvicorn
 

@@ -46,8 +46,9 @@ def _write(path: str, data: str | bytes) -> None:
     os.replace(tmp, path)
 
 
-def write_report(db: str, out: str, max_clusters: int = 500, max_pairs: int = 500,
-                 thumbs_dir: str | None = None) -> str:
+def write_report(
+    db: str, out: str, max_clusters: int = 500, max_pairs: int = 500, thumbs_dir: str | None = None
+) -> str:
     """Write the report under ``out``; returns the path of its index.html."""
     t0 = time.perf_counter()
     links = _RecordingLinks()
@@ -82,6 +83,11 @@ def write_report(db: str, out: str, max_clusters: int = 500, max_pairs: int = 50
     for vid, times in by_video.items():  # one decoder child per video
         for t, data in zip(times, pages.thumbs_of(vid, times) or [], strict=False):
             _write(os.path.join(out, links.thumb(vid, t)), data)
-    log.info("report: %d clusters, %d pair pages, %d keyframes in %.1f s", len(cluster_pages), len(chosen),
-             len(links.thumbs_used), time.perf_counter() - t0)
+    log.info(
+        "report: %d clusters, %d pair pages, %d keyframes in %.1f s",
+        len(cluster_pages),
+        len(chosen),
+        len(links.thumbs_used),
+        time.perf_counter() - t0,
+    )
     return os.path.join(out, "index.html")

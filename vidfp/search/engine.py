@@ -89,8 +89,14 @@ class SearchIndex:
     the model); keep it while the catalog file is unchanged (``stale()``).
     """
 
-    def __init__(self, db: str, weights: str | None = None, device: str | None = None, workers: int = 2,
-                 min_frame_sim: float = 0.0):
+    def __init__(
+        self,
+        db: str,
+        weights: str | None = None,
+        device: str | None = None,
+        workers: int = 2,
+        min_frame_sim: float = 0.0,
+    ):
         t0 = time.perf_counter()
         self.db = db
         self.stamp = file_stamp(db) if os.path.exists(db) else None  # before reading: a publish meanwhile → stale
@@ -98,12 +104,17 @@ class SearchIndex:
         self.encoder = make_encoder(self.settings, weights, device)
         with read_only(db) as cat:
             calibration = current_calibration(cat, self.encoder)
-            rows = [r for r in cat.videos(status="ok")
-                    if r["shard_uri"] and r["feature_key"] == self.settings.feature_key]
+            rows = [
+                r for r in cat.videos(status="ok") if r["shard_uri"] and r["feature_key"] == self.settings.feature_key
+            ]
         self.rows = {r["video_id"]: r for r in rows}
         self.frames = FrameIndex(*read_global_vectors(rows), self.settings.candidates)
-        self.scorer = PairScorer(self.settings.scoring, flip=self.encoder.flip,
-                                 positions=self.encoder.region_positions(), calibration=calibration)
+        self.scorer = PairScorer(
+            self.settings.scoring,
+            flip=self.encoder.flip,
+            positions=self.encoder.region_positions(),
+            calibration=calibration,
+        )
         self.workers = workers
         self.min_frame_sim = min_frame_sim  # every neighbour votes (vidfp.search.frames)
         self._records: dict[str, FrameRecord] = {}
@@ -124,8 +135,9 @@ class SearchIndex:
 
         enc, cfg = self.encoder, self.settings.decode
         in_worker = enc.runs_in_worker
-        jobs = [(str(k), (q, f"query-{k}", enc.input_size, cfg, enc if in_worker else None))
-                for k, q in enumerate(queries)]
+        jobs = [
+            (str(k), (q, f"query-{k}", enc.input_size, cfg, enc if in_worker else None)) for k, q in enumerate(queries)
+        ]
         out: dict[str, FrameRecord | str] = {}
         limits = {"timeout_s": min(cfg.timeout_base_s, cfg.timeout_s), "max_timeout_s": cfg.timeout_s}
         for key, ok, value in run_isolated(extract_one, jobs, min(self.workers, len(jobs)), **limits):
@@ -166,15 +178,33 @@ class SearchIndex:
                 continue
             q_is_a = res.video_a == q.video_id
             moments = tuple(
-                Moment(*(round(float(x), 3) for x in ((s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s) if q_is_a
-                                                      else (s.b_start_s, s.b_end_s, s.a_start_s, s.a_end_s))),
-                       s.score)
-                for s in res.segments)
-            hits.append(SearchHit(
-                rank=len(hits) + 1, video_id=vid, uri=self.rows[vid]["uri"], similarity=res.similarity,
-                is_duplicate=res.is_duplicate, is_partial=res.is_partial, votes=votes, flipped=res.flipped,
-                components={c: float(getattr(res, c)) for c in COMPONENTS},
-                moments=tuple(sorted(moments, key=lambda m: m.query_start_s))))
+                Moment(
+                    *(
+                        round(float(x), 3)
+                        for x in (
+                            (s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s)
+                            if q_is_a
+                            else (s.b_start_s, s.b_end_s, s.a_start_s, s.a_end_s)
+                        )
+                    ),
+                    s.score,
+                )
+                for s in res.segments
+            )
+            hits.append(
+                SearchHit(
+                    rank=len(hits) + 1,
+                    video_id=vid,
+                    uri=self.rows[vid]["uri"],
+                    similarity=res.similarity,
+                    is_duplicate=res.is_duplicate,
+                    is_partial=res.is_partial,
+                    votes=votes,
+                    flipped=res.flipped,
+                    components={c: float(getattr(res, c)) for c in COMPONENTS},
+                    moments=tuple(sorted(moments, key=lambda m: m.query_start_s)),
+                )
+            )
         return hits
 
     def search(self, queries: Iterable[str], top: int = 10) -> list[QueryResult]:
@@ -190,14 +220,21 @@ class SearchIndex:
                 continue
             t1 = time.perf_counter()
             hits = self.hits_for(rec, top)
-            out.append(QueryResult(q, tuple(hits), rec.meta.get("duration_s"), rec.n_frames,
-                                   seconds={"decode_encode": round(t_enc, 4),
-                                            "match": round(time.perf_counter() - t1, 4)}))
+            out.append(
+                QueryResult(
+                    q,
+                    tuple(hits),
+                    rec.meta.get("duration_s"),
+                    rec.n_frames,
+                    seconds={"decode_encode": round(t_enc, 4), "match": round(time.perf_counter() - t1, 4)},
+                )
+            )
         return out
 
 
-def search(queries: Iterable[str], db: str, top: int = 10, weights: str | None = None,
-           device: str | None = None) -> list[QueryResult]:
+def search(
+    queries: Iterable[str], db: str, top: int = 10, weights: str | None = None, device: str | None = None
+) -> list[QueryResult]:
     """Ranked catalog videos, with similarity and matched moments, for each query clip.
 
     Opens ``db`` read-only (and only briefly); works while a run writes the catalog.

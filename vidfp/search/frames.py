@@ -82,8 +82,9 @@ class FrameIndex:
         self.n_frames = int(x.shape[0])
         self.index = build_index(x, cfg.index, cfg.gpu) if self.n_frames else None
 
-    def votes(self, q: FrameRecord, flip: FlipFn | None = None,
-              min_sim: float | None = None) -> list[tuple[str, float]]:
+    def votes(
+        self, q: FrameRecord, flip: FlipFn | None = None, min_sim: float | None = None
+    ) -> list[tuple[str, float]]:
         """(video id, votes) of the ``max_per_video`` best-voted catalog videos, best first.
 
         ``min_sim``: neighbours below it do not vote (default: the catalog's ``min_frame_sim``)."""
@@ -111,8 +112,13 @@ class FrameIndex:
         return [(self.ids[v], round(s, 6)) for v, s in ranked]
 
 
-def votes_reference(q: FrameRecord, catalog: dict[str, FrameRecord], cfg: CandidateConfig,
-                    flip: FlipFn | None = None, min_sim: float | None = None) -> dict[str, float]:
+def votes_reference(
+    q: FrameRecord,
+    catalog: dict[str, FrameRecord],
+    cfg: CandidateConfig,
+    flip: FlipFn | None = None,
+    min_sim: float | None = None,
+) -> dict[str, float]:
     """Exact brute-force votes of every catalog video for ``q`` (tests): the definition above,
     with all cosine similarities computed and sorted in numpy."""
     ids = sorted(catalog)

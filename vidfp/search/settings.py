@@ -58,8 +58,8 @@ def read_only(db: str) -> Iterator[Catalog]:
     except duckdb.IOException as e:
         if "lock" in str(e).lower():
             raise CatalogUnreadable(
-                f"catalog {db!r} is open for writing by another process (a run holds it); "
-                "try again when it is done") from None
+                f"catalog {db!r} is open for writing by another process (a run holds it); try again when it is done"
+            ) from None
         raise CatalogUnreadable(f"cannot open catalog {db!r}: {e}") from None
     except (duckdb.Error, RuntimeError) as e:  # not a catalog, or a schema this vidfp cannot read
         raise CatalogUnreadable(f"cannot read catalog {db!r}: {e}") from None
@@ -134,13 +134,17 @@ def read_settings(db: str) -> CatalogSettings:
     with read_only(db) as cat:
         rows = cat.con.execute(
             "SELECT encoder, model, weights_sha, feature_key, shard_uri FROM videos WHERE status = 'ok' "
-            "AND encoder IS NOT NULL").fetchall()
+            "AND encoder IS NOT NULL"
+        ).fetchall()
         if not rows:
             raise EmptyCatalog(f"catalog {db!r} holds no fingerprinted video yet")
         (enc, model, wsha, fkey), n = Counter(r[:4] for r in rows).most_common(1)[0]
         if n < len(rows):
-            log.warning("%d of %d videos carry another feature key (a rescan is due); using the majority's",
-                        len(rows) - n, len(rows))
+            log.warning(
+                "%d of %d videos carry another feature key (a rescan is due); using the majority's",
+                len(rows) - n,
+                len(rows),
+            )
         shard = next(r[4] for r in rows if r[:4] == (enc, model, wsha, fkey))
         cfg = _run_config(cat)
         ekey = _shard_encoder_key(shard)
@@ -151,11 +155,19 @@ def read_settings(db: str) -> CatalogSettings:
             except duckdb.CatalogException:  # catalog older than the calibration table
                 row = None
             cal = Calibration(row[0], row[1], row[2], row[3]) if row else None
-    return CatalogSettings(db=db, encoder=enc, model=model or "", weights_sha=wsha or "", feature_key=fkey,
-                           encoder_key=ekey, decode=_from_dict(DecodeConfig, cfg.get("decode")),
-                           candidates=_from_dict(CandidateConfig, cfg.get("candidates")),
-                           scoring=_from_dict(ScoringConfig, cfg.get("scoring")), calibration=cal,
-                           n_videos=len(rows))
+    return CatalogSettings(
+        db=db,
+        encoder=enc,
+        model=model or "",
+        weights_sha=wsha or "",
+        feature_key=fkey,
+        encoder_key=ekey,
+        decode=_from_dict(DecodeConfig, cfg.get("decode")),
+        candidates=_from_dict(CandidateConfig, cfg.get("candidates")),
+        scoring=_from_dict(ScoringConfig, cfg.get("scoring")),
+        calibration=cal,
+        n_videos=len(rows),
+    )
 
 
 def make_encoder(s: CatalogSettings, weights: str | None = None, device: str | None = None) -> Encoder:
@@ -174,19 +186,23 @@ def make_encoder(s: CatalogSettings, weights: str | None = None, device: str | N
             grid, px = int(g), int(p)
         enc = get_encoder("baseline", grid=grid, size=px)
     elif s.encoder == "dinov3":
-        enc = get_encoder("dinov3", model=s.model, weights_path=weights, device=device,
-                          **({"size": size} if size else {}))
+        enc = get_encoder(
+            "dinov3", model=s.model, weights_path=weights, device=device, **({"size": size} if size else {})
+        )
     elif s.encoder in ("sscd", "sscd-distilled"):
         layout = s.model.partition(":")[2]  # model is '{file}.onnx:{layout}'
-        enc = get_encoder(s.encoder, device=device, **({"size": size} if size else {}),
-                          **({"layout": layout} if layout else {}))
+        enc = get_encoder(
+            s.encoder, device=device, **({"size": size} if size else {}), **({"layout": layout} if layout else {})
+        )
     else:
-        raise IncompatibleQuery(f"catalog {s.db!r} was made with encoder {s.encoder!r}, which this search "
-                                "does not know how to rebuild")
+        raise IncompatibleQuery(
+            f"catalog {s.db!r} was made with encoder {s.encoder!r}, which this search does not know how to rebuild"
+        )
     key = IngestConfig(decode=s.decode).fingerprint_key(enc.key())
     if key != s.feature_key:
         detail = f"shards say {s.encoder_key!r}, this encoder is {enc.key()!r}" if s.encoder_key else ""
         raise IncompatibleQuery(
             f"cannot encode queries as catalog {s.db!r} was encoded (feature key {s.feature_key}, this one {key}; "
-            f"{detail or 'sampling differs'}). For DINOv3, pass the catalog's weights file (--weights).")
+            f"{detail or 'sampling differs'}). For DINOv3, pass the catalog's weights file (--weights)."
+        )
     return enc

@@ -22,6 +22,8 @@ def format_results(results: list[QueryResult]) -> str:
             kind = "duplicate" if h.is_duplicate else "partial copy" if h.is_partial else "below threshold"
             lines.append(f"  {h.rank:>2}. {h.similarity:.3f}  {kind:<15}  {h.uri}")
             for m in h.moments:
-                lines.append(f"        query {_t(m.query_start_s)}–{_t(m.query_end_s)}  ↔  video "
-                             f"{_t(m.video_start_s)}–{_t(m.video_end_s)}  (frame similarity {m.score:.2f})")
+                lines.append(
+                    f"        query {_t(m.query_start_s)}–{_t(m.query_end_s)}  ↔  video "
+                    f"{_t(m.video_start_s)}–{_t(m.video_end_s)}  (frame similarity {m.score:.2f})"
+                )
     return "\n".join(lines)
