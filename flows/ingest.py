@@ -9,6 +9,7 @@ only the flow's commit step touches DuckDB.
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import replace
 from typing import Any
 
@@ -66,6 +67,7 @@ def ingest_flow(
     allow_removal: bool = False,
     max_missing_share: float = 0.2,
     max_attempts: int = 3,
+    report: bool = True,
 ) -> dict[str, Any]:
     from tasks.ingest_tasks import score_task
 
@@ -104,7 +106,30 @@ def ingest_flow(
         cat.finish_run(run_id, "ok", counts)
         summary = {"run_id": run_id, **counts, **cat.summary()}
     _publish_artifacts(summary, catalog)
+    if report:
+        _publish_report(catalog)
     return summary
+
+
+def _publish_report(catalog: str) -> None:
+    """Write the static review report next to the catalog (``<db>.report``) and link it in the UI.
+
+    Best effort: the report is a view of the catalog, and failing to write it never fails the run.
+    """
+    try:
+        from prefect.artifacts import create_link_artifact
+
+        from vidfp.review.static import write_report
+
+        index = write_report(catalog, catalog + ".report")
+        create_link_artifact(
+            key="vidfp-report",
+            link="file://" + os.path.abspath(index),
+            link_text="vidfp report: clusters and pairs",
+            description="Static, read-only pages of this catalog (vidfp report); `vidfp review` to decide.",
+        )
+    except Exception as e:  # noqa: BLE001 - artifacts are informative only
+        log.info("report not published: %s", e)
 
 
 def _progress_artifact(total: int):

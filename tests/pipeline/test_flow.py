@@ -25,6 +25,7 @@ def test_ingest_flow_matches_local_run(tmp_path):
             source=str(src), catalog=str(tmp_path / "flow.duckdb"), fps=4.0, batch_videos=2, encoder="baseline"
         )
     assert s["videos_ok"] == 2 and s["videos_failed"] == 1
+    assert (tmp_path / "flow.duckdb.report" / "index.html").is_file()  # the report the flow links in the UI
     run_ingest(
         str(src),
         str(tmp_path / "local.duckdb"),
