@@ -48,7 +48,10 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=5000)
     ap.add_argument("-k", type=int, default=20)
     args = ap.parse_args()
-    print("| frames N | queries | exact (Flat) s | IVF build s | IVF search s | search ratio Flat/IVF | recall@k | pair recall |")
+    print(
+        "| frames N | queries | exact (Flat) s | IVF build s | IVF search s | search ratio Flat/IVF "
+        "| recall@k | pair recall |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     n = 10_000
     while n <= args.max_n:
@@ -68,7 +71,9 @@ def main() -> None:
         t_ivf = time.perf_counter() - t0
         rec = np.mean([len(set(a) & set(e)) / args.k for a, e in zip(approx, exact)])
         pe, pa = pairs(exact, owner, owner[qi]), pairs(approx, owner, owner[qi])
-        print(row(f"{n:,}", len(qi), t_flat, t_build, t_ivf, t_flat / t_ivf, float(rec), len(pe & pa) / max(len(pe), 1)))
+        print(
+            row(f"{n:,}", len(qi), t_flat, t_build, t_ivf, t_flat / t_ivf, float(rec), len(pe & pa) / max(len(pe), 1))
+        )
         n *= 10
 
 

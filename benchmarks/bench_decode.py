@@ -51,7 +51,9 @@ def main() -> None:
             w, h, n_all = s.codec_context.width, s.codec_context.height, s.frames
         t_full = best_of(lambda: full_decode(path), 1)
         print(f"video: {args.seconds:.0f} s, {w}×{h}, {n_all} frames (H.264)")
-        print("| sampling | frames | vidfp s | sampled frames/s | full decode s | decoded frames/s | ratio full/vidfp |")
+        print(
+            "| sampling | frames | vidfp s | sampled frames/s | full decode s | decoded frames/s | ratio full/vidfp |"
+        )
         print("|---|---|---|---|---|---|---|")
         for fps in (1.0, 4.0):
             cfg = DecodeConfig(fps=fps)

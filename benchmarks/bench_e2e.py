@@ -29,8 +29,14 @@ from vidfp.encoders import get_encoder
 from vidfp.eval.report import evaluate_catalog
 from vidfp.pipeline.run import run_ingest
 
-KEYS = ("micro_ap", "copy_over_hard_negative", "cluster_precision", "cluster_recall", "hard_negatives_clustered",
-        "broken_recorded")
+KEYS = (
+    "micro_ap",
+    "copy_over_hard_negative",
+    "cluster_precision",
+    "cluster_recall",
+    "hard_negatives_clustered",
+    "broken_recorded",
+)
 
 
 def main() -> None:

@@ -43,7 +43,7 @@ def main() -> None:
     for name, bf16 in dtypes:
         if dev.type == "cuda":
             torch.backends.cuda.matmul.allow_tf32 = not bf16
-        x = [enc._preprocess(frames[s: s + args.batch]) for s in range(0, args.frames, args.batch)]
+        x = [enc._preprocess(frames[s : s + args.batch]) for s in range(0, args.frames, args.batch)]
 
         def raw():
             with torch.inference_mode(), enc._autocast():

@@ -52,8 +52,10 @@ def main() -> None:
             best[name] = min(best[name], time.perf_counter() - t0)
     e0 = next(iter(encs.values()))
     sess = get_session(e0.path, e0.device, e0.threads)
-    print(f"providers {sess.get_providers()}, intra-op threads {e0.threads}, {args.frames} frames, "
-          f"SSCD input {s}², layout {e0.layout} ({len(e0.boxes)} regions × 2 orientations), baseline 144²")
+    print(
+        f"providers {sess.get_providers()}, intra-op threads {e0.threads}, {args.frames} frames, "
+        f"SSCD input {s}², layout {e0.layout} ({len(e0.boxes)} regions × 2 orientations), baseline 144²"
+    )
     print("| stage | frames/s | ratio vs baseline |")
     print("|---|---|---|")
     t_base = best["baseline encoder (weight-free)"]

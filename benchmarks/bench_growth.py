@@ -28,8 +28,9 @@ def timed_ingest(files: list[str], tmp: str, tag: str, fps: float) -> tuple[floa
     for f in files:
         os.symlink(f, os.path.join(src, os.path.basename(f)))
     t0 = time.perf_counter()
-    s = run_ingest(src, os.path.join(tmp, f"{tag}.duckdb"), get_encoder("baseline"),
-                   IngestConfig(decode=DecodeConfig(fps=fps)))
+    s = run_ingest(
+        src, os.path.join(tmp, f"{tag}.duckdb"), get_encoder("baseline"), IngestConfig(decode=DecodeConfig(fps=fps))
+    )
     return time.perf_counter() - t0, s["pairs"]
 
 
@@ -38,8 +39,11 @@ def main() -> None:
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--fps", type=float, default=1.0)
     args = ap.parse_args()
-    files = sorted(f for f in glob.glob(os.path.join(os.path.abspath(args.corpus), "*"))
-                   if not f.endswith(".json") and "broken" not in os.path.basename(f))
+    files = sorted(
+        f
+        for f in glob.glob(os.path.join(os.path.abspath(args.corpus), "*"))
+        if not f.endswith(".json") and "broken" not in os.path.basename(f)
+    )
     half = files[::2]
     with tempfile.TemporaryDirectory() as tmp:
         t1, p1 = timed_ingest(half, tmp, "n", args.fps)

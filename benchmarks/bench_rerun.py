@@ -42,8 +42,11 @@ def main() -> None:
         assert again["new"] == 0 and again["pairs"] == 0, again
         vidfp = os.path.join(os.path.dirname(sys.executable), "vidfp")
         t0 = time.perf_counter()
-        subprocess.run([vidfp, "ingest", args.corpus, "--db", db, "--fps", str(args.fps), "--engine", "prefect"],
-                       check=True, capture_output=True)
+        subprocess.run(
+            [vidfp, "ingest", args.corpus, "--db", db, "--fps", str(args.fps), "--engine", "prefect"],
+            check=True,
+            capture_output=True,
+        )
         t_prefect = time.perf_counter() - t0
     print(f"corpus: {first['files']} files, {first['new']} fingerprinted, {first['pairs']} pairs in the first run")
     print("| run | seconds | ratio vs first run |")

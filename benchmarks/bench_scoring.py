@@ -21,11 +21,13 @@ def _unit(x: np.ndarray) -> np.ndarray:
 
 def main() -> None:
     rng = np.random.default_rng(0)
-    print("| frames A×B, regions, dim | Chamfer loop s | Chamfer vidfp s | ratio | align loop s | align vidfp s | ratio |")
+    print(
+        "| frames A×B, regions, dim | Chamfer loop s | Chamfer vidfp s | ratio | align loop s | align vidfp s | ratio |"
+    )
     print("|---|---|---|---|---|---|---|")
     for n, r, d in ((16, 34, 96), (32, 34, 96), (48, 34, 96)):
         a, b = _unit(rng.normal(size=(n, r, d))), _unit(rng.normal(size=(n, r, d)))
-        b[: n // 2] = a[n // 4: n // 4 + n // 2]  # a copied stretch so the path is real
+        b[: n // 2] = a[n // 4 : n // 4 + n // 2]  # a copied stretch so the path is real
         fast = chamfer_matrix(a, b)
         ref = chamfer_matrix_reference(a, b)
         assert np.allclose(fast, ref, atol=1e-5)

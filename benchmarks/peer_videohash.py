@@ -71,8 +71,11 @@ def evaluate(hashes: dict[str, str], truth_path: str, similar_bits: int = 9) -> 
     clusters = clusters_from_edges(list(bits), [(a, b, s >= thr) for (a, b), s in scores.items()])
     cp, cr, cf = cluster_prf(clusters, groups)
     return {
-        "micro_ap": micro_ap(scores, pos), "copy_over_hard_negative": pair_ordering(scores, pos, hard),
-        "cluster_precision": cp, "cluster_recall": cr, "cluster_f1": cf,
+        "micro_ap": micro_ap(scores, pos),
+        "copy_over_hard_negative": pair_ordering(scores, pos, hard),
+        "cluster_precision": cp,
+        "cluster_recall": cr,
+        "cluster_f1": cf,
         "hard_negatives_clustered": sum(clusters[a] == clusters[b] for a, b in hard),
         "broken_recorded": "n/a (no catalog)",
     }

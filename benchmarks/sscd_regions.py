@@ -45,8 +45,13 @@ from vidfp.similarity.chamfer import chamfer_matrix
 
 CLIPS = ("bikes", "bigbuckbunny", "carphone_pristine")
 # (layout encoded, region indices kept) → name
-VIEWS = {"whole": ("ms10", [0]), "grid2": ("grid2c", [0, 1, 2, 3, 4]), "grid2c": ("grid2c", list(range(6))),
-         "corners23c": ("ms10", list(range(6))), "ms10": ("ms10", list(range(10)))}
+VIEWS = {
+    "whole": ("ms10", [0]),
+    "grid2": ("grid2c", [0, 1, 2, 3, 4]),
+    "grid2c": ("grid2c", list(range(6))),
+    "corners23c": ("ms10", list(range(6))),
+    "ms10": ("ms10", list(range(10))),
+}
 
 
 def _sq(img: np.ndarray, s: int) -> np.ndarray:
@@ -104,13 +109,16 @@ def evaluate(enc: SSCDEncoder, keep: list[int], feats, clip_of, copies, exact: b
     gl = np.maximum(gs @ gc.T, gs @ gcf.T)
     src = np.array([c[0] for c in copies])
     kind = np.array([c[1] for c in copies])
-    pos = (src[None] == np.arange(len(gs))[:, None])
+    pos = src[None] == np.arange(len(gs))[:, None]
     neg = clip_of[src][None] != clip_of[:, None]
     out = {}
     for name, m in (("chamfer", ch), ("global", gl)):
-        out[name] = {"min_copy": float(m[pos].min()), "max_unrel": float(m[neg].max()),
-                     "mean_unrel": float(m[neg].mean()),
-                     "per": {t: float(m[pos & (kind == t)[None]].mean()) for t in dict.fromkeys(kind)}}
+        out[name] = {
+            "min_copy": float(m[pos].min()),
+            "max_unrel": float(m[neg].max()),
+            "mean_unrel": float(m[neg].mean()),
+            "per": {t: float(m[pos & (kind == t)[None]].mean()) for t in dict.fromkeys(kind)},
+        }
         out[name]["margin"] = out[name]["min_copy"] - out[name]["max_unrel"]
     fl = pos & np.isin(kind, ["flip", "crop+flip"])[None]
     out["orient"] = float((flipped[fl] > straight[fl]).mean())
@@ -131,8 +139,10 @@ def main() -> None:
     base.encode(bx)
     t_base = best_of(lambda: base.encode(bx), 2)
     print(f"{len(sources)} source frames, {len(copies)} copies")
-    print("| model | S | layout | R | flip | chamfer min copy | chamfer max unrelated | chamfer margin "
-          "| global margin | orient | frames/s | ratio vs baseline |")
+    print(
+        "| model | S | layout | R | flip | chamfer min copy | chamfer max unrelated | chamfer margin "
+        "| global margin | orient | frames/s | ratio vs baseline |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     per_rows = []
     for model in args.models:
@@ -159,10 +169,13 @@ def main() -> None:
                     fps = 64 / t if exact else "≈ " + f"{2 * 64 / t:.0f}"
                     ratio = (t_base / t) if exact else "≈ " + f"{2 * t_base / t:.2f}"
                     c, g = r["chamfer"], r["global"]
-                    print(f"| {model} | {size} | {view} | {len(keep)} | {'exact' if exact else 'approx'} "
-                          f"| {c['min_copy']:.3f} | {c['max_unrel']:.3f} | {c['margin']:+.3f} | {g['margin']:+.3f} "
-                          f"| {r['orient']:.2f} | {fps if isinstance(fps, str) else f'{fps:.1f}'} "
-                          f"| {ratio if isinstance(ratio, str) else f'{ratio:.3f}'} |", flush=True)
+                    print(
+                        f"| {model} | {size} | {view} | {len(keep)} | {'exact' if exact else 'approx'} "
+                        f"| {c['min_copy']:.3f} | {c['max_unrel']:.3f} | {c['margin']:+.3f} | {g['margin']:+.3f} "
+                        f"| {r['orient']:.2f} | {fps if isinstance(fps, str) else f'{fps:.1f}'} "
+                        f"| {ratio if isinstance(ratio, str) else f'{ratio:.3f}'} |",
+                        flush=True,
+                    )
                     if exact:
                         per_rows.append((model, size, view, c["per"], c["mean_unrel"]))
     kinds = list(per_rows[0][3])

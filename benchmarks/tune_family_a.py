@@ -93,10 +93,20 @@ def evaluate(cap, ok, groups, pos, ppairs, hard, lo, hi, alpha, thr, min_cov, mi
     cp, cr, cf = cluster_prf(cl, groups)
     same = lambda q: cl[q[0]] == cl[q[1]]  # noqa: E731
     allpos = pos | ppairs
-    return dict(lo=lo, hi=hi, alpha=alpha, thr=thr, min_cov=min_cov, f1=cf, p=cp, r=cr,
-                uap=micro_ap(scores, allpos), ord=pair_ordering(scores, allpos, hard),
-                hard=sum(same(q) for q in hard) / max(len(hard), 1),
-                partial_found=sum(scores.get(q, 0) >= thr for q in ppairs) / max(len(ppairs), 1))
+    return dict(
+        lo=lo,
+        hi=hi,
+        alpha=alpha,
+        thr=thr,
+        min_cov=min_cov,
+        f1=cf,
+        p=cp,
+        r=cr,
+        uap=micro_ap(scores, allpos),
+        ord=pair_ordering(scores, allpos, hard),
+        hard=sum(same(q) for q in hard) / max(len(hard), 1),
+        partial_found=sum(scores.get(q, 0) >= thr for q in ppairs) / max(len(ppairs), 1),
+    )
 
 
 def show(a, cap, ok, groups, pos, ppairs, hard, lo, hi, alpha, thr, min_cov):
@@ -113,8 +123,10 @@ def show(a, cap, ok, groups, pos, ppairs, hard, lo, hi, alpha, thr, min_cov):
         if (kind == "copy") != linked and (kind != "partial"):
             if kind == "other" and not linked:
                 continue
-            print(f"{kind:7s} linked={linked!s:5s} fused={f:.3f} sem={sem:.3f} fs={fs:.3f} ns={ns:.3f} "
-                  f"cov={d['cov']:.2f} {name[p[0]]} ~ {name[p[1]]}")
+            print(
+                f"{kind:7s} linked={linked!s:5s} fused={f:.3f} sem={sem:.3f} fs={fs:.3f} ns={ns:.3f} "
+                f"cov={d['cov']:.2f} {name[p[0]]} ~ {name[p[1]]}"
+            )
     print(evaluate(cap, ok, groups, pos, ppairs, hard, lo, hi, alpha, thr, min_cov))
 
 
@@ -150,10 +162,10 @@ def main():
         if len(v):
             print(f"  {name}: n={len(v)} frame_sim 5/50/95 = {np.percentile(v, [5, 50, 95]).round(3)}")
     res = []
-    for lz, hf, alpha, thr, mc in itertools.product((0.5, 1.0, 2.0), (0.3, 0.4, 0.5, 0.6, 0.7), (0.3, 0.5, 0.7),
-                                                     (0.45, 0.55, 0.65), (0.6, 0.7)):
-        r = evaluate(cap, ok, groups, pos, ppairs, hard, cal.at(lz), cal.center + hf * (1 - cal.center), alpha,
-                     thr, mc)
+    for lz, hf, alpha, thr, mc in itertools.product(
+        (0.5, 1.0, 2.0), (0.3, 0.4, 0.5, 0.6, 0.7), (0.3, 0.5, 0.7), (0.45, 0.55, 0.65), (0.6, 0.7)
+    ):
+        r = evaluate(cap, ok, groups, pos, ppairs, hard, cal.at(lz), cal.center + hf * (1 - cal.center), alpha, thr, mc)
         res.append({"lo_z": lz, "hi_frac": hf, **r})
     res.sort(key=lambda r: (r["hard"] > 0.02, -round(r["f1"], 2), -round(r["uap"], 3), -r["ord"]))
     for r in res[:15]:

@@ -17,8 +17,9 @@ WEEKLY_CRON = os.environ.get("VIDFP_WEEKLY_CRON", "0 4 * * 0")
 GPU_LIMIT = "vidfp-gpu"
 
 
-def serve_all(source: str, catalog: str, limit: int = 1, gpu_slots: int = 1, runner: str = "threads",
-              address: str | None = None) -> None:
+def serve_all(
+    source: str, catalog: str, limit: int = 1, gpu_slots: int = 1, runner: str = "threads", address: str | None = None
+) -> None:
     from prefect import serve
 
     from flows.ingest import ingest_flow, rescan_flow
@@ -47,5 +48,7 @@ def _ensure_gpu_limit(slots: int) -> None:
 
 
 if __name__ == "__main__":
-    serve_all(os.environ.get("VIDFP_SOURCE", "vidfp-demo/corpus"),
-              os.environ.get("VIDFP_CATALOG", "vidfp-demo/nightly.duckdb"))
+    serve_all(
+        os.environ.get("VIDFP_SOURCE", "vidfp-demo/corpus"),
+        os.environ.get("VIDFP_CATALOG", "vidfp-demo/nightly.duckdb"),
+    )

@@ -36,8 +36,9 @@ def make_task_runner(kind: str = "threads", address: str | None = None, workers:
         import dask
 
         dask.config.set({"distributed.worker.daemon": False})
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                              "dashboard_address": None})
+        return DaskTaskRunner(
+            cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+        )
     if kind == "ray":
         try:
             from prefect_ray import RayTaskRunner

@@ -44,11 +44,29 @@ class TemporaryServer:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}/api"
-        env = {**os.environ, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1",
-               "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+        env = {
+            **os.environ,
+            "PREFECT_UI_ENABLED": "0",
+            "PREFECT__SERVER_EPHEMERAL": "1",
+            "PREFECT__SERVER_FINAL": "1",
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        }
         env.pop("PREFECT_API_URL", None)
-        cmd = [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
-               "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "prefect.server.api.server:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "error",
+            "--lifespan",
+            "on",
+        ]
         log.info("starting a temporary Prefect server on %s", self.url)
         self._err = tempfile.TemporaryFile()  # a file, not a pipe: nobody drains a pipe during the run
         self.proc = popen_dying_with_parent(cmd, env=env, stdout=subprocess.DEVNULL, stderr=self._err)
@@ -67,8 +85,10 @@ class TemporaryServer:
             time.sleep(0.2)
         else:
             self.__exit__()
-            raise RuntimeError(f"the temporary Prefect server did not answer within {self.timeout_s:.0f} s "
-                               "(set VIDFP_PREFECT_STARTUP_TIMEOUT, or start one with `prefect server start`)")
+            raise RuntimeError(
+                f"the temporary Prefect server did not answer within {self.timeout_s:.0f} s "
+                "(set VIDFP_PREFECT_STARTUP_TIMEOUT, or start one with `prefect server start`)"
+            )
         log.info("temporary Prefect server up after %.1f s", time.monotonic() - t0)
         self._saved = os.environ.get("PREFECT_API_URL")
         os.environ["PREFECT_API_URL"] = self.url

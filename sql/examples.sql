@@ -26,6 +26,10 @@ LIMIT 20;
 -- Files that could not be read, and why.
 SELECT uri, error FROM failed_files ORDER BY uri;
 
+-- Videos still failing, with how many times in a row (ingests retry them below --max-attempts, 3).
+-- (Videos that failed before and were fingerprinted on a later try: status = 'ok' AND last_error IS NOT NULL.)
+SELECT uri, error, attempts FROM failed_files ORDER BY attempts DESC, uri;
+
 -- Runs, newest first.
 SELECT run_id, kind, started_at, finished_at, status, n_files, n_new, n_failed, n_pairs FROM runs ORDER BY started_at DESC;
 

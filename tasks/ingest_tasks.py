@@ -40,17 +40,30 @@ def scan_task(source: str, extensions: tuple[str, ...]) -> list[VideoFile]:
 
 
 @task(name="plan", retries=2, retry_delay_seconds=5, cache_policy=NO_CACHE)
-def plan_task(catalog: Catalog, files: list[VideoFile], feature_key: str, kind: str,
-              max_attempts: int = 3) -> list[PlannedFile]:
+def plan_task(
+    catalog: Catalog, files: list[VideoFile], feature_key: str, kind: str, max_attempts: int = 3
+) -> list[PlannedFile]:
     vids = {r["video_id"]: r for r in catalog.videos()}
-    return plan_files(files, catalog.known_files(), vids, feature_key, retry_failed=kind == "rescan",
-                      verify=kind == "rescan", max_attempts=max_attempts)
+    return plan_files(
+        files,
+        catalog.known_files(),
+        vids,
+        feature_key,
+        retry_failed=kind == "rescan",
+        verify=kind == "rescan",
+        max_attempts=max_attempts,
+    )
 
 
-@task(name="fingerprint-batch", retries=1, retry_delay_seconds=10, timeout_seconds=None,
-      tags=["vidfp-encode"])
-def extract_task(batch: list[PlannedFile], spec: dict[str, Any], decode: DecodeConfig,
-                 shard_root: str, workers: int, gpu_limit: str | None = None) -> list[dict[str, Any]]:
+@task(name="fingerprint-batch", retries=1, retry_delay_seconds=10, timeout_seconds=None, tags=["vidfp-encode"])
+def extract_task(
+    batch: list[PlannedFile],
+    spec: dict[str, Any],
+    decode: DecodeConfig,
+    shard_root: str,
+    workers: int,
+    gpu_limit: str | None = None,
+) -> list[dict[str, Any]]:
     """Decode + encode one batch of videos into one shard; failures come back as outcomes.
 
     With ``gpu_limit`` the batch holds one slot of that Prefect global concurrency
@@ -66,20 +79,37 @@ def extract_task(batch: list[PlannedFile], spec: dict[str, Any], decode: DecodeC
 
 def _extract(batch, spec, decode, shard_root, workers) -> list[dict[str, Any]]:
     encoder = make_encoder(**spec)
-    return list(extract_videos(batch, encoder, decode, shard_root, workers=workers, shard_videos=len(batch) or 1,
-                               on_result=progress.advance))
+    return list(
+        extract_videos(
+            batch,
+            encoder,
+            decode,
+            shard_root,
+            workers=workers,
+            shard_videos=len(batch) or 1,
+            on_result=progress.advance,
+        )
+    )
 
 
 @task(name="commit-videos", cache_policy=NO_CACHE)
-def commit_task(catalog: Catalog, planned: list[PlannedFile], outcomes: dict[str, dict], spec: dict[str, Any],
-                feature_key: str, run_id: str, present: set[str], shard_root: str) -> tuple[int, int]:
-    return commit_fingerprints(catalog, planned, outcomes, make_encoder(**spec), feature_key, run_id, present,
-                               shard_root)
+def commit_task(
+    catalog: Catalog,
+    planned: list[PlannedFile],
+    outcomes: dict[str, dict],
+    spec: dict[str, Any],
+    feature_key: str,
+    run_id: str,
+    present: set[str],
+    shard_root: str,
+) -> tuple[int, int]:
+    return commit_fingerprints(
+        catalog, planned, outcomes, make_encoder(**spec), feature_key, run_id, present, shard_root
+    )
 
 
 @task(name="score-pairs", cache_policy=NO_CACHE)
-def score_task(catalog: Catalog, spec: dict[str, Any], cfg: IngestConfig, run_id: str,
-               rescore: bool = False) -> int:
+def score_task(catalog: Catalog, spec: dict[str, Any], cfg: IngestConfig, run_id: str, rescore: bool = False) -> int:
     n = match_and_score(catalog, make_encoder(**spec), cfg.candidates, cfg.scoring, run_id, rescore=rescore)
     catalog.publish()
     return n

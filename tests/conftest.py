@@ -31,7 +31,9 @@ def meta_state_dict(sd: dict) -> dict:
     meta = {}
     for k, v in sd.items():
         if k.endswith("attn.q_bias"):
-            meta[k.replace("q_bias", "qkv.bias")] = torch.cat([v, torch.zeros_like(v), sd[k.replace("q_bias", "v_bias")]])
+            meta[k.replace("q_bias", "qkv.bias")] = torch.cat(
+                [v, torch.zeros_like(v), sd[k.replace("q_bias", "v_bias")]]
+            )
             continue
         if k.endswith(("attn.v_bias", "attn.k_bias")) or "rope" in k:
             continue

@@ -76,7 +76,8 @@ def test_host_of_a_partial_copy_stays_out_through_a_subclip():
     # without the partial relations, in a cluster too small for the share check, the edge lets it in
     small = A[:4]
     assert _groups(clusters_from_edges(small + ["host"], _clique(small) + [("a3", "host", True, 0.95)])) == [
-        sorted(small + ["host"])]
+        sorted(small + ["host"])
+    ]
 
 
 def test_member_hanging_on_one_thread_of_a_large_cluster_leaves():

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.slow
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEEDS = re.compile(r"#\s*needs:")
-STORE_BRANCH = ("the duckdb shell cannot read the catalog's storage version; catalogs written in storage "
-                "version v1.4.0 come with the store branch (vidfp.store.storage)")
+STORE_BRANCH = (
+    "the duckdb shell cannot read the catalog's storage version; catalogs written in storage "
+    "version v1.4.0 come with the store branch (vidfp.store.storage)"
+)
 
 
 def use_section_commands(readme: str) -> tuple[list[str], list[str]]:
@@ -49,17 +51,24 @@ def test_readme_use_lines_work_in_a_new_shell(tmp_path):
     work.mkdir()
     os.symlink(sys.prefix, work / ".venv")  # the venv the set-up command made
     os.symlink(os.path.join(REPO, "sql"), work / "sql")
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("PREFECT_", "VIDFP_", "VIRTUAL_ENV")) and k != "PYTHONHOME"}
-    env.update(HOME=str(tmp_path / "home"), PREFECT_HOME=str(tmp_path / "prefect"),
-               PYTHONPATH=REPO,  # this checkout's code, as the clone's editable install would be
-               PATH=os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep)
-                                    if not p.startswith(sys.prefix)))  # a new shell: nothing of .venv on PATH
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PREFECT_", "VIDFP_", "VIRTUAL_ENV")) and k != "PYTHONHOME"
+    }
+    env.update(
+        HOME=str(tmp_path / "home"),
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        PYTHONPATH=REPO,  # this checkout's code, as the clone's editable install would be
+        PATH=os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if not p.startswith(sys.prefix)),
+    )  # a new shell: nothing of .venv on PATH
     # one session, as pasted: every line runs; each failure is reported with its line number
-    script = "".join(f"{cmd}\nrc=$?; [ $rc -eq 0 ] || echo \"README line failed: {i} (exit $rc)\" >&2\n"
-                     for i, cmd in enumerate(run))
-    r = subprocess.run(["bash", "--norc", "--noprofile"], input=script, cwd=work, env=env, capture_output=True,
-                       text=True, timeout=1200)
+    script = "".join(
+        f'{cmd}\nrc=$?; [ $rc -eq 0 ] || echo "README line failed: {i} (exit $rc)" >&2\n' for i, cmd in enumerate(run)
+    )
+    r = subprocess.run(
+        ["bash", "--norc", "--noprofile"], input=script, cwd=work, env=env, capture_output=True, text=True, timeout=1200
+    )
     failed = [run[int(i)] for i in re.findall(r"README line failed: (\d+)", r.stderr)]
     assert r.returncode == 0 and os.path.exists(work / "catalog.duckdb") and os.path.exists(work / "flow.duckdb")
     if [c.split()[0] for c in failed] == ["duckdb"] and "version number" in r.stderr:

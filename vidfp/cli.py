@@ -27,8 +27,12 @@ def _config(args):
 
     from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
 
-    cfg = IngestConfig(workers=args.workers, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
-                       max_attempts=args.max_attempts)
+    cfg = IngestConfig(
+        workers=args.workers,
+        allow_removal=args.allow_removal,
+        max_missing_share=args.max_missing_share,
+        max_attempts=args.max_attempts,
+    )
     cfg = replace(cfg, decode=DecodeConfig(fps=args.fps, max_frames=args.max_frames, timeout_s=args.timeout))
     if args.threshold is not None:
         cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=args.threshold))
@@ -66,8 +70,16 @@ def _run(args, kind: str) -> dict:
     from vidfp.pipeline import run_ingest
 
     with _logs_above_bar(show):
-        return run_ingest(args.source, args.db, _encoder(args), _config(args), shards=args.shards, kind=kind,
-                          progress=show, wait_s=args.wait)
+        return run_ingest(
+            args.source,
+            args.db,
+            _encoder(args),
+            _config(args),
+            shards=args.shards,
+            kind=kind,
+            progress=show,
+            wait_s=args.wait,
+        )
 
 
 def _run_prefect(args, kind: str, show: bool) -> dict:
@@ -101,11 +113,24 @@ def _run_flow(args, kind: str) -> dict:
     from flows.runners import make_task_runner
 
     flow = ingest_flow.with_options(task_runner=make_task_runner(args.runner, args.address, args.workers))
-    return flow(source=args.source, catalog=args.db, encoder=args.encoder, fps=args.fps, model=args.model,
-                weights=args.weights, kind=kind, shards=args.shards, workers=args.workers,
-                threshold=args.threshold, max_frames=args.max_frames, timeout_s=args.timeout,
-                wait_s=args.wait, allow_removal=args.allow_removal, max_missing_share=args.max_missing_share,
-                max_attempts=args.max_attempts)
+    return flow(
+        source=args.source,
+        catalog=args.db,
+        encoder=args.encoder,
+        fps=args.fps,
+        model=args.model,
+        weights=args.weights,
+        kind=kind,
+        shards=args.shards,
+        workers=args.workers,
+        threshold=args.threshold,
+        max_frames=args.max_frames,
+        timeout_s=args.timeout,
+        wait_s=args.wait,
+        allow_removal=args.allow_removal,
+        max_missing_share=args.max_missing_share,
+        max_attempts=args.max_attempts,
+    )
 
 
 def _flush_prefect_logs() -> None:
@@ -119,18 +144,32 @@ def _flush_prefect_logs() -> None:
 
 
 def _print_summary(s: dict, elapsed: float) -> None:
-    print(f"run {s.get('run_id')}: {s.get('files', 0)} files, {s.get('new', 0)} newly fingerprinted, "
-          f"{s.get('videos_failed', 0)} failed in catalog, {s.get('pairs', 0)} pairs scored, "
-          f"{s.get('duplicate_pairs', 0)} duplicate pairs, {s.get('clusters_multi', 0)} clusters with copies "
-          f"({elapsed:.1f} s)")
+    print(
+        f"run {s.get('run_id')}: {s.get('files', 0)} files, {s.get('new', 0)} newly fingerprinted, "
+        f"{s.get('videos_failed', 0)} failed in catalog, {s.get('pairs', 0)} pairs scored, "
+        f"{s.get('duplicate_pairs', 0)} duplicate pairs, {s.get('clusters_multi', 0)} clusters with copies "
+        f"({elapsed:.1f} s)"
+    )
 
 
 def _preflight_run(args) -> None:
     from vidfp.preflight import ConfigError, check_run
 
     args.encoder = encoder_for(args.db, args.encoder)
-    problems = check_run(args.source, args.db, args.encoder, args.weights, args.model, args.fps, args.max_frames,
-                         args.timeout, args.workers, args.threshold, args.wait, args.shards)
+    problems = check_run(
+        args.source,
+        args.db,
+        args.encoder,
+        args.weights,
+        args.model,
+        args.fps,
+        args.max_frames,
+        args.timeout,
+        args.workers,
+        args.threshold,
+        args.wait,
+        args.shards,
+    )
     if problems:
         raise ConfigError(problems)
     _config(args)  # the rest of the run configuration (vidfp.config.IngestConfig refuses what cannot work)
@@ -174,22 +213,29 @@ def cmd_demo(args) -> int:
     _print_summary(s, t2 - t1)
     # the commands as they work from this shell: by name once the venv is active, else by path
     bin_dir = "" if shutil.which("vidfp") else os.path.dirname(sys.executable) + os.sep
-    print(f"corpus build {t1 - t0:.1f} s, ingest {t2 - t1:.1f} s. Query it: {bin_dir}vidfp sql --db {args.db} "
-          f"(or {bin_dir}duckdb -readonly {args.db}; queries in sql/examples.sql)")
+    print(
+        f"corpus build {t1 - t0:.1f} s, ingest {t2 - t1:.1f} s. Query it: {bin_dir}vidfp sql --db {args.db} "
+        f"(or {bin_dir}duckdb -readonly {args.db}; queries in sql/examples.sql)"
+    )
     if os.path.exists(os.path.join(corpus, "truth.json")):
         from vidfp.eval.report import evaluate_catalog
 
         res = evaluate_catalog(os.path.join(corpus, "truth.json"), args.db)
-        print("accuracy vs truth: " + ", ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
-                                                 for k, v in res.items() if not isinstance(v, (dict, list))))
+        print(
+            "accuracy vs truth: "
+            + ", ".join(
+                f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}"
+                for k, v in res.items()
+                if not isinstance(v, (dict, list))
+            )
+        )
     return EXIT_OK
 
 
 def cmd_eval(args) -> int:
     from vidfp.eval.report import evaluate_catalog
-    from vidfp.preflight import ConfigError, check_catalog_exists
-
     from vidfp.eval.truth import TruthFileError, load_truth
+    from vidfp.preflight import ConfigError, check_catalog_exists
 
     problems = check_catalog_exists(args.db)
     if problems:
@@ -249,13 +295,27 @@ def cmd_verdict(args) -> int:
 def cmd_serve(args) -> int:
     from deployments.serve import serve_all
 
-    serve_all(source=args.source, catalog=args.db, limit=args.limit, gpu_slots=args.gpu_slots, runner=args.runner,
-              address=args.address)
+    serve_all(
+        source=args.source,
+        catalog=args.db,
+        limit=args.limit,
+        gpu_slots=args.gpu_slots,
+        runner=args.runner,
+        address=args.address,
+    )
     return EXIT_OK
 
 
-COMMANDS = {"ingest": cmd_ingest, "rescan": lambda a: cmd_ingest(a, "rescan"), "demo": cmd_demo, "sql": cmd_sql,
-            "eval": cmd_eval, "bench": cmd_bench_make, "verdict": cmd_verdict, "serve": cmd_serve}
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "rescan": lambda a: cmd_ingest(a, "rescan"),
+    "demo": cmd_demo,
+    "sql": cmd_sql,
+    "eval": cmd_eval,
+    "bench": cmd_bench_make,
+    "verdict": cmd_verdict,
+    "serve": cmd_serve,
+}
 
 
 def _raised_as(e: BaseException, module: str, name: str) -> bool:
@@ -265,11 +325,15 @@ def _raised_as(e: BaseException, module: str, name: str) -> bool:
     return isinstance(cls, type) and isinstance(e, cls)
 
 
-_USER_ERRORS = (("vidfp.preflight", "ConfigError"), ("vidfp.encoders.weights", "WeightsNotFound"),
-                ("vidfp.store.catalog", "EncoderMismatch"),
-                # a run that stopped before changing anything: missing source, mass removal, unknown verdict video
-                ("vidfp.store.snapshot", "RunRefused"),
-                ("vidfp.store.migrations", "CatalogTooNew"), ("vidfp.store.migrations", "CatalogTooOld"))
+_USER_ERRORS = (
+    ("vidfp.preflight", "ConfigError"),
+    ("vidfp.encoders.weights", "WeightsNotFound"),
+    ("vidfp.store.catalog", "EncoderMismatch"),
+    # a run that stopped before changing anything: missing source, mass removal, unknown verdict video
+    ("vidfp.store.snapshot", "RunRefused"),
+    ("vidfp.store.migrations", "CatalogTooNew"),
+    ("vidfp.store.migrations", "CatalogTooOld"),
+)
 
 
 def _exit_code(e: BaseException) -> int:
@@ -288,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     cli_logging.configure(args.verbose)  # before Prefect or a decoder is imported
     try:
-        return COMMANDS[args.cmd](args)
+        return (getattr(args, "fn", None) or COMMANDS[args.cmd])(args)  # fn: commands of vidfp.review.cli
     except KeyboardInterrupt:
         print("vidfp: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

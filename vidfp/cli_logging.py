@@ -39,6 +39,9 @@ def configure(verbose: bool) -> None:
     # The handler's own level matters: records of loggers below root that allow INFO (Prefect's flow and
     # task run loggers) reach root's handlers whatever root's level is.
     handler.setLevel(level)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s" if verbose
-                                           else "vidfp: %(levelname)s: %(message)s"))
+    handler.setFormatter(
+        logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s" if verbose else "vidfp: %(levelname)s: %(message)s"
+        )
+    )
     logging.basicConfig(level=level, handlers=[handler])

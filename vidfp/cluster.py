@@ -24,7 +24,8 @@ edges between them.  The partial-copy count is a cannot-link: a video that
 holds a part of the source (a compilation, a host with an inserted piece) may
 hold *all* of a short sub-clip of that source, which makes that one pair look
 like a duplicate; its partial relations with the source and its other copies
-outvote that edge, so the host stays out of the source's cluster.  Edges that do not suffice yet are remembered, so later
+outvote that edge, so the host stays out of the source's cluster.  Edges that
+do not suffice yet are remembered, so later
 edges between the same clusters add up (the outcome does not depend on edge
 order beyond the similarity ranking).  Every ok video appears exactly once;
 singletons are their own cluster.  The cluster id is the smallest video id in
@@ -124,8 +125,12 @@ def clusters_from_edges(
     return _evict_partial_hosts(out, chosen, partial, verdicts)
 
 
-def _evict_partial_hosts(clusters: dict[str, str], full: list[tuple[str, str, float]],
-                         partial: list[tuple[str, str]], verdicts: dict[tuple[str, str], str]) -> dict[str, str]:
+def _evict_partial_hosts(
+    clusters: dict[str, str],
+    full: list[tuple[str, str, float]],
+    partial: list[tuple[str, str]],
+    verdicts: dict[tuple[str, str], str],
+) -> dict[str, str]:
     """Members that do not belong leave their cluster (become singletons).
 
     A member with more partial-copy relations than duplicate edges inside its cluster leaves it, and
@@ -152,8 +157,7 @@ def _evict_partial_hosts(clusters: dict[str, str], full: list[tuple[str, str, fl
     pinned = {x for k, v in verdicts.items() if v == "duplicate" for x in k}
     evict = {v for v, k in n_part.items() if k > n_full.get(v, 0)}
     # a member tied to a cluster of ≥ MIN_CHECKED by edges to under a quarter of it hangs on one thread
-    evict |= {v for v, c in clusters.items()
-              if size[c] >= MIN_CHECKED and n_full.get(v, 0) < MIN_SHARE * (size[c] - 1)}
+    evict |= {v for v, c in clusters.items() if size[c] >= MIN_CHECKED and n_full.get(v, 0) < MIN_SHARE * (size[c] - 1)}
     evict -= pinned
     if not evict:
         return clusters

@@ -41,6 +41,7 @@ def encoder_for(catalog: str, requested: str | None) -> str:
             return str(row[0])
     return DEFAULT_ENCODER
 
+
 # Version of what a shard row holds besides the encoder output (2: + camera motion, 3: block-mean camera).
 FEATURE_LAYOUT = 3
 
@@ -151,10 +152,15 @@ class IngestConfig:
         problems = check_numbers(d.fps, d.max_frames, d.timeout_s, self.workers, self.scoring.duplicate_threshold)
         for ok, line in (
             (d.chunk_frames >= 1, f"decode.chunk_frames must be at least 1, not {d.chunk_frames}"),
-            (c.k_frames >= 1 and c.max_per_video >= 1,
-             f"candidates.k_frames and max_per_video must be at least 1, not {c.k_frames}, {c.max_per_video}"),
+            (
+                c.k_frames >= 1 and c.max_per_video >= 1,
+                f"candidates.k_frames and max_per_video must be at least 1, not {c.k_frames}, {c.max_per_video}",
+            ),
             (self.shard_videos >= 1, f"shard_videos must be at least 1, not {self.shard_videos}"),
-            (0 <= self.max_missing_share <= 1, f"--max-missing-share is a share in [0, 1], not {self.max_missing_share:g}"),
+            (
+                0 <= self.max_missing_share <= 1,
+                f"--max-missing-share is a share in [0, 1], not {self.max_missing_share:g}",
+            ),
             (self.max_attempts >= 1, f"--max-attempts must be at least 1, not {self.max_attempts}"),
             (len(self.extensions) > 0, "extensions must not be empty"),
         ):
@@ -165,8 +171,15 @@ class IngestConfig:
 
     def fingerprint_key(self, encoder_key: str) -> str:
         """Hash of everything that determines stored features (encoder + sampling)."""
-        payload = json.dumps({"encoder": encoder_key, "fps": self.decode.fps, "max": self.decode.max_frames,
-                              "borders": self.decode.remove_borders, "layout": FEATURE_LAYOUT})
+        payload = json.dumps(
+            {
+                "encoder": encoder_key,
+                "fps": self.decode.fps,
+                "max": self.decode.max_frames,
+                "borders": self.decode.remove_borders,
+                "layout": FEATURE_LAYOUT,
+            }
+        )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]
 
     def to_json(self) -> str:

@@ -28,6 +28,7 @@ class SourceUnavailable(RunRefused):
         super().__init__(message)
         self.transient = transient
 
+
 HASH_CHUNK = 8 << 20
 
 
@@ -98,8 +99,15 @@ def discover(source: str, extensions: tuple[str, ...]) -> list[VideoFile]:
         except (TypeError, ValueError):
             mtime = None
         shown = display_name(uri)
-        out.append(VideoFile(uri=shown, size_bytes=int(info.get("size") or 0), mtime=mtime, protocol=proto,
-                             path=uri if shown != uri else ""))
+        out.append(
+            VideoFile(
+                uri=shown,
+                size_bytes=int(info.get("size") or 0),
+                mtime=mtime,
+                protocol=proto,
+                path=uri if shown != uri else "",
+            )
+        )
     out.sort(key=lambda v: v.uri)
     log.info("discovered %d video files under %s", len(out), source)
     return out

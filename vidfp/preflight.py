@@ -34,8 +34,14 @@ def _is_uri(path: str) -> bool:
     return "://" in path and not path.startswith("file://")
 
 
-def check_numbers(fps: float, max_frames: int = 1, timeout_s: float = 1.0, workers: int = 0,
-                  threshold: float | None = None, wait_s: float = 0.0) -> list[str]:
+def check_numbers(
+    fps: float,
+    max_frames: int = 1,
+    timeout_s: float = 1.0,
+    workers: int = 0,
+    threshold: float | None = None,
+    wait_s: float = 0.0,
+) -> list[str]:
     """Numbers a run cannot work with: fps ≤ 0 or not finite, no frames, no time, negative counts."""
     out = []
     if not (math.isfinite(fps) and fps > 0):
@@ -164,12 +170,17 @@ def check_dinov3_weights(weights: str | None, model: str) -> list[str]:
         return [f"unknown DINOv3 --model {model!r}; choose from {', '.join(MODELS)}"]
     if weights:
         if not os.path.isfile(weights):
-            return [f"--weights {weights!r} does not exist" if not os.path.exists(weights)
-                    else f"--weights {weights!r} is not a file"]
+            return [
+                f"--weights {weights!r} does not exist"
+                if not os.path.exists(weights)
+                else f"--weights {weights!r} is not a file"
+            ]
         return [] if os.access(weights, os.R_OK) else [f"--weights {weights!r} is not readable"]
     repo = hub_repo(model)
-    hint = (f"pass --weights PATH (Meta .pth or timm .safetensors), or put {repo} in the Hugging Face cache, "
-            "or run with --encoder baseline (no weights)")
+    hint = (
+        f"pass --weights PATH (Meta .pth or timm .safetensors), or put {repo} in the Hugging Face cache, "
+        "or run with --encoder baseline (no weights)"
+    )
     try:
         from huggingface_hub import try_to_load_from_cache
     except ImportError:
@@ -177,13 +188,16 @@ def check_dinov3_weights(weights: str | None, model: str) -> list[str]:
     if isinstance(try_to_load_from_cache(repo_id=repo, filename="model.safetensors"), str):
         return []
     if os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false", "False"):
-        return [f"no DINOv3 weights for --model {model}: not in the Hugging Face cache and HF_HUB_OFFLINE is set; "
-                f"{hint}"]
+        return [
+            f"no DINOv3 weights for --model {model}: not in the Hugging Face cache and HF_HUB_OFFLINE is set; {hint}"
+        ]
     endpoint = os.environ.get("HF_ENDPOINT", "https://huggingface.co")
     why = _hub_unreachable(endpoint)
     if why:
-        return [f"no DINOv3 weights for --model {model}: not in the Hugging Face cache, and {endpoint} "
-                f"cannot be reached ({why}); {hint}"]
+        return [
+            f"no DINOv3 weights for --model {model}: not in the Hugging Face cache, and {endpoint} "
+            f"cannot be reached ({why}); {hint}"
+        ]
     return []
 
 
@@ -207,16 +221,31 @@ def check_encoder(encoder: str, weights: str | None = None, model: str = "vits16
     return []
 
 
-def check_run(source: str, db: str, encoder: str = "baseline", weights: str | None = None, model: str = "vits16",
-              fps: float = 2.0, max_frames: int = 600, timeout_s: float = 3600.0, workers: int = 2,
-              threshold: float | None = None, wait_s: float = 0.0, shards: str | None = None) -> list[str]:
+def check_run(
+    source: str,
+    db: str,
+    encoder: str = "baseline",
+    weights: str | None = None,
+    model: str = "vits16",
+    fps: float = 2.0,
+    max_frames: int = 600,
+    timeout_s: float = 3600.0,
+    workers: int = 2,
+    threshold: float | None = None,
+    wait_s: float = 0.0,
+    shards: str | None = None,
+) -> list[str]:
     """Every problem an ingest or rescan with these settings would hit before its first decode.
 
     Cheap checks first; the weights check (which may try one TCP connect) only when the rest
     passed, so a typo is reported at once.
     """
-    problems = (check_numbers(fps, max_frames, timeout_s, workers, threshold, wait_s) + check_source(source)
-                + check_db(db) + check_shards(shards))
+    problems = (
+        check_numbers(fps, max_frames, timeout_s, workers, threshold, wait_s)
+        + check_source(source)
+        + check_db(db)
+        + check_shards(shards)
+    )
     if problems:
         return problems
     return check_encoder(encoder, weights, model)

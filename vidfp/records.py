@@ -85,9 +85,12 @@ class FrameRecord:
         return self.global_vecs is not None
 
     def with_features(
-        self, global_vecs: np.ndarray, region_vecs: np.ndarray, centroids: np.ndarray,
+        self,
+        global_vecs: np.ndarray,
+        region_vecs: np.ndarray,
+        centroids: np.ndarray,
         camera: np.ndarray | None = None,
-    ) -> "FrameRecord":
+    ) -> FrameRecord:
         """Return a copy carrying features and no pixels (pixels are never stored).
 
         ``camera`` defaults to the record's own, or to the camera motion measured

@@ -49,8 +49,9 @@ def env_for_subprocess(tmp_path, **extra) -> dict:
 
 def run_vidfp(args, tmp_path, timeout=300, **kw) -> subprocess.CompletedProcess:
     env = kw.pop("env", None) or env_for_subprocess(tmp_path)
-    return subprocess.run([sys.executable, "-m", "vidfp.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=timeout, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "vidfp.cli", *args], env=env, capture_output=True, text=True, timeout=timeout, **kw
+    )
 
 
 @pytest.fixture(scope="module")

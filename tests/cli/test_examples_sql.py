@@ -18,8 +18,10 @@ pytestmark = pytest.mark.slow
 
 EXAMPLES = os.path.join(REPO, "sql", "examples.sql")
 demo_catalog = cli_helpers.demo_catalog  # the fixture
-STORE_BRANCH = ("the catalog's DuckDB storage version is newer than this duckdb shell reads; "
-                "catalogs written in storage version v1.4.0 come with the store branch (vidfp.store.storage)")
+STORE_BRANCH = (
+    "the catalog's DuckDB storage version is newer than this duckdb shell reads; "
+    "catalogs written in storage version v1.4.0 come with the store branch (vidfp.store.storage)"
+)
 
 
 def _statements():
@@ -44,7 +46,7 @@ def test_every_example_returns_rows_in_python(demo_catalog):
         else:
             con.execute(st.query)
     con.close()
-    assert queries == 6
+    assert queries == 7
 
 
 def _shell() -> str:
@@ -57,20 +59,27 @@ def _shell() -> str:
 def _examples_in_shell(shell: str, db: str, cwd) -> None:
     """The whole file as the README says (from another folder), then each query on its own
     (after the statements before it that set state) with its rows as JSON."""
-    r = subprocess.run([shell, "-readonly", db], stdin=open(EXAMPLES), capture_output=True, text=True,
-                       timeout=120, cwd=cwd)
+    r = subprocess.run(
+        [shell, "-readonly", db], stdin=open(EXAMPLES), capture_output=True, text=True, timeout=120, cwd=cwd
+    )
     assert r.returncode == 0 and not r.stderr.strip(), r.stderr
     setup, queries = [], 0
     for st in _statements():
         if st.type.name != "SELECT":
             setup.append(st.query)
             continue
-        r = subprocess.run([shell, "-readonly", "-json", db], input="\n".join(setup + [st.query]),
-                           capture_output=True, text=True, timeout=120, cwd=cwd)
+        r = subprocess.run(
+            [shell, "-readonly", "-json", db],
+            input="\n".join(setup + [st.query]),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=cwd,
+        )
         assert r.returncode == 0, (st.query, r.stderr)
         assert len(json.loads(r.stdout or "[]")) >= 1, st.query
         queries += 1
-    assert queries == 6
+    assert queries == 7
 
 
 def test_every_example_returns_rows_in_the_duckdb_shell(demo_catalog, tmp_path):
@@ -101,14 +110,16 @@ def test_vidfp_sql_runs_the_examples(demo_catalog, capsys):
     _, db = demo_catalog
     assert main(["sql", "--db", db, "-f", EXAMPLES]) == 0
     out = capsys.readouterr().out
-    assert out.count("┌") == 6 and not re.search(r"^\s*0 rows", out, re.M), out
+    assert out.count("┌") == 7 and not re.search(r"^\s*0 rows", out, re.M), out
 
 
 def test_the_views_are_in_the_demo_catalog(demo_catalog):
     _, db = demo_catalog
     con = duckdb.connect(db, read_only=True)
-    n = {v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0]
-         for v in ("duplicate_pairs", "duplicate_segments", "cluster_members", "failed_files")}
+    n = {
+        v: con.execute(f"SELECT count(*) FROM {v}").fetchone()[0]
+        for v in ("duplicate_pairs", "duplicate_segments", "cluster_members", "failed_files")
+    }
     dup = con.execute("SELECT count(*) FROM pair_scores WHERE is_duplicate").fetchone()[0]
     con.close()
     assert n["duplicate_pairs"] == dup > 0 and n["duplicate_segments"] >= dup

@@ -55,8 +55,11 @@ def test_interrupt_exits_130(source, tmp_path, capsys, monkeypatch):
 
 def test_missing_catalog_is_a_usage_error(tmp_path, capsys):
     db = str(tmp_path / "none.duckdb")
-    for argv in (["sql", "--db", db, "-c", "SELECT 1"], ["eval", "--truth", db, "--db", db],
-                 ["verdict", "a", "b", "duplicate", "--db", db]):
+    for argv in (
+        ["sql", "--db", db, "-c", "SELECT 1"],
+        ["eval", "--truth", db, "--db", db],
+        ["verdict", "a", "b", "duplicate", "--db", db],
+    ):
         assert main(argv) == 2, argv
         lines = _err_lines(capsys)
         assert lines[0] == f"vidfp: catalog {db!r} does not exist", lines
@@ -71,13 +74,19 @@ def test_ingest_json_is_one_object_matching_the_catalog(source, tmp_path, capsys
     res = json.loads(out)
     con = duckdb.connect(db, read_only=True)
     run = con.execute("SELECT run_id, kind, n_files, n_new, n_failed, n_pairs FROM runs").fetchall()
-    ok, failed = con.execute("SELECT count(*) FILTER (status = 'ok'), count(*) FILTER (status = 'failed') "
-                             "FROM videos").fetchone()
+    ok, failed = con.execute(
+        "SELECT count(*) FILTER (status = 'ok'), count(*) FILTER (status = 'failed') FROM videos"
+    ).fetchone()
     dup = con.execute("SELECT count(*) FROM pair_scores WHERE is_duplicate").fetchone()[0]
     con.close()
     assert run == [(res["run_id"], "ingest", res["files"], res["new"], res["failed"], res["pairs"])]
-    assert (res["command"], res["catalog"], res["videos_ok"], res["videos_failed"], res["duplicate_pairs"]) == \
-        ("ingest", db, ok, failed, dup)
+    assert (res["command"], res["catalog"], res["videos_ok"], res["videos_failed"], res["duplicate_pairs"]) == (
+        "ingest",
+        db,
+        ok,
+        failed,
+        dup,
+    )
     assert (res["files"], ok, failed) == (5, 3, 2)
     assert res["elapsed_s"] > 0
 

@@ -31,8 +31,16 @@ def test_version(capsys):
 
 def test_every_option_shows_its_meaning_and_default():
     parsers = list(_subparsers(build_parser()))
-    assert {" ".join(p) for p, _ in parsers} >= {"vidfp ingest", "vidfp rescan", "vidfp demo", "vidfp sql",
-                                                  "vidfp eval", "vidfp bench make", "vidfp verdict", "vidfp serve"}
+    assert {" ".join(p) for p, _ in parsers} >= {
+        "vidfp ingest",
+        "vidfp rescan",
+        "vidfp demo",
+        "vidfp sql",
+        "vidfp eval",
+        "vidfp bench make",
+        "vidfp verdict",
+        "vidfp serve",
+    }
     checked = 0
     for path, sub in parsers:
         fmt = Formatter(" ".join(path))
@@ -41,8 +49,9 @@ def test_every_option_shows_its_meaning_and_default():
                 continue
             text = fmt._expand_help(action)
             assert len(text) > 15, f"{' '.join(path)} {action.option_strings}: no meaning"
-            assert "default" in text or (action.required and "(required)" in text), \
+            assert "default" in text or (action.required and "(required)" in text), (
                 f"{' '.join(path)} {action.option_strings}: no default in {text!r}"
+            )
             checked += 1
     assert checked > 40
 
@@ -75,8 +84,13 @@ def test_exit_codes_are_documented_as_implemented(capsys):
 
 
 def test_usage_error_is_one_line_with_exit_2(tmp_path):
-    r = subprocess.run([sys.executable, "-m", "vidfp.cli", "ingest", "--fps", "fast"], capture_output=True,
-                       text=True, env=env_for_subprocess(tmp_path), timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-m", "vidfp.cli", "ingest", "--fps", "fast"],
+        capture_output=True,
+        text=True,
+        env=env_for_subprocess(tmp_path),
+        timeout=60,
+    )
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("vidfp ingest: error:"), r.stderr

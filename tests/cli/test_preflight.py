@@ -14,9 +14,11 @@ from cli_helpers import env_for_subprocess, make_tiny_corpus
 from vidfp import preflight
 
 # Runs the CLI in a fresh interpreter, then reports which heavy modules it imported.
-_PROBE = ("import sys; from vidfp.cli import main; rc = main(sys.argv[1:]); "
-          "print('imported:', *sorted(m for m in ('prefect', 'torch', 'decord', 'av') if m in sys.modules)); "
-          "sys.exit(rc)")
+_PROBE = (
+    "import sys; from vidfp.cli import main; rc = main(sys.argv[1:]); "
+    "print('imported:', *sorted(m for m in ('prefect', 'torch', 'decord', 'av') if m in sys.modules)); "
+    "sys.exit(rc)"
+)
 
 
 def _closed_port() -> int:
@@ -41,8 +43,11 @@ def _unwritable_folder(tmp_path) -> str:
 
 CASES = {
     "dinov3 without weights, offline": (["--encoder", "dinov3"], {"HF_HUB_OFFLINE": "1"}, "no DINOv3 weights"),
-    "dinov3 without weights, Hub unreachable": (["--encoder", "dinov3"], {"HF_ENDPOINT": "http://127.0.0.1:{port}"},
-                                                "cannot be reached"),
+    "dinov3 without weights, Hub unreachable": (
+        ["--encoder", "dinov3"],
+        {"HF_ENDPOINT": "http://127.0.0.1:{port}"},
+        "cannot be reached",
+    ),
     "dinov3 with a missing weights file": (["--encoder", "dinov3", "--weights", "nope.pth"], {}, "does not exist"),
     "unknown encoder": (["--encoder", "clip"], {}, "invalid choice: 'clip'"),
     "fps zero": (["--fps", "0"], {}, "--fps must be a positive number"),
@@ -63,12 +68,14 @@ def test_configuration_error_first_in_one_line(case, source, tmp_path):
         if a.startswith("SRC="):
             src = a[4:]
         elif a.startswith("DB="):
-            db = os.path.join(_unwritable_folder(tmp_path) if a == "DB=UNWRITABLE" else os.path.dirname(a[3:]),
-                              "c.duckdb")
+            db = os.path.join(
+                _unwritable_folder(tmp_path) if a == "DB=UNWRITABLE" else os.path.dirname(a[3:]), "c.duckdb"
+            )
         else:
             opts.append(a)
-    env = env_for_subprocess(tmp_path, HF_HOME=str(tmp_path / "hf"),
-                             **{k: v.format(port=_closed_port()) for k, v in env_extra.items()})
+    env = env_for_subprocess(
+        tmp_path, HF_HOME=str(tmp_path / "hf"), **{k: v.format(port=_closed_port()) for k, v in env_extra.items()}
+    )
     if "HF_HUB_OFFLINE" not in env_extra:
         env.pop("HF_HUB_OFFLINE", None)
     # --engine prefect: were the check not first, a Prefect server would start
@@ -111,7 +118,8 @@ def test_check_run_reports_uris_and_folders(source, tmp_path):
     assert "is not a folder" in preflight.check_db(str(f / "c.duckdb"))[0]
     assert "is not a folder" in preflight.check_shards(str(f))[0]
     assert preflight.check_catalog_exists(str(tmp_path / "none.duckdb")) == [
-        f"catalog {str(tmp_path / 'none.duckdb')!r} does not exist"]
+        f"catalog {str(tmp_path / 'none.duckdb')!r} does not exist"
+    ]
 
 
 def test_dinov3_weights_in_the_cache_pass(tmp_path, monkeypatch):

@@ -51,8 +51,9 @@ def source(tmp_path_factory):
 
 def test_default_ingest_on_a_terminal_shows_progress_and_no_error_lines(source, tmp_path):
     db = str(tmp_path / "c.duckdb")
-    rc, out, term = _run_on_a_terminal([sys.executable, "-m", "vidfp.cli", "ingest", source, "--db", db],
-                                       env_for_subprocess(tmp_path))
+    rc, out, term = _run_on_a_terminal(
+        [sys.executable, "-m", "vidfp.cli", "ingest", source, "--db", db], env_for_subprocess(tmp_path)
+    )
     assert rc == 0, term[-3000:]
     assert "fingerprint" in term and "5/5" in term and "video" in term, term
     lines = [ln for ln in term.replace("\r", "\n").splitlines() if ln.strip()]
@@ -63,8 +64,13 @@ def test_default_ingest_on_a_terminal_shows_progress_and_no_error_lines(source, 
 
 
 def test_verbose_shows_the_decoders_messages(source, tmp_path):
-    r = subprocess.run([sys.executable, "-m", "vidfp.cli", "-v", "ingest", source, "--db", str(tmp_path / "c.duckdb")],
-                       env=env_for_subprocess(tmp_path), capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "vidfp.cli", "-v", "ingest", source, "--db", str(tmp_path / "c.duckdb")],
+        env=env_for_subprocess(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     assert "ERROR opening" in r.stderr and "moov atom not found" in r.stderr  # decord's C++ and its FFmpeg
     assert " INFO " in r.stderr
@@ -73,10 +79,12 @@ def test_verbose_shows_the_decoders_messages(source, tmp_path):
 @pytest.mark.parametrize("setting, shown", [("null", False), ("inherit", True), (None, True)])
 def test_decode_children_drop_fd2_only_when_asked(tmp_path, setting, shown):
     """What a child writes to file descriptor 2 (C++ libraries do) is dropped with VIDFP_DECODER_STDERR=null."""
-    code = ("from vidfp.decode.isolation import run_isolated\n"
-            "import noisy_jobs\n"
-            "if __name__ == '__main__':\n"
-            "    print(list(run_isolated(noisy_jobs.write_fd2, [('k', ('ERROR opening: x',))], 1, 30)))\n")
+    code = (
+        "from vidfp.decode.isolation import run_isolated\n"
+        "import noisy_jobs\n"
+        "if __name__ == '__main__':\n"
+        "    print(list(run_isolated(noisy_jobs.write_fd2, [('k', ('ERROR opening: x',))], 1, 30)))\n"
+    )
     script = tmp_path / "job.py"
     script.write_text(code)
     env = env_for_subprocess(tmp_path)
@@ -93,8 +101,11 @@ def test_decode_children_drop_fd2_only_when_asked(tmp_path, setting, shown):
 def test_prefect_engine_on_a_terminal_is_quiet_too(source, tmp_path):
     """The flow engine with its temporary server: per-video progress, no Prefect telemetry, no ERROR."""
     db = str(tmp_path / "c.duckdb")
-    rc, out, term = _run_on_a_terminal([sys.executable, "-m", "vidfp.cli", "ingest", source, "--db", db,
-                                        "--engine", "prefect", "--json"], env_for_subprocess(tmp_path), timeout=600)
+    rc, out, term = _run_on_a_terminal(
+        [sys.executable, "-m", "vidfp.cli", "ingest", source, "--db", db, "--engine", "prefect", "--json"],
+        env_for_subprocess(tmp_path),
+        timeout=600,
+    )
     assert rc == 0, term[-3000:]
     assert "fingerprint" in term and "5/5" in term, term
     lines = [ln for ln in term.replace("\r", "\n").splitlines() if ln.strip()]

@@ -51,9 +51,11 @@ def test_csv_and_json_formats_equal_the_query(tiny_catalog, capsys):
 def test_f_runs_a_file_with_state_between_statements(tiny_catalog, tmp_path, capsys):
     _, db = tiny_catalog
     f = tmp_path / "q.sql"
-    f.write_text("-- comment\nSET VARIABLE want = 'failed';\n"
-                 "SELECT count(*) AS n FROM videos WHERE status = getvariable('want');\n"
-                 "SELECT 'second' AS which;\n")
+    f.write_text(
+        "-- comment\nSET VARIABLE want = 'failed';\n"
+        "SELECT count(*) AS n FROM videos WHERE status = getvariable('want');\n"
+        "SELECT 'second' AS which;\n"
+    )
     assert main(["sql", "--db", db, "-f", str(f), "--format", "csv"]) == 0
     out = capsys.readouterr().out.splitlines()
     n = _rows(db, "SELECT count(*) FROM videos WHERE status = 'failed'")[0][0]
@@ -63,8 +65,10 @@ def test_f_runs_a_file_with_state_between_statements(tiny_catalog, tmp_path, cap
 def test_tables_from_statements_with_trailing_comments(tiny_catalog, tmp_path, capsys):
     """The table rendering wraps each statement: its ';' and closing comments must not break it."""
     f = tmp_path / "q.sql"
-    f.write_text("SELECT ';' AS semi -- a comment; with a semicolon\n;\n\n-- the next one\n"
-                 "SELECT count(*) AS n FROM videos -- trailing comment, no semicolon")
+    f.write_text(
+        "SELECT ';' AS semi -- a comment; with a semicolon\n;\n\n-- the next one\n"
+        "SELECT count(*) AS n FROM videos -- trailing comment, no semicolon"
+    )
     assert main(["sql", "--db", tiny_catalog[1], "-f", str(f)]) == 0
     out = capsys.readouterr().out
     assert re.search(r"│\s+semi\s+│", out) and "│ ;" in out and re.search(r"│\s+5 │", out), out
@@ -119,7 +123,11 @@ def test_interactive_mode_opens_the_duckdb_shell_read_only(tiny_catalog, tmp_pat
     con.execute(f"ATTACH '{db}' AS dst (STORAGE_VERSION 'v1.4.0')")  # path from tmp_path, not user input
     con.execute("COPY FROM DATABASE src TO dst")
     con.close()
-    r = run_vidfp(["sql", "--db", db], tmp_path, input=".mode csv\nSELECT count(*) AS n FROM videos;\n"
-                  "CREATE TABLE x (a INT);\n", timeout=60)
+    r = run_vidfp(
+        ["sql", "--db", db],
+        tmp_path,
+        input=".mode csv\nSELECT count(*) AS n FROM videos;\nCREATE TABLE x (a INT);\n",
+        timeout=60,
+    )
     assert "n\n5" in r.stdout, (r.stdout, r.stderr)
     assert "read-only" in r.stderr

@@ -154,10 +154,16 @@ def test_footage_runs_match_the_source_at_the_stated_times(tiny):
             h, w = frame_at(os.path.join(out, f), 0).shape[:2]
             for d in (0.3, 0.5 * (te - ts)):
                 got = frame_at(os.path.join(out, f), ts + d)
-                want = np.asarray(av.VideoFrame.from_ndarray(frame_at(src, os_ + d), format="rgb24")
-                                  .to_ndarray(format="rgb24", width=w, height=h))
-                wrong = np.asarray(av.VideoFrame.from_ndarray(frame_at(src, os_ + d + 2.0), format="rgb24")
-                                   .to_ndarray(format="rgb24", width=w, height=h))
+                want = np.asarray(
+                    av.VideoFrame.from_ndarray(frame_at(src, os_ + d), format="rgb24").to_ndarray(
+                        format="rgb24", width=w, height=h
+                    )
+                )
+                wrong = np.asarray(
+                    av.VideoFrame.from_ndarray(frame_at(src, os_ + d + 2.0), format="rgb24").to_ndarray(
+                        format="rgb24", width=w, height=h
+                    )
+                )
                 assert mad(got, want) < 0.5 * mad(got, wrong) + 1e-6, (f, d)
                 checked += 1
     assert checked >= 6
@@ -214,7 +220,9 @@ def test_broken_files_do_not_decode(tiny):
 
 
 def _digest(folder: str) -> dict[str, str]:
-    return {f: hashlib.sha256(open(os.path.join(folder, f), "rb").read()).hexdigest() for f in sorted(os.listdir(folder))}
+    return {
+        f: hashlib.sha256(open(os.path.join(folder, f), "rb").read()).hexdigest() for f in sorted(os.listdir(folder))
+    }
 
 
 @pytest.mark.slow

@@ -26,7 +26,7 @@ def test_runs_of_a_plain_clip_cover_it_exactly():
 
 
 def test_speed_maps_origin_time_at_the_factor():
-    (o, os_, oe, ts, te), = runs(speed(_clip(), None, factor=1.25))
+    ((o, os_, oe, ts, te),) = runs(speed(_clip(), None, factor=1.25))
     assert (o, os_, ts) == ("J:a", 0.0, 0.0)
     assert te == pytest.approx(16 / 10)  # 16 frames at 10 fps
     # frame j shows origin frame ⌊1.25 j⌋: the last (j = 15) shows 1.8 s; the run's rate is 1.8 / 1.5 = 1.2,
@@ -37,23 +37,30 @@ def test_speed_maps_origin_time_at_the_factor():
 def test_subclip_and_fps_change_keep_origin_time():
     rng = np.random.default_rng(0)
     sub = subclip(_clip(), rng)
-    (_, os_, oe, ts, te), = runs(sub)
+    ((_, os_, oe, ts, te),) = runs(sub)
     assert ts == 0.0 and te == pytest.approx(1.2) and oe - os_ == pytest.approx(1.2)
     slow = fps_change(_clip(n=30, fps=25.0), np.random.default_rng(3))
-    (_, os_, oe, ts, te), = runs(slow)
+    ((_, os_, oe, ts, te),) = runs(slow)
     assert os_ == 0.0 and oe == pytest.approx(1.2, abs=0.05) and te == pytest.approx(1.2, abs=0.05)
 
 
 def test_vfr_drops_frames_but_stays_one_run():
     v = vfr(_clip(n=60), np.random.default_rng(1))
     assert v.vfr and len(v.t) < 60 and np.all(np.diff(v.t) > 0)
-    (_, os_, oe, ts, te), = runs(v)
+    ((_, os_, oe, ts, te),) = runs(v)
     assert os_ == ts == 0.0 and oe == pytest.approx(6.0, abs=0.15) and te == pytest.approx(6.0, abs=0.15)
 
 
 def test_concat_with_filler_gives_one_run_per_piece():
-    c = concat([filler(np.zeros((5, 4, 6, 3), np.uint8), 10.0), _clip(10, origin="J:a"),
-                filler(np.zeros((5, 4, 6, 3), np.uint8), 10.0), _clip(10, origin="J:b")], 10.0)
+    c = concat(
+        [
+            filler(np.zeros((5, 4, 6, 3), np.uint8), 10.0),
+            _clip(10, origin="J:a"),
+            filler(np.zeros((5, 4, 6, 3), np.uint8), 10.0),
+            _clip(10, origin="J:b"),
+        ],
+        10.0,
+    )
     assert runs(c) == [("J:a", 0.0, 1.0, 0.5, 1.5), ("J:b", 0.0, 1.0, 2.0, 3.0)]
     cov = coverage(runs(c))
     assert cov == {"J:a": [(0.0, 1.0)], "J:b": [(0.0, 1.0)]}

@@ -30,9 +30,17 @@ def frame(k: int) -> np.ndarray:
     return np.repeat(g[..., None], 3, axis=2)
 
 
-def write(path: Path, codec: str, n: int, fps: float = 25.0, fmt: str | None = None,
-          options: dict | None = None, b_frames: int | None = None, pts_ms: np.ndarray | None = None,
-          pix_fmt: str = "yuv420p") -> Path:
+def write(
+    path: Path,
+    codec: str,
+    n: int,
+    fps: float = 25.0,
+    fmt: str | None = None,
+    options: dict | None = None,
+    b_frames: int | None = None,
+    pts_ms: np.ndarray | None = None,
+    pix_fmt: str = "yuv420p",
+) -> Path:
     """Encode frames 0..n-1; ``pts_ms`` gives per-frame times in ms (variable frame rate)."""
     with av.open(str(path), "w", format=fmt) as out:
         s = out.add_stream(codec, rate=Fraction(fps).limit_denominator(1001))
@@ -78,8 +86,8 @@ _CONTAINERS = {b"moov", b"trak", b"edts", b"mdia", b"minf", b"stbl", b"dinf"}
 def _parse(buf: bytes) -> list:
     out, off = [], 0
     while off + 8 <= len(buf):
-        size, typ = struct.unpack(">I4s", buf[off:off + 8])
-        body = buf[off + 8:off + size]
+        size, typ = struct.unpack(">I4s", buf[off : off + 8])
+        body = buf[off + 8 : off + size]
         out.append([typ, _parse(body) if typ in _CONTAINERS else body])
         off += size
     return out
@@ -97,7 +105,8 @@ def set_edit_list(src: Path, dst: Path, edits_s: list[tuple[float | None, float]
     """Copy an ffmpeg-written MOV/MP4 (moov after mdat) with the video track's edit list replaced.
 
     edits_s: (media start, duration) pairs in seconds; the file presents those
-    pieces of the stream back to back (media start None: an empty edit, a pause).  mvhd/tkhd durations are set to the sum,
+    pieces of the stream back to back (media start None: an empty edit, a pause).
+    mvhd/tkhd durations are set to the sum,
     as a real editor writes them.  Chunk offsets stay valid because the moov
     box follows the mdat.
     """
@@ -121,8 +130,10 @@ def set_edit_list(src: Path, dst: Path, edits_s: list[tuple[float | None, float]
         for t in trak:
             if t[0] == b"tkhd":
                 t[1] = t[1][:20] + struct.pack(">I", total) + t[1][24:]
-        entries = b"".join(struct.pack(">IiHH", round(d * movie_ts), -1 if m is None else round(m * media_ts), 1, 0)
-                           for m, d in edits_s)
+        entries = b"".join(
+            struct.pack(">IiHH", round(d * movie_ts), -1 if m is None else round(m * media_ts), 1, 0)
+            for m, d in edits_s
+        )
         edts = [[b"elst", b"\0\0\0\0" + struct.pack(">I", len(edits_s)) + entries]]
         pos = [i for i, t in enumerate(trak) if t[0] == b"edts"]
         if pos:

@@ -49,8 +49,12 @@ def test_bilinear_resize_matches_reference():
                 y0, x0 = int(np.floor(y)), int(np.floor(x))
                 y1, x1 = min(y0 + 1, 6), min(x0 + 1, 8)
                 a, b = y - y0, x - x0
-                v = (f[t, y0, x0] * (1 - a) * (1 - b) + f[t, y0, x1] * (1 - a) * b
-                     + f[t, y1, x0] * a * (1 - b) + f[t, y1, x1] * a * b)
+                v = (
+                    f[t, y0, x0] * (1 - a) * (1 - b)
+                    + f[t, y0, x1] * (1 - a) * b
+                    + f[t, y1, x0] * a * (1 - b)
+                    + f[t, y1, x1] * a * b
+                )
                 ref[t, i, j] = np.clip(np.rint(v), 0, 255)
     assert np.abs(out.astype(int) - ref.astype(int)).max() <= 1
     assert np.array_equal(resize_bilinear(f, (7, 9)), f)

@@ -56,32 +56,88 @@ X264 = {"crf": "10"}
 VPX = {"crf": "10", "b": "1M", "deadline": "realtime", "cpu-used": "8"}
 # name, file name, builder, sampling fps, required encoder
 CASES = [
-    ("avi_mpeg4_bframes", "a.avi", lambda p: write(p, "mpeg4", 100, 25, b_frames=2, options={"qscale": "2"}), 2.0,
-     "mpeg4"),
-    ("mp4_mpeg4_bframes", "b.3gp", lambda p: write(p, "mpeg4", 60, 25, fmt="3gp", b_frames=2,
-                                                   options={"qscale": "2"}), 2.0, "mpeg4"),
-    ("avi_h264_bframes", "h.avi", lambda p: write(p, "libx264", 60, 25, fmt="avi", options=dict(X264, g="12")), 2.0,
-     "libx264"),
-    ("flv_h264", "h.flv", lambda p: write(p, "libx264", 60, 25, fmt="flv", options=dict(X264, g="12")), 2.0,
-     "libx264"),
+    (
+        "avi_mpeg4_bframes",
+        "a.avi",
+        lambda p: write(p, "mpeg4", 100, 25, b_frames=2, options={"qscale": "2"}),
+        2.0,
+        "mpeg4",
+    ),
+    (
+        "mp4_mpeg4_bframes",
+        "b.3gp",
+        lambda p: write(p, "mpeg4", 60, 25, fmt="3gp", b_frames=2, options={"qscale": "2"}),
+        2.0,
+        "mpeg4",
+    ),
+    (
+        "avi_h264_bframes",
+        "h.avi",
+        lambda p: write(p, "libx264", 60, 25, fmt="avi", options=dict(X264, g="12")),
+        2.0,
+        "libx264",
+    ),
+    ("flv_h264", "h.flv", lambda p: write(p, "libx264", 60, 25, fmt="flv", options=dict(X264, g="12")), 2.0, "libx264"),
     ("mov_edit_list_cut", "e.mov", lambda p: _edit_listed(p, [(0.0, 1.0), (1.88, 1.0)]), 3.0, "libx264"),
     ("mp4_edit_list_trim_bframes", "t.mp4", _trimmed_bframes, 4.0, "libx264"),
     ("mpegts_h264", "h.ts", lambda p: write(p, "libx264", 60, 30, fmt="mpegts", options=X264), 3.0, "libx264"),
-    ("mpegts_mpeg2", "m.ts", lambda p: write(p, "mpeg2video", 60, 25, fmt="mpegts", b_frames=2,
-                                             options={"qscale": "2"}), 1.0, "mpeg2video"),
-    ("mpeg_ps_mpeg2", "p.mpg", lambda p: write(p, "mpeg2video", 60, 25, fmt="vob", b_frames=2,
-                                               options={"qscale": "2"}), 2.0, "mpeg2video"),
+    (
+        "mpegts_mpeg2",
+        "m.ts",
+        lambda p: write(p, "mpeg2video", 60, 25, fmt="mpegts", b_frames=2, options={"qscale": "2"}),
+        1.0,
+        "mpeg2video",
+    ),
+    (
+        "mpeg_ps_mpeg2",
+        "p.mpg",
+        lambda p: write(p, "mpeg2video", 60, 25, fmt="vob", b_frames=2, options={"qscale": "2"}),
+        2.0,
+        "mpeg2video",
+    ),
     ("webm_vp8", "v8.webm", lambda p: write(p, "libvpx", 50, 25, fmt="webm", options=VPX), 3.0, "libvpx"),
-    ("webm_vp9", "v9.webm", lambda p: write(p, "libvpx-vp9", 50, 24, fmt="webm", options=dict(VPX, b="0")), 2.5,
-     "libvpx-vp9"),
-    ("mp4_hevc_ntsc", "x.mp4", lambda p: write(p, "libx265", 50, 30000 / 1001, fmt="mp4", options={
-        "crf": "10", "preset": "ultrafast", "x265-params": "log-level=error"}), 7.5, "libx265"),
-    ("mkv_vfr_h264", "f.mkv", lambda p: write(p, "libx264", 60, 25, fmt="matroska", options=X264,
-                                              pts_ms=_vfr_ms(60)), 5.0, "libx264"),
-    ("mp4_vfr_h264", "f.mp4", lambda p: write(p, "libx264", 50, 25, fmt="mp4", options=dict(X264, bf="0"),
-                                              pts_ms=_vfr_ms(50, 1)), 4.0, "libx264"),
-    ("mp4_av1", "av1.mp4", lambda p: write(p, "libsvtav1", 40, 25, fmt="mp4", options={"preset": "12"}), 2.0,
-     "libsvtav1"),
+    (
+        "webm_vp9",
+        "v9.webm",
+        lambda p: write(p, "libvpx-vp9", 50, 24, fmt="webm", options=dict(VPX, b="0")),
+        2.5,
+        "libvpx-vp9",
+    ),
+    (
+        "mp4_hevc_ntsc",
+        "x.mp4",
+        lambda p: write(
+            p,
+            "libx265",
+            50,
+            30000 / 1001,
+            fmt="mp4",
+            options={"crf": "10", "preset": "ultrafast", "x265-params": "log-level=error"},
+        ),
+        7.5,
+        "libx265",
+    ),
+    (
+        "mkv_vfr_h264",
+        "f.mkv",
+        lambda p: write(p, "libx264", 60, 25, fmt="matroska", options=X264, pts_ms=_vfr_ms(60)),
+        5.0,
+        "libx264",
+    ),
+    (
+        "mp4_vfr_h264",
+        "f.mp4",
+        lambda p: write(p, "libx264", 50, 25, fmt="mp4", options=dict(X264, bf="0"), pts_ms=_vfr_ms(50, 1)),
+        4.0,
+        "libx264",
+    ),
+    (
+        "mp4_av1",
+        "av1.mp4",
+        lambda p: write(p, "libsvtav1", 40, 25, fmt="mp4", options={"preset": "12"}),
+        2.0,
+        "libsvtav1",
+    ),
 ]
 
 
@@ -151,8 +207,12 @@ def test_decode_note_reaches_the_outcome(media, tmp_path):
         return PlannedFile(VideoFile(str(p), p.stat().st_size, None, "file"), vid, None, True)
 
     files = [planned(media["mov_edit_list_cut"], "cut"), planned(media["mp4_vfr_h264"], "plain")]
-    out = {o["video_id"]: o for o in extract_videos(files, get_encoder("baseline"), DecodeConfig(fps=2.0),
-                                                    str(tmp_path / "shards"), workers=0)}
+    out = {
+        o["video_id"]: o
+        for o in extract_videos(
+            files, get_encoder("baseline"), DecodeConfig(fps=2.0), str(tmp_path / "shards"), workers=0
+        )
+    }
     assert out["cut"]["status"] == "ok" and "edit list (2 segments)" in out["cut"]["decode_note"]
     assert out["cut"]["n_frames_total"] == 50
     assert out["plain"]["status"] == "ok" and out["plain"]["decode_note"] is None

@@ -11,8 +11,10 @@ from vidfp.decode.probe import probe
 @pytest.fixture(scope="module")
 def raw(tmp_path_factory):
     d = tmp_path_factory.mktemp("elst")
-    return {"plain": write(d / "plain.mov", "libx264", 75, 25, options={"g": "10", "crf": "10", "bf": "0"}),
-            "bframes": write(d / "bf.mp4", "libx264", 75, 25, options={"g": "12", "crf": "10"})}
+    return {
+        "plain": write(d / "plain.mov", "libx264", 75, 25, options={"g": "10", "crf": "10", "bf": "0"}),
+        "bframes": write(d / "bf.mp4", "libx264", 75, 25, options={"g": "12", "crf": "10"}),
+    }
 
 
 def test_ffmpeg_written_edit_lists_are_trivial(raw):
@@ -22,12 +24,15 @@ def test_ffmpeg_written_edit_lists_are_trivial(raw):
     assert probe(str(raw["bframes"])).edit_list is None
 
 
-@pytest.mark.parametrize("src,edits,segments", [
-    ("plain", [(0.0, 1.0), (1.88, 1.0)], 2),  # the middle cut out
-    ("plain", [(1.0, 1.0)], 1),  # head and tail trimmed
-    ("bframes", [(1.08, 1.5)], 1),  # trimmed, with ctts offsets
-    ("plain", [(2.0, 0.8), (0.0, 0.8)], 2),  # reordered
-])
+@pytest.mark.parametrize(
+    "src,edits,segments",
+    [
+        ("plain", [(0.0, 1.0), (1.88, 1.0)], 2),  # the middle cut out
+        ("plain", [(1.0, 1.0)], 1),  # head and tail trimmed
+        ("bframes", [(1.08, 1.5)], 1),  # trimmed, with ctts offsets
+        ("plain", [(2.0, 0.8), (0.0, 0.8)], 2),  # reordered
+    ],
+)
 def test_cuts_are_found_with_the_presented_count(raw, tmp_path, src, edits, segments):
     p = set_edit_list(raw[src], tmp_path / f"cut{raw[src].suffix}", edits)
     presented = len(reference(p)[0])

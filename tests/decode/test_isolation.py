@@ -31,8 +31,9 @@ def test_job_shortens_its_limit_once_it_knows_the_length():
 
 
 def test_job_extends_its_limit_up_to_the_cap():
-    out, _ = _run(sleep_then_return, [("long", (5.0, 1.5)), ("capped", (100.0, 30.0))], timeout_s=1.0,
-                  max_timeout_s=3.0)
+    out, _ = _run(
+        sleep_then_return, [("long", (5.0, 1.5)), ("capped", (100.0, 30.0))], timeout_s=1.0, max_timeout_s=3.0
+    )
     assert out["long"] == (True, "done")  # 1.5 s > initial 1 s, but it asked for 5 s
     assert out["capped"] == (False, "timed out after 3 s")  # asked for 100 s, capped at 3 s from its start
 

@@ -17,12 +17,20 @@ SIZE = (32, 48)
 def vfr(tmp_path_factory):
     steps = np.random.default_rng(3).integers(15, 160, 80)
     pts = np.concatenate([[0], np.cumsum(steps[:-1])])
-    return write(tmp_path_factory.mktemp("pyav") / "vfr.mkv", "libx264", 80, 25, fmt="matroska",
-                 options={"crf": "10"}, pts_ms=pts)
+    return write(
+        tmp_path_factory.mktemp("pyav") / "vfr.mkv",
+        "libx264",
+        80,
+        25,
+        fmt="matroska",
+        options={"crf": "10"},
+        pts_ms=pts,
+    )
 
 
-@pytest.mark.parametrize("fps,max_frames", [(0.5, 600), (2.0, 600), (7.0, 600), (30.0, 600), (30.0, 80),
-                                            (2.0, 5), (30.0, 1)])
+@pytest.mark.parametrize(
+    "fps,max_frames", [(0.5, 600), (2.0, 600), (7.0, 600), (30.0, 600), (30.0, 80), (2.0, 5), (30.0, 1)]
+)
 def test_pyav_sampling_equals_the_sampler_on_all_frames(vfr, fps, max_frames, monkeypatch):
     from vidfp.decode import pyav_reader
 

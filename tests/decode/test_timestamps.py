@@ -10,15 +10,18 @@ INFO = ContainerInfo(format_name="avi", duration_s=4.0, start_s=0.0, n_frames=10
 GOOD = np.arange(100) / 25.0
 
 
-@pytest.mark.parametrize("times,reason", [
-    (np.full(100, -3.6893487e17), "negative"),  # decord on MPEG-4 B-frames in AVI: AV_NOPTS_VALUE · time_base
-    (np.r_[np.full(34, -3.6893487e17), GOOD[34:]], "negative"),
-    (np.r_[GOOD[:99], 3.8e17], "beyond"),
-    (np.r_[GOOD[:50], np.nan, GOOD[51:]], "missing"),
-    (np.r_[GOOD[:50], GOOD[49], GOOD[51:]], "repeated"),
-    (np.r_[GOOD[:50], GOOD[48], GOOD[51:]], "non-monotonic"),
-    (np.zeros(0), "no frame times"),
-])
+@pytest.mark.parametrize(
+    "times,reason",
+    [
+        (np.full(100, -3.6893487e17), "negative"),  # decord on MPEG-4 B-frames in AVI: AV_NOPTS_VALUE · time_base
+        (np.r_[np.full(34, -3.6893487e17), GOOD[34:]], "negative"),
+        (np.r_[GOOD[:99], 3.8e17], "beyond"),
+        (np.r_[GOOD[:50], np.nan, GOOD[51:]], "missing"),
+        (np.r_[GOOD[:50], GOOD[49], GOOD[51:]], "repeated"),
+        (np.r_[GOOD[:50], GOOD[48], GOOD[51:]], "non-monotonic"),
+        (np.zeros(0), "no frame times"),
+    ],
+)
 def test_broken_times_are_named(times, reason):
     assert reason in time_problem(times, INFO)
 

@@ -4,7 +4,6 @@
 import numpy as np
 import pytest
 import torch
-
 from conftest import meta_state_dict
 
 from vidfp.encoders.dinov3 import DINOv3Encoder
@@ -61,7 +60,7 @@ def _reference(e, captured):
     q = torch.cat([q[:, :, :npt], apply_rot_embed_cat(q[:, :, npt:], rope, half=attn_mod.rotate_half)], 2)
     k = torch.cat([k[:, :, :npt], apply_rot_embed_cat(k[:, :, npt:], rope, half=attn_mod.rotate_half)], 2)
     a = ((q @ k.transpose(-2, -1)) * attn_mod.scale).softmax(-1)  # [B, h, N, N]
-    p = a[:, :, 0, e.npt:]
+    p = a[:, :, 0, e.npt :]
     p = (p / p.sum(-1, keepdim=True)).mean(1)
     gh = gw = 64 // 16
     return (p @ e._positions(gh, gw)).numpy()

@@ -48,8 +48,9 @@ def _frames(name: str, n: int = N_PER_CLIP, step: int = 30) -> np.ndarray:
 
 def _squash(frames: np.ndarray, s: int = S) -> np.ndarray:
     """Resize to s×s as the decoder does."""
-    return np.stack([np.asarray(Image.fromarray(np.ascontiguousarray(f)).resize((s, s), Image.BILINEAR))
-                     for f in frames])
+    return np.stack(
+        [np.asarray(Image.fromarray(np.ascontiguousarray(f)).resize((s, s), Image.BILINEAR)) for f in frames]
+    )
 
 
 def _reencode(frames: np.ndarray) -> np.ndarray:
@@ -77,8 +78,14 @@ def _overlay(frames: np.ndarray) -> np.ndarray:
     return out
 
 
-COPIES = {"reencode": _reencode, "resize": lambda f: f[:, ::2, ::2], "crop80": _crop80,
-          "flip": lambda f: f[:, :, ::-1], "grey": _grey, "overlay": _overlay}
+COPIES = {
+    "reencode": _reencode,
+    "resize": lambda f: f[:, ::2, ::2],
+    "crop80": _crop80,
+    "flip": lambda f: f[:, :, ::-1],
+    "grey": _grey,
+    "overlay": _overlay,
+}
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +188,17 @@ def test_missing_package_gives_one_line_error_with_the_install_command(monkeypat
     assert INSTALL in msg and "\n" not in msg
     from vidfp.cli import main
 
-    rc = main(["ingest", str(tmp_path), "--db", str(tmp_path / "c.duckdb"), "--engine", "local",
-               "--encoder", "sscd-distilled"])
+    rc = main(
+        [
+            "ingest",
+            str(tmp_path),
+            "--db",
+            str(tmp_path / "c.duckdb"),
+            "--engine",
+            "local",
+            "--encoder",
+            "sscd-distilled",
+        ]
+    )
     assert rc == 2 and INSTALL in capsys.readouterr().err
     assert not (tmp_path / "c.duckdb").exists()

@@ -9,9 +9,12 @@ from vidfp.cli import main
 from vidfp.eval.report import evaluate_catalog
 from vidfp.eval.truth import TruthFileError, load_truth
 
-GOOD = {"groups": {"g": ["a.mp4", "b.mp4"]}, "hard_negative_pairs": [["a.mp4", "c.mp4"]],
-        "segments": [{"a": "a.mp4", "b": "b.mp4", "a_start_s": 0, "a_end_s": 2.5, "b_start_s": 1, "b_end_s": 3.5}],
-        "broken": {"x.mp4": "empty"}}
+GOOD = {
+    "groups": {"g": ["a.mp4", "b.mp4"]},
+    "hard_negative_pairs": [["a.mp4", "c.mp4"]],
+    "segments": [{"a": "a.mp4", "b": "b.mp4", "a_start_s": 0, "a_end_s": 2.5, "b_start_s": 1, "b_end_s": 3.5}],
+    "broken": {"x.mp4": "empty"},
+}
 
 BAD = {
     "groups_as_list": ({"groups": [["a.mp4", "b.mp4"]]}, '"groups" must map'),

@@ -49,7 +49,13 @@ def test_segment_ap_equals_official(case):
 def test_fixture_covers_ties_and_partial_overlaps():
     """The reference set must keep its hard cases (ties, 0 < value < 1), or the checks above say little."""
     names = {c["name"] for c in REF["micro_ap"]} | {c["name"] for c in REF["segment"]}
-    assert {"heavy_ties_4_levels", "positives_buried_in_tie", "half_shift_both_axes",
-            "hits_each_axis_not_the_box", "ties_across_pairs", "multi_segments_partial"} <= names
+    assert {
+        "heavy_ties_4_levels",
+        "positives_buried_in_tie",
+        "half_shift_both_axes",
+        "hits_each_axis_not_the_box",
+        "ties_across_pairs",
+        "multi_segments_partial",
+    } <= names
     assert sum(0 < c["expected"] < 1 for c in REF["micro_ap"]) >= 6
     assert sum(0 < c["expected_ap"] < 1 for c in REF["segment"]) >= 8

@@ -18,7 +18,7 @@ def _texture(seed: int = 0, size: int = 400) -> np.ndarray:
 
 def _shifted(img: np.ndarray, shifts: list[tuple[int, int]], hw=(96, 96)) -> np.ndarray:
     h, w = hw
-    return np.stack([img[150 + dy: 150 + dy + h, 150 + dx: 150 + dx + w] for dx, dy in shifts])
+    return np.stack([img[150 + dy : 150 + dy + h, 150 + dx : 150 + dx + w] for dx, dy in shifts])
 
 
 def test_recovers_known_translation_at_any_frame_rate():

@@ -2,8 +2,12 @@ import numpy as np
 import pytest
 
 from vidfp.fingerprints import (
-    DTWTrajectoryMatcher, MultiScaleDerivativeFingerprint, TemporalDerivativeFingerprint, TrajectoryFingerprint,
-    dtw_distance, dtw_distance_reference,
+    DTWTrajectoryMatcher,
+    MultiScaleDerivativeFingerprint,
+    TemporalDerivativeFingerprint,
+    TrajectoryFingerprint,
+    dtw_distance,
+    dtw_distance_reference,
 )
 from vidfp.fingerprints.motion import RegionFlowMotion, region_flow
 from vidfp.fingerprints.synthetic import PATTERNS, similarity_matrix

@@ -23,7 +23,8 @@ def test_ivf_recall_against_flat(rng):
 def _rec(vid, g):
     n = len(g)
     return FrameRecord(vid, np.arange(n, dtype=float), np.arange(n)).with_features(
-        g, np.repeat(g[:, None], 4, 1), np.full((n, 2), 0.5))
+        g, np.repeat(g[:, None], 4, 1), np.full((n, 2), 0.5)
+    )
 
 
 def test_votes_pair_copies_and_skip_self(rng):

@@ -62,8 +62,9 @@ def test_every_bad_or_odd_input_is_recorded(tmp_path, monkeypatch):
         "mjpeg.avi": lambda p: write_video(str(p), _frames(seed=4), 12, codec="mjpeg"),
         "8k.mp4": lambda p: write_video(str(p), np.repeat(np.repeat(_frames(3, 60, 80, seed=5), 72, 1), 96, 2), 2),
         "rotated.mp4": lambda p: _write_rotated(p, _frames(seed=6), 12),
-        "vfr.mp4": lambda p: write_video(str(p), _frames(seed=7), 12,
-                                         pts_s=np.cumsum(np.r_[0, np.random.default_rng(0).uniform(0.09, 0.3, 15)])),
+        "vfr.mp4": lambda p: write_video(
+            str(p), _frames(seed=7), 12, pts_s=np.cumsum(np.r_[0, np.random.default_rng(0).uniform(0.09, 0.3, 15)])
+        ),
         "名前 ünï 'q' \"x\".mp4": lambda p: write_video(str(p), _frames(seed=8), 12),
     }
     for name, make in ok_expected.items():
@@ -89,7 +90,9 @@ def test_every_bad_or_odd_input_is_recorded(tmp_path, monkeypatch):
     finally:
         os.chmod(locked, 0o644)
     con = duckdb.connect(db, read_only=True)
-    rows = con.execute("SELECT f.uri, v.status, v.error, v.n_frames FROM files f JOIN videos v USING (video_id)").fetchall()
+    rows = con.execute(
+        "SELECT f.uri, v.status, v.error, v.n_frames FROM files f JOIN videos v USING (video_id)"
+    ).fetchall()
     con.close()
     by_name = {os.path.basename(u): (s, e, n) for u, s, e, n in rows}
     for name in ok_expected:

@@ -19,8 +19,8 @@ pytestmark = pytest.mark.slow
 
 TABLES = {
     "videos": "SELECT video_id, uri, content_hash, size_bytes, duration_s, fps, width, height, n_frames, status, "
-              "error, encoder, model, weights_sha, feature_key, regexp_replace(shard_uri, '^.*/', '') AS shard, scored "
-              "FROM videos ORDER BY video_id",
+    "error, encoder, model, weights_sha, feature_key, regexp_replace(shard_uri, '^.*/', '') AS shard, scored "
+    "FROM videos ORDER BY video_id",
     "files": "SELECT uri, video_id, size_bytes, mtime FROM files ORDER BY uri",
     "pair_scores": "SELECT * EXCLUDE (run_id) FROM pair_scores ORDER BY video_a, video_b",
     "matched_segments": "SELECT * FROM matched_segments ORDER BY ALL",
@@ -113,8 +113,10 @@ def test_kill_at_20_random_moments(corpus, tmp_path):
         con.close()
         # the killed run is 'crashed' when it had published its 'running' row, else it left no row
         assert statuses == (["crashed", "ok"] if published else ["ok"]), statuses
-    print(f"20 kills inside runs ({after_publish} after a first publish, {retries} repeated); "
-          f"session {t_in:.1f}-{t_full:.1f} s")
+    print(
+        f"20 kills inside runs ({after_publish} after a first publish, {retries} repeated); "
+        f"session {t_in:.1f}-{t_full:.1f} s"
+    )
     assert equal == 20
     assert after_publish >= 5, after_publish
 

@@ -43,8 +43,22 @@ def test_ingest_with_meta_weights(tmp_path, checkpoint, capsys):
     _clip(src / "b.mp4", 1)
     (src / "broken.mp4").write_bytes(b"not a video")
     db = str(tmp_path / "cat.duckdb")
-    rc = main(["ingest", str(src), "--db", db, "--encoder", "dinov3", "--weights", str(checkpoint),
-               "--engine", "local", "--fps", "2"])
+    rc = main(
+        [
+            "ingest",
+            str(src),
+            "--db",
+            db,
+            "--encoder",
+            "dinov3",
+            "--weights",
+            str(checkpoint),
+            "--engine",
+            "local",
+            "--fps",
+            "2",
+        ]
+    )
     assert rc == 0
     con = duckdb.connect(db, read_only=True)
     rows = con.execute("SELECT status, encoder, model, weights_sha, n_frames FROM videos ORDER BY uri").fetchall()

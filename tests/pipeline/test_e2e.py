@@ -16,8 +16,9 @@ from vidfp.pipeline import run_ingest
 pytestmark = pytest.mark.slow
 
 TABLES = {
-    "videos": "SELECT video_id, uri, content_hash, size_bytes, duration_s, fps, width, height, n_frames, status, error, "
-              "encoder, feature_key, shard_uri FROM videos ORDER BY video_id",
+    "videos": "SELECT video_id, uri, content_hash, size_bytes, duration_s, fps, width, height, n_frames, "
+    "status, error, "
+    "encoder, feature_key, shard_uri FROM videos ORDER BY video_id",
     "pair_scores": "SELECT * EXCLUDE (run_id) FROM pair_scores ORDER BY video_a, video_b",
     "matched_segments": "SELECT * FROM matched_segments ORDER BY ALL",
     "duplicate_clusters": "SELECT * FROM duplicate_clusters ORDER BY video_id",

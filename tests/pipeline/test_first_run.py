@@ -44,8 +44,14 @@ def _fresh_env(tmp) -> dict:
 def test_default_ingest_on_a_new_machine_runs_in_process(tmp_path):
     src = _corpus(tmp_path)
     db = str(tmp_path / "c.duckdb")
-    r = subprocess.run([os.path.join(BIN, "vidfp"), "ingest", src, "--db", db], env=_fresh_env(tmp_path),
-                       cwd=REPO, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [os.path.join(BIN, "vidfp"), "ingest", src, "--db", db],
+        env=_fresh_env(tmp_path),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     assert "Traceback" not in r.stderr
     con = duckdb.connect(db, read_only=True)
@@ -59,8 +65,14 @@ def test_default_ingest_on_a_new_machine_runs_in_process(tmp_path):
 def test_prefect_engine_first_start_with_empty_prefect_home(tmp_path):
     src = _corpus(tmp_path)
     db = str(tmp_path / "c.duckdb")
-    r = subprocess.run([os.path.join(BIN, "vidfp"), "ingest", src, "--db", db, "--engine", "prefect"],
-                       env=_fresh_env(tmp_path), cwd=REPO, capture_output=True, text=True, timeout=500)
+    r = subprocess.run(
+        [os.path.join(BIN, "vidfp"), "ingest", src, "--db", db, "--engine", "prefect"],
+        env=_fresh_env(tmp_path),
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=500,
+    )
     assert r.returncode == 0, r.stdout[-2000:] + r.stderr[-3000:]
     assert os.path.exists(tmp_path / "empty_prefect_home" / "prefect.db")  # it really was a first start
     con = duckdb.connect(db, read_only=True)
@@ -94,9 +106,13 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux-only")
 def test_kill_9_of_vidfp_leaves_no_temporary_server(tmp_path):
     src = _corpus(tmp_path)
-    proc = subprocess.Popen([os.path.join(BIN, "vidfp"), "ingest", src, "--db", str(tmp_path / "c.duckdb"),
-                             "--engine", "prefect"], env=_fresh_env(tmp_path), cwd=REPO,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [os.path.join(BIN, "vidfp"), "ingest", src, "--db", str(tmp_path / "c.duckdb"), "--engine", "prefect"],
+        env=_fresh_env(tmp_path),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     t0 = time.monotonic()
     kids: list[int] = []
     while time.monotonic() - t0 < 120 and not kids:

@@ -21,11 +21,18 @@ def test_ingest_flow_matches_local_run(tmp_path):
     write_test_video(src / "a copy.mp4", n=90, fps=15, size=(48, 64))
     (src / "broken.mp4").write_bytes(b"nope")
     with prefect_test_harness(server_startup_timeout=120):
-        s = ingest_flow(source=str(src), catalog=str(tmp_path / "flow.duckdb"), encoder="baseline", fps=4.0,
-                        batch_videos=2)
+        s = ingest_flow(
+            source=str(src), catalog=str(tmp_path / "flow.duckdb"), fps=4.0, batch_videos=2, encoder="baseline"
+        )
     assert s["videos_ok"] == 2 and s["videos_failed"] == 1
-    run_ingest(str(src), str(tmp_path / "local.duckdb"), get_encoder("baseline"),
-               IngestConfig(decode=DecodeConfig(fps=4.0)), shards=str(tmp_path / "flow.duckdb.shards"))
+    assert (tmp_path / "flow.duckdb.report" / "index.html").is_file()  # the report the flow links in the UI
+    run_ingest(
+        str(src),
+        str(tmp_path / "local.duckdb"),
+        get_encoder("baseline"),
+        IngestConfig(decode=DecodeConfig(fps=4.0)),
+        shards=str(tmp_path / "flow.duckdb.shards"),
+    )
     a, b = dump(str(tmp_path / "flow.duckdb")), dump(str(tmp_path / "local.duckdb"))
     for d in (a, b):  # shard layout follows batching (flow: 2 videos per shard); everything else is equal
         d["videos"] = [row[:-1] for row in d["videos"]]

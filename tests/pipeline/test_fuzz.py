@@ -42,10 +42,10 @@ def mutate(data: bytes, rng: np.random.Generator) -> bytes:
     elif kind == 6:  # clobber 32-bit fields near the start (atom sizes)
         for _ in range(int(rng.integers(1, 8))):
             i = int(rng.integers(0, min(n - 4, 2048)))
-            b[i: i + 4] = rng.integers(0, 256, 4, dtype=np.uint8).tobytes()
+            b[i : i + 4] = rng.integers(0, 256, 4, dtype=np.uint8).tobytes()
     else:  # shuffle blocks of the tail
         s = int(rng.integers(n // 4, n))
-        tail = [b[i: i + 512] for i in range(s, n, 512)]
+        tail = [b[i : i + 512] for i in range(s, n, 512)]
         rng.shuffle(tail)
         b = b[:s] + b"".join(tail)
     return bytes(b)

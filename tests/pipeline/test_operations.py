@@ -34,9 +34,20 @@ def src(tmp_path):
     return d
 
 
-@pytest.mark.parametrize("flag", [["--fps", "0"], ["--fps", "-1"], ["--fps", "nan"], ["--max-frames", "0"],
-                                  ["--timeout", "0"], ["--threshold", "1.5"], ["--workers", "-1"],
-                                  ["--max-missing-share", "2"], ["--max-attempts", "0"]])
+@pytest.mark.parametrize(
+    "flag",
+    [
+        ["--fps", "0"],
+        ["--fps", "-1"],
+        ["--fps", "nan"],
+        ["--max-frames", "0"],
+        ["--timeout", "0"],
+        ["--threshold", "1.5"],
+        ["--workers", "-1"],
+        ["--max-missing-share", "2"],
+        ["--max-attempts", "0"],
+    ],
+)
 def test_unworkable_configuration_is_refused_before_any_file(src, tmp_path, capsys, flag):
     db = tmp_path / "c.duckdb"
     assert main(["ingest", str(src), "--db", str(db), "--engine", "local", *flag]) == 2
@@ -67,7 +78,7 @@ def test_encoder_mismatch_advice_works_and_kinds_are_recorded(src, tmp_path):
         msg = str(e.value)
         assert "rescan" not in msg and "changed nothing" in msg
         assert open(db, "rb").read() == before
-    advice = msg[msg.index("vidfp ingest"):].split()
+    advice = msg[msg.index("vidfp ingest") :].split()
     assert advice[:4] == ["vidfp", "ingest", "SOURCE", "--db"] and advice[-2:] == ["--encoder", "other"]
     s = run_ingest(str(src), str(tmp_path / "n.duckdb"), OtherEncoder(), cfg)  # what it advises works
     assert s["videos_ok"] == 2
@@ -82,8 +93,12 @@ def test_manifest_lists_every_shard_of_concurrent_batches(tmp_path, rng):
     """12 batches write shards at once (as the Prefect thread runner does); the run's writer then
     derives manifest.json from the catalog: every shard, with its videos, is listed."""
     root = str(tmp_path / "c.duckdb.shards")
-    recs = [FrameRecord(f"v{k:02d}", np.arange(3) * 0.5, np.arange(3)).with_features(
-        rng.normal(size=(3, 8)), rng.normal(size=(3, 4, 6)), rng.uniform(size=(3, 2))) for k in range(12)]
+    recs = [
+        FrameRecord(f"v{k:02d}", np.arange(3) * 0.5, np.arange(3)).with_features(
+            rng.normal(size=(3, 8)), rng.normal(size=(3, 4, 6)), rng.uniform(size=(3, 2))
+        )
+        for k in range(12)
+    ]
     uris: dict[str, str] = {}
     barrier = threading.Barrier(len(recs))
 
@@ -97,11 +112,20 @@ def test_manifest_lists_every_shard_of_concurrent_batches(tmp_path, rng):
     for t in threads:
         t.join()
     planned = [PlannedFile(VideoFile(f"/{r.video_id}.mp4", 1, 1.0, "file"), r.video_id, r.video_id, True) for r in recs]
-    outcomes = {r.video_id: {"video_id": r.video_id, "status": "ok", "shard_uri": uris[r.video_id], "n_frames": 3}
-                for r in recs}
+    outcomes = {
+        r.video_id: {"video_id": r.video_id, "status": "ok", "shard_uri": uris[r.video_id], "n_frames": 3} for r in recs
+    }
     with open_writer(str(tmp_path / "c.duckdb")) as cat:
-        commit_fingerprints(cat, planned, outcomes, get_encoder("baseline"), "fk", "run", {p.file.uri for p in planned},
-                            root)
+        commit_fingerprints(
+            cat, planned, outcomes, get_encoder("baseline"), "fk", "run", {p.file.uri for p in planned}, root
+        )
     manifest = json.load(open(os.path.join(root, "manifest.json")))
-    assert manifest["shards"] == {uris[r.video_id].rsplit("/", 1)[1]: {
-        "videos": [r.video_id], "rows": 3, "feature_key": "fk", "encoder": "baseline"} for r in recs}
+    assert manifest["shards"] == {
+        uris[r.video_id].rsplit("/", 1)[1]: {
+            "videos": [r.video_id],
+            "rows": 3,
+            "feature_key": "fk",
+            "encoder": "baseline",
+        }
+        for r in recs
+    }

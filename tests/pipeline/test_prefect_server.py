@@ -52,17 +52,32 @@ def _wait(pred, timeout: float, what: str, procs=()):
 @pytest.fixture
 def server(tmp_path):
     port = _free_port()
-    env = dict(os.environ, PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
-               PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_UI_ENABLED="false",
-               PREFECT_RUNNER_POLL_FREQUENCY="2", PREFECT_LOGGING_LEVEL="WARNING",
-               PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
+    env = dict(
+        os.environ,
+        PREFECT_HOME=str(tmp_path / "prefect"),
+        PREFECT_API_URL=f"http://127.0.0.1:{port}/api",
+        PREFECT_SERVER_ANALYTICS_ENABLED="false",
+        PREFECT_UI_ENABLED="false",
+        PREFECT_RUNNER_POLL_FREQUENCY="2",
+        PREFECT_LOGGING_LEVEL="WARNING",
+        PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5",
+    )
     log = open(tmp_path / "server.log", "wb")
-    srv = subprocess.Popen([os.path.join(BIN, "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-                           env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    srv = subprocess.Popen(
+        [os.path.join(BIN, "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     procs = [srv]
     try:
-        _wait(lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200,
-              180, "prefect server", procs)
+        _wait(
+            lambda: urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2).status == 200,
+            180,
+            "prefect server",
+            procs,
+        )
         yield env, procs, tmp_path
     finally:
         for p in procs:
@@ -76,8 +91,12 @@ def server(tmp_path):
 
 
 def _flow_runs(env: dict) -> list[dict]:
-    req = urllib.request.Request(env["PREFECT_API_URL"] + "/flow_runs/filter", data=b"{}", method="POST",
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(
+        env["PREFECT_API_URL"] + "/flow_runs/filter",
+        data=b"{}",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(req, timeout=10) as r:
         return json.loads(r.read())
 
@@ -95,9 +114,14 @@ def test_scheduled_and_manual_runs_of_ingest_nightly(server):
     db = str(tmp / "nightly.duckdb")
     scheduled_db = str(tmp / "scheduled.duckdb")
     serve_log = open(tmp / "serve.log", "wb")
-    serve = subprocess.Popen([os.path.join(BIN, "vidfp"), "serve", "--source", str(src), "--db", scheduled_db],
-                             env=dict(env, VIDFP_NIGHTLY_CRON="* * * * *"), cwd=REPO, stdout=serve_log,
-                             stderr=subprocess.STDOUT, start_new_session=True)
+    serve = subprocess.Popen(
+        [os.path.join(BIN, "vidfp"), "serve", "--source", str(src), "--db", scheduled_db],
+        env=dict(env, VIDFP_NIGHTLY_CRON="* * * * *"),
+        cwd=REPO,
+        stdout=serve_log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     procs.append(serve)
     prefect = os.path.join(BIN, "prefect")
 
@@ -118,9 +142,27 @@ def test_scheduled_and_manual_runs_of_ingest_nightly(server):
     con.close()
     assert sched_status == ["failed", "ok", "ok"]
     assert len(sched_pairs) == 1  # scored (the default sampling decides is_duplicate)
-    run = subprocess.run([prefect, "deployment", "run", "ingest/nightly", "--param", f"source={src}",
-                          "--param", f"catalog={db}", "--param", "fps=4", "--watch", "--watch-timeout", "400"],
-                         env=env, capture_output=True, text=True, timeout=450)
+    run = subprocess.run(
+        [
+            prefect,
+            "deployment",
+            "run",
+            "ingest/nightly",
+            "--param",
+            f"source={src}",
+            "--param",
+            f"catalog={db}",
+            "--param",
+            "fps=4",
+            "--watch",
+            "--watch-timeout",
+            "400",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=450,
+    )
     assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:] + open(tmp / "serve.log").read()[-3000:]
     con = duckdb.connect(db, read_only=True)
     status = dict(con.execute("SELECT uri, status FROM videos").fetchall())

@@ -32,8 +32,7 @@ class FlakyEncoder(BaselineEncoder):
 def rows(db):
     con = duckdb.connect(db, read_only=True)
     try:
-        q = ("SELECT regexp_extract(uri, '[^/]*$'), status, attempts, error, last_error, run_id "
-             "FROM videos ORDER BY 1")
+        q = "SELECT regexp_extract(uri, '[^/]*$'), status, attempts, error, last_error, run_id FROM videos ORDER BY 1"
         return {r[0]: r[1:] for r in con.execute(q).fetchall()}
     finally:
         con.close()
@@ -92,8 +91,10 @@ def test_decode_note_reaches_the_catalog(tmp_path, monkeypatch):
 
     monkeypatch.setattr(reader, "decode_video", noting)
     # decode in this process so the patched decoder runs (children would import their own)
-    monkeypatch.setattr("vidfp.pipeline.extract.run_isolated",
-                        lambda fn, jobs, workers, **limits: ((vid, True, fn(*args)) for vid, args in jobs))
+    monkeypatch.setattr(
+        "vidfp.pipeline.extract.run_isolated",
+        lambda fn, jobs, workers, **limits: ((vid, True, fn(*args)) for vid, args in jobs),
+    )
     db = str(tmp_path / "c.duckdb")
     run_ingest(str(src), db, FlakyEncoder(fail=0), IngestConfig(decode=DecodeConfig(fps=4.0), workers=1))
     con = duckdb.connect(db, read_only=True)

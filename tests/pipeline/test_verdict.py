@@ -16,17 +16,23 @@ def make_catalog(tmp_path):
     src.mkdir()
     ids = {"a.mp4": "aaaa", "b.mp4": "bbbb", "c d.mp4": "cccc"}
     with open_writer(db) as cat:
-        cat.upsert([{"video_id": v, "uri": str(src / n), "status": "ok"} for n, v in ids.items()],
-                   [{"uri": str(src / n), "video_id": v, "size_bytes": 1, "mtime": 1.0, "run_id": "r"}
-                    for n, v in ids.items()])
+        cat.upsert(
+            [{"video_id": v, "uri": str(src / n), "status": "ok"} for n, v in ids.items()],
+            [
+                {"uri": str(src / n), "video_id": v, "size_bytes": 1, "mtime": 1.0, "run_id": "r"}
+                for n, v in ids.items()
+            ],
+        )
     return db, src
 
 
 def state(db):
     con = duckdb.connect(db, read_only=True)
     try:
-        return (con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts ORDER BY ALL").fetchall(),
-                dict(con.execute("SELECT video_id, cluster_id FROM duplicate_clusters").fetchall()))
+        return (
+            con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts ORDER BY ALL").fetchall(),
+            dict(con.execute("SELECT video_id, cluster_id FROM duplicate_clusters").fetchall()),
+        )
     finally:
         con.close()
 
@@ -46,10 +52,12 @@ def test_unknown_videos_and_self_pairs_are_refused(tmp_path, monkeypatch, capsys
     monkeypatch.chdir(src)
     before = hashlib.sha256(open(db, "rb").read()).hexdigest()
     capsys.readouterr()
-    for args, message in ((["a.mp4", "nope.mp4"], "no video in catalog"),
-                          (["zzzz", "bbbb"], "no video in catalog"),
-                          (["a.mp4", "aaaa"], "are the same video (aaaa)"),
-                          ([os.path.join(str(src), "b.mp4"), "./b.mp4"], "are the same video (bbbb)")):
+    for args, message in (
+        (["a.mp4", "nope.mp4"], "no video in catalog"),
+        (["zzzz", "bbbb"], "no video in catalog"),
+        (["a.mp4", "aaaa"], "are the same video (aaaa)"),
+        ([os.path.join(str(src), "b.mp4"), "./b.mp4"], "are the same video (bbbb)"),
+    ):
         assert main(["verdict", *args, "duplicate", "--db", db]) == 2, args
         err = capsys.readouterr().err
         assert message in err and len(err.strip().splitlines()) == 1, err

@@ -24,8 +24,7 @@ def _record(vid, regions, camera=None):
 def _catalog(n, rng, offset=0.0, d=16):
     """n unrelated videos whose region vectors share a common component (``offset``) like one kind of footage."""
     common = rng.normal(size=d)
-    return {f"v{i:02d}": _record(f"v{i:02d}", _unit(rng.normal(size=(12, 4, d)) + offset * common))
-            for i in range(n)}
+    return {f"v{i:02d}": _record(f"v{i:02d}", _unit(rng.normal(size=(12, 4, d)) + offset * common)) for i in range(n)}
 
 
 def test_matches_a_plain_reference_on_the_same_draw():

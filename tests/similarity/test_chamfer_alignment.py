@@ -95,10 +95,10 @@ def test_nonsemantic_blend_abstains_when_signals_saw_nothing():
 def test_geometric_fusion_needs_both_kinds_of_evidence():
     g, lin = GeometricFusion(0.3), LinearFusion(0.3)
     # same place, other path: appearance without path
-    assert g.combine(1.0, 0.1) == pytest.approx(0.1 ** 0.7)
+    assert g.combine(1.0, 0.1) == pytest.approx(0.1**0.7)
     assert g.combine(1.0, 0.1) < 0.25 < lin.combine(1.0, 0.1)
     # same path through another place: path without appearance
-    assert g.combine(0.05, 1.0) == pytest.approx(0.05 ** 0.3) and g.combine(0.05, 1.0) < lin.combine(0.05, 1.0)
+    assert g.combine(0.05, 1.0) == pytest.approx(0.05**0.3) and g.combine(0.05, 1.0) < lin.combine(0.05, 1.0)
     assert g.combine(0.9, 0.9) == pytest.approx(0.9)
     assert g.combine(0.0, 1.0) == 0.0
 
@@ -108,4 +108,4 @@ def test_semantic_floor_caps_motion_only_matches():
     _, fused = g.fuse(0.3, [(1.0, 1.0)])  # same path, other place: motion agrees, content does not
     assert fused == pytest.approx(0.3)
     _, fused = g.fuse(0.5, [(1.0, 1.0)])
-    assert fused == pytest.approx(0.5 ** 0.3)
+    assert fused == pytest.approx(0.5**0.3)

@@ -11,8 +11,17 @@ from vidfp.similarity.scoring import PairScorer, VetoFusion
 
 
 def test_signal_numbers_reach_the_scorer():
-    cfg = replace(ScoringConfig(), min_path_s=7.0, max_paths=1, deriv_windows_s=(1.0, 3.0), traj_smooth_s=0.9,
-                  traj_min_speed=0.2, motion_lags_s=(0.5,), motion_min=0.3, camera_min_speed=0.11)
+    cfg = replace(
+        ScoringConfig(),
+        min_path_s=7.0,
+        max_paths=1,
+        deriv_windows_s=(1.0, 3.0),
+        traj_smooth_s=0.9,
+        traj_min_speed=0.2,
+        motion_lags_s=(0.5,),
+        motion_min=0.3,
+        camera_min_speed=0.11,
+    )
     sc = PairScorer(cfg, positions=np.zeros((9, 2), np.float32), calibration=Calibration(0.4, 0.1))
     assert sc.min_path_s == 7.0 and sc.aligner.max_paths == 1
     assert tuple(sc.derivs.window_sizes) == (1.0, 3.0)
@@ -23,8 +32,19 @@ def test_signal_numbers_reach_the_scorer():
 
 def test_run_config_records_the_scoring_numbers():
     rec = json.loads(IngestConfig().to_json())["scoring"]
-    for k in ("tau_z", "lo_z", "hi_frac", "alpha", "duplicate_threshold", "min_coverage", "camera_min_speed",
-              "motion_lags_s", "deriv_windows_s", "min_path_s", "max_paths"):
+    for k in (
+        "tau_z",
+        "lo_z",
+        "hi_frac",
+        "alpha",
+        "duplicate_threshold",
+        "min_coverage",
+        "camera_min_speed",
+        "motion_lags_s",
+        "deriv_windows_s",
+        "min_path_s",
+        "max_paths",
+    ):
         assert k in rec
 
 

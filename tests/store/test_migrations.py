@@ -27,12 +27,16 @@ def columns(db: str) -> dict[str, list[tuple]]:
     (order is not part of the contract: migrations append columns, vidfp inserts by name)."""
     con = duckdb.connect(db, read_only=True)
     try:
-        cols = con.execute("SELECT table_name, column_name, data_type, column_default, is_nullable "
-                           "FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' "
-                           "ORDER BY table_name, column_index").fetchall()
-        cons = con.execute("SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints() "
-                           "WHERE database_name = current_database() "
-                           "AND constraint_type IN ('PRIMARY KEY', 'NOT NULL') ORDER BY ALL").fetchall()
+        cols = con.execute(
+            "SELECT table_name, column_name, data_type, column_default, is_nullable "
+            "FROM duckdb_columns() WHERE database_name = current_database() AND schema_name = 'main' "
+            "ORDER BY table_name, column_index"
+        ).fetchall()
+        cons = con.execute(
+            "SELECT table_name, constraint_type, constraint_column_names FROM duckdb_constraints() "
+            "WHERE database_name = current_database() "
+            "AND constraint_type IN ('PRIMARY KEY', 'NOT NULL') ORDER BY ALL"
+        ).fetchall()
     finally:
         con.close()
     out: dict[str, list[tuple]] = {}

@@ -26,8 +26,9 @@ def header_version(path: str) -> int:
 def storage_tag(path: str) -> str:
     con = duckdb.connect(path, read_only=True)
     try:
-        return con.execute("SELECT tags['storage_version'] FROM duckdb_databases() "
-                           "WHERE database_name = current_database()").fetchone()[0]
+        return con.execute(
+            "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchone()[0]
     finally:
         con.close()
 
@@ -38,8 +39,13 @@ def shell() -> str | None:
 
 
 def shell_count(path: str, table: str) -> int:
-    out = subprocess.run([shell(), "-readonly", "-csv", "-noheader", path, "-c", f"SELECT count(*) FROM {table}"],
-                         capture_output=True, text=True, timeout=60, check=False)
+    out = subprocess.run(
+        [shell(), "-readonly", "-csv", "-noheader", path, "-c", f"SELECT count(*) FROM {table}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert out.returncode == 0, out.stderr
     return int(out.stdout.strip())
 
@@ -47,8 +53,10 @@ def shell_count(path: str, table: str) -> int:
 def test_new_catalog_uses_the_chosen_storage_version(tmp_path):
     db = str(tmp_path / "new.duckdb")
     with Catalog(db) as cat:
-        cat.upsert([{"video_id": "x", "uri": "/a.mp4", "status": "ok"}],
-                   [{"uri": "/a.mp4", "video_id": "x", "size_bytes": 1, "mtime": 1.0, "run_id": "r"}])
+        cat.upsert(
+            [{"video_id": "x", "uri": "/a.mp4", "status": "ok"}],
+            [{"uri": "/a.mp4", "video_id": "x", "size_bytes": 1, "mtime": 1.0, "run_id": "r"}],
+        )
     assert parse_version(storage_tag(db)) == parse_version(STORAGE_VERSION)
     assert header_version(db) == 67  # storage number of v1.4.0: DuckDB 1.4, 1.5 and 2.x read it
 
@@ -63,7 +71,7 @@ def test_catalog_in_a_newer_format_is_rewritten_keeping_rows(tmp_path):
     assert parse_version(storage_tag(db)) == parse_version(STORAGE_VERSION)
     con = duckdb.connect(db, read_only=True)
     after = con.execute("SELECT * FROM pair_scores ORDER BY ALL").fetchall()
-    assert [r[:len(before[0])] for r in after] == before  # (migrations appended columns)
+    assert [r[: len(before[0])] for r in after] == before  # (migrations appended columns)
     con.close()
 
 

@@ -13,7 +13,8 @@ from vidfp.store.shards import clean_orphans, read_shard, write_shard
 
 def _rec(vid, n, rng):
     return FrameRecord(vid, np.arange(n) * 0.5, np.arange(n) * 15).with_features(
-        rng.normal(size=(n, 8)), rng.normal(size=(n, 9, 6)), rng.uniform(size=(n, 2)))
+        rng.normal(size=(n, 8)), rng.normal(size=(n, 9, 6)), rng.uniform(size=(n, 2))
+    )
 
 
 def test_shard_round_trip_and_atomic_names(tmp_path, rng):
@@ -32,10 +33,12 @@ def test_shard_round_trip_and_atomic_names(tmp_path, rng):
 
 
 def test_catalog_binds_names_with_quotes(tmp_path):
-    name = "it's a \"video\"; DROP TABLE videos; --ü.mp4"
+    name = 'it\'s a "video"; DROP TABLE videos; --ü.mp4'
     with Catalog(str(tmp_path / "c.duckdb")) as cat:
-        cat.upsert([{"video_id": "x", "uri": name, "status": "ok", "encoder": "baseline"}],
-                   [{"uri": name, "video_id": "x", "size_bytes": 1, "mtime": 1.0, "run_id": "r"}])
+        cat.upsert(
+            [{"video_id": "x", "uri": name, "status": "ok", "encoder": "baseline"}],
+            [{"uri": name, "video_id": "x", "size_bytes": 1, "mtime": 1.0, "run_id": "r"}],
+        )
         assert cat.videos()[0]["uri"] == name and name in cat.known_files()
         with pytest.raises(EncoderMismatch, match="ingest into a new catalog"):
             cat.check_encoder("dinov3", "k")
@@ -43,9 +46,16 @@ def test_catalog_binds_names_with_quotes(tmp_path):
 
 def test_second_writer_is_refused_cleanly(tmp_path):
     db = str(tmp_path / "c.duckdb")
-    code = f"from vidfp.store.lock import CatalogLock; import time\nwith CatalogLock({db!r}): print('held', flush=True); time.sleep(5)"
-    p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                         cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))))
+    code = (
+        f"from vidfp.store.lock import CatalogLock; import time\n"
+        f"with CatalogLock({db!r}): print('held', flush=True); time.sleep(5)"
+    )
+    p = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+    )
     assert p.stdout.readline().strip() == "held"
     with pytest.raises(CatalogBusy, match="another vidfp run"):
         with CatalogLock(db, wait_s=0.2):
@@ -76,8 +86,13 @@ def test_ingest_with_shards_on_an_fsspec_uri(tmp_path):
     write_test_video(src / "a.mp4", n=60, fps=30, size=(96, 128))
     write_test_video(src / "b.mp4", n=60, fps=15, size=(48, 64))
     db = str(tmp_path / "cat.duckdb")
-    run_ingest(str(src), db, get_encoder("baseline"), IngestConfig(decode=DecodeConfig(fps=4.0)),
-               shards="memory://vidfp-test/shards")
+    run_ingest(
+        str(src),
+        db,
+        get_encoder("baseline"),
+        IngestConfig(decode=DecodeConfig(fps=4.0)),
+        shards="memory://vidfp-test/shards",
+    )
     con = duckdb.connect(db, read_only=True)
     uris = [u for (u,) in con.execute("SELECT shard_uri FROM videos WHERE status = 'ok'").fetchall()]
     n_pairs = con.execute("SELECT count(*) FROM pair_scores").fetchone()[0]

@@ -19,11 +19,18 @@ import numpy as np
 from vidfp.corpus.clip import from_frames
 from vidfp.corpus.encode import ENCODINGS, write_clip
 
-_HTML = (b"<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>\n"
-         b"<body><h1>Forbidden</h1><p>You don't have permission to access this resource.</p></body></html>\n")
-FILES = {"html_error_page": "broken_html_error_page.mp4", "no_frames": "broken_no_frames.mkv",
-         "random_bytes": "broken_random_bytes.avi", "header_only": "broken_header_only.webm",
-         "no_index": "broken_no_index.mov", "zeros": "broken_zeros.flv"}
+_HTML = (
+    b"<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head>\n"
+    b"<body><h1>Forbidden</h1><p>You don't have permission to access this resource.</p></body></html>\n"
+)
+FILES = {
+    "html_error_page": "broken_html_error_page.mp4",
+    "no_frames": "broken_no_frames.mkv",
+    "random_bytes": "broken_random_bytes.avi",
+    "header_only": "broken_header_only.webm",
+    "no_index": "broken_no_index.mov",
+    "zeros": "broken_zeros.flv",
+}
 
 
 def _encoded(enc_key: str, rng) -> bytes:

@@ -64,9 +64,21 @@ SCALES = {
         clips=("bikes", "bigbuckbunny", "carphone_pristine"),
         photos=("astronaut", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry"),
         distractor_photos=("coffee", "retina", "brick"),
-        copies=(("reencode",), ("resize", "blur_noise"), ("crop",), ("flip",), ("colour",), ("grey",),
-                ("letterbox",), ("overlay",), ("fps_change",), ("speed",), ("subclip",), ("crop", "flip", "speed"),
-                ("partial_insert",)),
+        copies=(
+            ("reencode",),
+            ("resize", "blur_noise"),
+            ("crop",),
+            ("flip",),
+            ("colour",),
+            ("grey",),
+            ("letterbox",),
+            ("overlay",),
+            ("fps_change",),
+            ("speed",),
+            ("subclip",),
+            ("crop", "flip", "speed"),
+            ("partial_insert",),
+        ),
         hard_negatives=("reverse", "cross", "zoom"),
     ),
 }
@@ -151,9 +163,12 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
                     fr, f_fps, s2 = TRANSFORMS[t](fr, f_fps, rng)
                     # compose: s2 maps the previous copy's time into this one's (linear)
                     scale_k = (s2[3] - s2[2]) / max(s2[1] - s2[0], 1e-9)
-                    seg = (prev[0] + (s2[0] - prev[2]) / max((prev[3] - prev[2]) / (prev[1] - prev[0]), 1e-9),
-                           prev[0] + (s2[1] - prev[2]) / max((prev[3] - prev[2]) / (prev[1] - prev[0]), 1e-9),
-                           s2[2], s2[2] + (min(s2[1], prev[3]) - s2[0]) * scale_k)
+                    seg = (
+                        prev[0] + (s2[0] - prev[2]) / max((prev[3] - prev[2]) / (prev[1] - prev[0]), 1e-9),
+                        prev[0] + (s2[1] - prev[2]) / max((prev[3] - prev[2]) / (prev[1] - prev[0]), 1e-9),
+                        s2[2],
+                        s2[2] + (min(s2[1], prev[3]) - s2[0]) * scale_k,
+                    )
             codec = _CODECS[ci % len(_CODECS)] if chain == ("reencode",) or ci % 4 == 0 else ("libx264", 26, ".mp4")
             tag = "+".join(chain)
             cname = f"{name}__{tag}" if ci != 1 else f"{name} copy ünï 'q' \"{tag}\""
@@ -162,8 +177,16 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
                 truth["videos"][fname] = {"group": None, "role": "partial", "transform": tag, "source": name}
             else:
                 add(fname, name, "copy", tag, name)
-            truth["segments"].append({"a": f0, "b": fname, "a_start_s": round(seg[0], 3), "a_end_s": round(seg[1], 3),
-                                      "b_start_s": round(seg[2], 3), "b_end_s": round(seg[3], 3)})
+            truth["segments"].append(
+                {
+                    "a": f0,
+                    "b": fname,
+                    "a_start_s": round(seg[0], 3),
+                    "a_end_s": round(seg[1], 3),
+                    "b_start_s": round(seg[2], 3),
+                    "b_end_s": round(seg[3], 3),
+                }
+            )
     if "carphone_pristine" in originals:  # the clip's own distorted version is a natural copy
         frames, fps = read_frames(clip_path("carphone_distorted"))
         fname = _write(out, "carphone_distorted", frames, fps)
@@ -177,11 +200,21 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
             truth["hard_negative_pairs"] += [[m, fname] for m in members + others]
             others.append(fname)
     for i, (frames, fps) in enumerate(distractors):
-        add(_write(out, f"{sc.distractor_photos[i]}_circle", frames, fps), None, "distractor", "none",
-            sc.distractor_photos[i])
+        add(
+            _write(out, f"{sc.distractor_photos[i]}_circle", frames, fps),
+            None,
+            "distractor",
+            "none",
+            sc.distractor_photos[i],
+        )
     _broken(out, next(iter(truth["videos"])), truth)
     with open(os.path.join(out, "truth.json"), "w") as f:
         json.dump(truth, f, indent=1, ensure_ascii=False)
-    log.info("corpus: %d videos, %d groups, %d hard-negative pairs, %d broken", len(truth["videos"]),
-             len(truth["groups"]), len(truth["hard_negative_pairs"]), len(truth["broken"]))
+    log.info(
+        "corpus: %d videos, %d groups, %d hard-negative pairs, %d broken",
+        len(truth["videos"]),
+        len(truth["groups"]),
+        len(truth["hard_negative_pairs"]),
+        len(truth["broken"]),
+    )
     return truth

@@ -105,8 +105,13 @@ def runs(clip: Clip) -> list[tuple[str, float, float, float, float]]:
     while k < n:
         o = clip.origin[k]
         j = k
-        while (j + 1 < n and clip.origin[j + 1] == o and o != ""
-               and 0 <= clip.ot[j + 1] - clip.ot[j] <= MAX_GAP_S and clip.t[j + 1] - clip.t[j] <= MAX_GAP_S):
+        while (
+            j + 1 < n
+            and clip.origin[j + 1] == o
+            and o != ""
+            and 0 <= clip.ot[j + 1] - clip.ot[j] <= MAX_GAP_S
+            and clip.t[j + 1] - clip.t[j] <= MAX_GAP_S
+        ):
             j += 1
         if o != "":
             span_t = clip.t[j] - clip.t[k]

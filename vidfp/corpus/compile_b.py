@@ -42,14 +42,13 @@ def _fit(frames: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
     out = np.zeros((len(frames), h, w, 3), np.uint8)
     y0, x0 = (h - nh) // 2, (w - nw) // 2
     for k, f in enumerate(frames):
-        out[k, y0:y0 + nh, x0:x0 + nw] = np.asarray(Image.fromarray(f).resize((nw, nh), Image.BILINEAR))
+        out[k, y0 : y0 + nh, x0 : x0 + nw] = np.asarray(Image.fromarray(f).resize((nw, nh), Image.BILINEAR))
     return out
 
 
 def _card(text: str, n: int, colour: tuple[int, int, int]) -> np.ndarray:
     im = Image.new("RGB", (COMP_HW[1], COMP_HW[0]), colour)
-    ImageDraw.Draw(im).text((COMP_HW[1] // 2, COMP_HW[0] // 2), text, font=_font(22), fill=(240, 240, 240),
-                            anchor="mm")
+    ImageDraw.Draw(im).text((COMP_HW[1] // 2, COMP_HW[0] // 2), text, font=_font(22), fill=(240, 240, 240), anchor="mm")
     return np.repeat(np.asarray(im)[None], n, axis=0)
 
 
@@ -76,6 +75,7 @@ def compilation(sources: list[tuple[Clip, tuple[float, float]]], piece_s: float,
         u = float(rng.uniform(0, min(0.3, max(0.0, hi - lo - piece_s))))
         start = float(clip.ot[np.flatnonzero(clip.ot >= lo + u)[0]])  # on a source frame
         parts.append(piece(clip, start, min(piece_s, hi - start)))
-        parts.append(filler(_card(f"{title} · {i + 2}" if i + 1 < len(sources) else f"{title} · end", nc, colour),
-                            COMP_FPS))
+        parts.append(
+            filler(_card(f"{title} · {i + 2}" if i + 1 < len(sources) else f"{title} · end", nc, colour), COMP_FPS)
+        )
     return concat(parts, COMP_FPS)

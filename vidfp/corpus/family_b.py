@@ -74,14 +74,25 @@ class ScaleB:
 
 SCALES_B = {
     "tiny": ScaleB(
-        journeys=(("faust", "orbit"),), statics=("ascent",), footage=(("session", 8.0, 12.0),),
-        natives={"session_08s": ("flv",)}, other_moments=(("session", 40.0, 44.0),),
+        journeys=(("faust", "orbit"),),
+        statics=("ascent",),
+        footage=(("session", 8.0, 12.0),),
+        natives={"session_08s": ("flv",)},
+        other_moments=(("session", 40.0, 44.0),),
         copies=((("crop", "gamma"), "h264_mov"), (("speed",), "mpeg4_800k"), (("subtitles", "vfr"), "h264_mkv")),
         static_copies=((("crop80",), "h264_mp4"), (("zoom",), "h264_mkv")),
-        hn_paths=("reverse", "mirror"), same_path_photos=("wall",), distractors=(("tex3", "wander"),),
-        compilations=(("kiwi", "spiral"),), broken=("html_error_page", "no_frames"),
-        journey_s=4.0, journey_fps=12.0, journey_hw=(108, 192), static_s=3.0, static_fps=10.0,
-        static_hw=(96, 128), piece_s=1.5,
+        hn_paths=("reverse", "mirror"),
+        same_path_photos=("wall",),
+        distractors=(("tex3", "wander"),),
+        compilations=(("kiwi", "spiral"),),
+        broken=("html_error_page", "no_frames"),
+        journey_s=4.0,
+        journey_fps=12.0,
+        journey_hw=(108, 192),
+        static_s=3.0,
+        static_fps=10.0,
+        static_hw=(96, 128),
+        piece_s=1.5,
     ),
     "bench": ScaleB(
         journeys=(("wall", "stopgo"), ("faust", "orbit"), ("aero", "spiral"), ("ill1", "wander")),
@@ -89,13 +100,23 @@ SCALES_B = {
         footage=(("city", 0.0, 8.0), ("session", 6.0, 16.0), ("session", 33.0, 43.0)),
         natives={"session_06s": ("webm", "3gp", "rm", "mpg"), "session_33s": ("flv", "wmv", "avi")},
         other_moments=(("session", 47.0, 55.0),),
-        copies=((("resize",), "h264_150k"), (("fps_change",), "vp9_300k"), (("crop",), "mpeg4_800k"),
-                (("rotate",), "h264_mov"), (("pip",), "h264_mkv"), (("gamma",), "flv_400k"),
-                (("subtitles",), "h264_mp4"), (("speed",), "h264_mkv"), (("vertical",), "h264_mp4"),
-                (("hflip", "crop", "speed"), "h264_mov"), (("subclip", "gamma"), "vp9_300k"),
-                (("vfr",), "h264_mkv")),
+        copies=(
+            (("resize",), "h264_150k"),
+            (("fps_change",), "vp9_300k"),
+            (("crop",), "mpeg4_800k"),
+            (("rotate",), "h264_mov"),
+            (("pip",), "h264_mkv"),
+            (("gamma",), "flv_400k"),
+            (("subtitles",), "h264_mp4"),
+            (("speed",), "h264_mkv"),
+            (("vertical",), "h264_mp4"),
+            (("hflip", "crop", "speed"), "h264_mov"),
+            (("subclip", "gamma"), "vp9_300k"),
+            (("vfr",), "h264_mkv"),
+        ),
         static_copies=((("crop80",), "h264_mp4"), (("zoom",), "h264_mkv"), (("crop80", "gamma"), "h264_mov")),
-        hn_paths=("reverse", "mirror", "other"), same_path_photos=("bubbles", "tex3", "wall", "faust"),
+        hn_paths=("reverse", "mirror", "other"),
+        same_path_photos=("bubbles", "tex3", "wall", "faust"),
         distractors=(("kiwi", "diagonal"), ("bubbles", "wander"), ("tex3", "stopgo")),
         compilations=(("kiwi", "orbit"), ("bubbles", "spiral"), ("tex3", "diagonal"), ("kiwi", "stopgo")),
         broken=("html_error_page", "no_frames", "random_bytes", "header_only", "no_index", "zeros"),
@@ -163,12 +184,18 @@ class _Corpus:
         self.orig_files: dict[str, str] = {}
         self.n_j = int(sc.journey_s * sc.journey_fps)
 
-    def write(self, fname: str, clip: Clip, enc: Encoding, group: str | None, role: str, transform: str,
-              source: str) -> str:
+    def write(
+        self, fname: str, clip: Clip, enc: Encoding, group: str | None, role: str, transform: str, source: str
+    ) -> str:
         write_clip(os.path.join(self.out, fname), clip, enc)
         self.prov[fname] = runs(clip)
-        self.videos[fname] = {"group": group, "role": role, "transform": transform, "source": source,
-                              "encoding": enc.name}
+        self.videos[fname] = {
+            "group": group,
+            "role": role,
+            "transform": transform,
+            "source": source,
+            "encoding": enc.name,
+        }
         if group:
             self.groups.setdefault(group, []).append(fname)
         return fname
@@ -208,20 +235,26 @@ def build_family_b(out: str, scale: str = "bench", seed: int = 0) -> dict:
     os.makedirs(out, exist_ok=True)
     cb = _Corpus(out, sc, seed)
     originals: dict[str, Clip] = {}
-    for (photo, kind), other_photo in zip(sc.journeys, sc.same_path_photos):
+    for (photo, kind), other_photo in zip(sc.journeys, sc.same_path_photos, strict=False):
         g, pid = f"{photo}_{kind}", f"{photo}.{kind}"
         canvas = paths_b.fit_canvas(photo_b(photo))
         path = paths_b.make_path(kind, cb.n_j, _rng(seed, g))
         originals[g] = cb.journey(f"J:{g}", photo, pid, path, canvas)
         k2 = next(k for k in paths_b.KINDS if k not in (kind, "wander"))
-        derived = {"reverse": ("reverse_path", paths_b.reverse(path)), "mirror": ("mirrored_path", paths_b.mirror(path)),
-                   "other": (f"other_path_{k2}", paths_b.make_path(k2, cb.n_j, _rng(seed, g + "/other")))}
+        derived = {
+            "reverse": ("reverse_path", paths_b.reverse(path)),
+            "mirror": ("mirrored_path", paths_b.mirror(path)),
+            "other": (f"other_path_{k2}", paths_b.make_path(k2, cb.n_j, _rng(seed, g + "/other"))),
+        }
         for hn in sc.hn_paths:
             label, p = derived[hn]
             cb.hard_negative(f"{g}~{hn}", label, cb.journey(f"J:{g}~{hn}", photo, f"{pid}.{hn}", p, canvas))
         # the identical path (jitter included) through another photo: same path id, other place
-        cb.hard_negative(f"{other_photo}_samepath_{g}", "same_path_other_photo",
-                         cb.journey(f"J:{other_photo}@{g}", other_photo, pid, path))
+        cb.hard_negative(
+            f"{other_photo}_samepath_{g}",
+            "same_path_other_photo",
+            cb.journey(f"J:{other_photo}@{g}", other_photo, pid, path),
+        )
     for photo in sc.statics:
         canvas = paths_b.fit_canvas(photo_b(photo))
         for view in (0, 1):
@@ -237,8 +270,9 @@ def build_family_b(out: str, scale: str = "bench", seed: int = 0) -> dict:
         originals[name if name == "city" else f"{name}_{int(t0):02d}s"] = _footage_clip(name, t0, t1, sc)
     for name, t0, t1 in sc.other_moments:
         cb.origins[f"F:{name}"] = Origin("footage", name, None)
-        cb.hard_negative(f"{name}_{int(t0):02d}s_other_moment", "same_scene_other_moment",
-                         _footage_clip(name, t0, t1, sc))
+        cb.hard_negative(
+            f"{name}_{int(t0):02d}s_other_moment", "same_scene_other_moment", _footage_clip(name, t0, t1, sc)
+        )
     for g, clip in originals.items():
         cb.copies(g, clip)
     for photo, kind in sc.distractors:
@@ -255,14 +289,23 @@ def build_family_b(out: str, scale: str = "bench", seed: int = 0) -> dict:
         # two groups and, between them, a piece of a journey that no other video shows
         chosen = list(pairs[k])
         oid = f"J:{photo}:{kind}:compilation{k + 1}"
-        extra = cb.journey(oid, photo, f"{photo}.{kind}.compilation{k + 1}",
-                           paths_b.make_path(kind, cb.n_j, _rng(seed, oid)))
-        sources = [(originals[chosen[0]], windows[chosen[0]]), (extra, (0.0, extra.duration)),
-                   (originals[chosen[1]], windows[chosen[1]])]
-        fname = cb.write(f"compilation {k + 1} – " + " + ".join(chosen) + enc.ext,
-                         compilation(sources, sc.piece_s, rng_c, f"best of {k + 1}"), enc, None, "compilation",
-                         "compilation",
-                         "+".join(chosen))
+        extra = cb.journey(
+            oid, photo, f"{photo}.{kind}.compilation{k + 1}", paths_b.make_path(kind, cb.n_j, _rng(seed, oid))
+        )
+        sources = [
+            (originals[chosen[0]], windows[chosen[0]]),
+            (extra, (0.0, extra.duration)),
+            (originals[chosen[1]], windows[chosen[1]]),
+        ]
+        fname = cb.write(
+            f"compilation {k + 1} – " + " + ".join(chosen) + enc.ext,
+            compilation(sources, sc.piece_s, rng_c, f"best of {k + 1}"),
+            enc,
+            None,
+            "compilation",
+            "compilation",
+            "+".join(chosen),
+        )
         cb.videos[fname]["groups"] = chosen
         for g in chosen:
             cb.groups[g].append(fname)
@@ -271,6 +314,11 @@ def build_family_b(out: str, scale: str = "bench", seed: int = 0) -> dict:
     truth.update({"seed": seed, "scale": scale})
     with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as f:
         json.dump(truth, f, indent=1, ensure_ascii=False)
-    log.info("family B: %d videos, %d groups, %d hard-negative pairs, %d broken", len(cb.videos), len(cb.groups),
-             len(truth["hard_negative_pairs"]), len(broken))
+    log.info(
+        "family B: %d videos, %d groups, %d hard-negative pairs, %d broken",
+        len(cb.videos),
+        len(cb.groups),
+        len(truth["hard_negative_pairs"]),
+        len(broken),
+    )
     return truth

@@ -43,7 +43,7 @@ def render_journey(img: np.ndarray, centres: np.ndarray, zooms: np.ndarray, out_
     frames = np.empty((len(centres), oh, ow, 3), np.uint8)
     side = min(ih, iw)
     gy, gx = np.meshgrid(np.linspace(-0.5, 0.5, oh), np.linspace(-0.5, 0.5, ow), indexing="ij")
-    for k, ((cx, cy), z) in enumerate(zip(centres, zooms)):
+    for k, ((cx, cy), z) in enumerate(zip(centres, zooms, strict=False)):
         ch, cw = z * side * oh / max(oh, ow), z * side * ow / max(oh, ow)
         x0 = np.clip(cx * iw, cw / 2, iw - cw / 2)
         y0 = np.clip(cy * ih, ch / 2, ih - ch / 2)

@@ -9,8 +9,20 @@ import av
 import numpy as np
 
 CLIPS = ("bikes", "bigbuckbunny", "carphone_pristine", "carphone_distorted")
-PHOTOS = ("astronaut", "coffee", "chelsea", "rocket", "hubble_deep_field", "immunohistochemistry", "retina",
-          "camera", "moon", "brick", "grass", "colorwheel")
+PHOTOS = (
+    "astronaut",
+    "coffee",
+    "chelsea",
+    "rocket",
+    "hubble_deep_field",
+    "immunohistochemistry",
+    "retina",
+    "camera",
+    "moon",
+    "brick",
+    "grass",
+    "colorwheel",
+)
 
 
 def clip_path(name: str) -> str:
@@ -44,8 +56,9 @@ def photo(name: str) -> np.ndarray:
     return np.ascontiguousarray(im[..., :3]).astype(np.uint8)
 
 
-def write_video(path: str, frames: np.ndarray, fps: float, codec: str = "libx264", crf: int = 23,
-                pts_s: np.ndarray | None = None) -> None:
+def write_video(
+    path: str, frames: np.ndarray, fps: float, codec: str = "libx264", crf: int = 23, pts_s: np.ndarray | None = None
+) -> None:
     """Write uint8 [T, H, W, 3] frames. ``pts_s`` gives per-frame times (variable frame rate)."""
     t, h, w, _ = frames.shape
     h2, w2 = h // 2 * 2, w // 2 * 2

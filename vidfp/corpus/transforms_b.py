@@ -17,8 +17,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from vidfp.corpus.clip import Clip, take, with_frames
 
-SUBTITLES = ("so this is where it started", "look at the light here", "nobody expected that",
-             "[music]", "we came back the next day", "it was louder than this", "keep watching")
+SUBTITLES = (
+    "so this is where it started",
+    "look at the light here",
+    "nobody expected that",
+    "[music]",
+    "we came back the next day",
+    "it was louder than this",
+    "keep watching",
+)
 
 
 def resize_frames(frames: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
@@ -37,7 +44,7 @@ def crop(clip: Clip, rng, ratio: float | None = None) -> Clip:
     _, h, w, _ = clip.frames.shape
     ch, cw = _even(h * r), _even(w * r)
     y0, x0 = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
-    return with_frames(clip, clip.frames[:, y0:y0 + ch, x0:x0 + cw].copy())
+    return with_frames(clip, clip.frames[:, y0 : y0 + ch, x0 : x0 + cw].copy())
 
 
 def crop80(clip: Clip, rng) -> Clip:
@@ -49,7 +56,7 @@ def zoom(clip: Clip, rng, ratio: float = 0.6) -> Clip:
     _, h, w, _ = clip.frames.shape
     ch, cw = _even(h * ratio), _even(w * ratio)
     y0, x0 = (h - ch) // 2, (w - cw) // 2
-    return with_frames(clip, resize_frames(clip.frames[:, y0:y0 + ch, x0:x0 + cw], (h, w)))
+    return with_frames(clip, resize_frames(clip.frames[:, y0 : y0 + ch, x0 : x0 + cw], (h, w)))
 
 
 def resize(clip: Clip, rng) -> Clip:
@@ -76,7 +83,7 @@ def rotate(clip: Clip, rng) -> Clip:
     out = []
     for f in clip.frames:
         r = np.asarray(Image.fromarray(f).rotate(deg, resample=Image.BILINEAR))
-        out.append(np.asarray(Image.fromarray(r[y0:y0 + ch, x0:x0 + cw]).resize((w, h), Image.BILINEAR)))
+        out.append(np.asarray(Image.fromarray(r[y0 : y0 + ch, x0 : x0 + cw]).resize((w, h), Image.BILINEAR)))
     return with_frames(clip, np.stack(out))
 
 
@@ -102,12 +109,19 @@ def subtitles(clip: Clip, rng) -> Clip:
         t += float(rng.uniform(1.5, 2.5))
         k += 1
     out = []
-    for f, tt in zip(clip.frames, clip.t):
+    for f, tt in zip(clip.frames, clip.t, strict=False):
         line = [s for t0, s in changes if t0 <= tt][-1]
         im = Image.fromarray(f)
         d = ImageDraw.Draw(im)
-        d.text((w // 2, h - h // 12), line, font=font, fill=(255, 255, 255), anchor="ms", stroke_width=2,
-               stroke_fill=(0, 0, 0))
+        d.text(
+            (w // 2, h - h // 12),
+            line,
+            font=font,
+            fill=(255, 255, 255),
+            anchor="ms",
+            stroke_width=2,
+            stroke_fill=(0, 0, 0),
+        )
         d.text((w - 6, 5), "B-TV", font=small, fill=(255, 220, 0), anchor="ra")
         out.append(np.asarray(im))
     return with_frames(clip, np.stack(out))
@@ -121,7 +135,7 @@ def moving_background(n: int, hw: tuple[int, int], rng) -> np.ndarray:
     frames = np.empty((n, h, w, 3), np.uint8)
     for k in range(n):
         x0 = round(k * w / max(n, 1))
-        frames[k] = np.clip(big[:, x0:x0 + w] * (0.85 + 0.15 * np.sin(k / 9.0)), 0, 255)
+        frames[k] = np.clip(big[:, x0 : x0 + w] * (0.85 + 0.15 * np.sin(k / 9.0)), 0, 255)
     return frames
 
 
@@ -134,8 +148,8 @@ def pip(clip: Clip, rng) -> Clip:
     my, mx = h // 25 + 2, w // 25 + 2
     y0 = my if rng.random() < 0.5 else h - sh - my
     x0 = mx if rng.random() < 0.5 else w - sw - mx
-    out[:, y0 - 2:y0 + sh + 2, x0 - 2:x0 + sw + 2] = 255
-    out[:, y0:y0 + sh, x0:x0 + sw] = small
+    out[:, y0 - 2 : y0 + sh + 2, x0 - 2 : x0 + sw + 2] = 255
+    out[:, y0 : y0 + sh, x0 : x0 + sw] = small
     return with_frames(clip, out)
 
 
@@ -150,8 +164,8 @@ def vertical(clip: Clip, rng) -> Clip:
     for k, f in enumerate(clip.frames):
         tiny = Image.fromarray(f).resize((max(2, w // 12), max(2, h // 12)), Image.BILINEAR)
         bg = np.asarray(tiny.resize((bw, vh), Image.BILINEAR), np.float32) * 0.55
-        out[k] = bg[:, (bw - w) // 2:(bw - w) // 2 + w].astype(np.uint8)
-        out[k, y0:y0 + h] = f
+        out[k] = bg[:, (bw - w) // 2 : (bw - w) // 2 + w].astype(np.uint8)
+        out[k, y0 : y0 + h] = f
     return with_frames(clip, out)
 
 
@@ -178,7 +192,7 @@ def vfr(clip: Clip, rng) -> Clip:
     n = len(clip.t)
     keep = rng.random(n) > 0.1
     for s in rng.integers(1, n - 4, 2):  # two dropped runs of 3 frames
-        keep[s:s + 3] = False
+        keep[s : s + 3] = False
     keep[0] = True
     idx = np.flatnonzero(keep)
     t = clip.t[idx] + rng.uniform(-0.25, 0.25, len(idx)) / clip.fps
@@ -197,7 +211,18 @@ def subclip(clip: Clip, rng) -> Clip:
 
 
 TRANSFORMS_B: dict[str, Callable[..., Clip]] = {
-    "crop": crop, "crop80": crop80, "zoom": zoom, "resize": resize, "hflip": hflip, "rotate": rotate,
-    "gamma": gamma, "subtitles": subtitles, "pip": pip, "vertical": vertical, "speed": speed,
-    "fps_change": fps_change, "vfr": vfr, "subclip": subclip,
+    "crop": crop,
+    "crop80": crop80,
+    "zoom": zoom,
+    "resize": resize,
+    "hflip": hflip,
+    "rotate": rotate,
+    "gamma": gamma,
+    "subtitles": subtitles,
+    "pip": pip,
+    "vertical": vertical,
+    "speed": speed,
+    "fps_change": fps_change,
+    "vfr": vfr,
+    "subclip": subclip,
 }

@@ -58,13 +58,25 @@ def segment_boxes(orig_runs: list, member_runs: list) -> list[dict]:
             if hi - lo <= 0:
                 continue
             rate = (te - ts) / (oe - os_)  # member seconds per origin second
-            out.append({"a_start_s": round(t2s + lo - s2, 3), "a_end_s": round(t2s + hi - s2, 3),
-                        "b_start_s": round(ts + (lo - os_) * rate, 3), "b_end_s": round(ts + (hi - os_) * rate, 3)})
+            out.append(
+                {
+                    "a_start_s": round(t2s + lo - s2, 3),
+                    "a_end_s": round(t2s + hi - s2, 3),
+                    "b_start_s": round(ts + (lo - os_) * rate, 3),
+                    "b_end_s": round(ts + (hi - os_) * rate, 3),
+                }
+            )
     return out
 
 
-def build_truth(videos: dict[str, dict], provenance: dict[str, list], groups: dict[str, list[str]],
-                originals: dict[str, str], origins: dict[str, Origin], broken: dict[str, str]) -> dict:
+def build_truth(
+    videos: dict[str, dict],
+    provenance: dict[str, list],
+    groups: dict[str, list[str]],
+    originals: dict[str, str],
+    origins: dict[str, Origin],
+    broken: dict[str, str],
+) -> dict:
     """Assemble and check the truth (see the module docstring); raises ValueError on a contradiction."""
     cov = {f: coverage(r) for f, r in provenance.items()}
     names = sorted(provenance)
@@ -90,8 +102,12 @@ def build_truth(videos: dict[str, dict], provenance: dict[str, list], groups: di
                 segments += [{"a": o, "b": m, **box} for box in segment_boxes(provenance[o], provenance[m])]
     return {
         "family": "B",
-        "videos": videos, "groups": groups, "hard_negative_pairs": hn, "hard_negative_kinds": kinds,
-        "segments": segments, "broken": broken,
+        "videos": videos,
+        "groups": groups,
+        "hard_negative_pairs": hn,
+        "hard_negative_kinds": kinds,
+        "segments": segments,
+        "broken": broken,
         "origins": {k: {"kind": v.kind, "place": v.place, "path": v.path} for k, v in sorted(origins.items())},
         "provenance": {f: [[r[0], *(round(x, 3) for x in r[1:])] for r in provenance[f]] for f in names},
     }

@@ -35,15 +35,15 @@ def _boxes(buf: bytes, off: int = 0, end: int | None = None):
     """Yield (type, body) of the boxes in buf[off:end]; stops at a malformed size."""
     end = len(buf) if end is None else end
     while off + 8 <= end:
-        size, typ = struct.unpack(">I4s", buf[off:off + 8])
+        size, typ = struct.unpack(">I4s", buf[off : off + 8])
         hdr = 8
         if size == 1 and off + 16 <= end:
-            size, hdr = struct.unpack(">Q", buf[off + 8:off + 16])[0], 16
+            size, hdr = struct.unpack(">Q", buf[off + 8 : off + 16])[0], 16
         elif size == 0:
             size = end - off
         if size < hdr or off + size > end:
             return
-        yield typ, buf[off + hdr:off + size]
+        yield typ, buf[off + hdr : off + size]
         off += size
 
 

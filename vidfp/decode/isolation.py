@@ -48,8 +48,16 @@ log = logging.getLogger(__name__)
 
 # Imported once in the forkserver, so each per-video child starts in milliseconds
 # instead of re-importing them (≈ 1.3 s per child, which dominated short videos).
-_PRELOAD = ["numpy", "scipy.ndimage", "decord", "av", "vidfp.decode.reader", "vidfp.decode.pyav_reader",
-            "vidfp.encoders.baseline", "vidfp.fingerprints.camera"]
+_PRELOAD = [
+    "numpy",
+    "scipy.ndimage",
+    "decord",
+    "av",
+    "vidfp.decode.reader",
+    "vidfp.decode.pyav_reader",
+    "vidfp.encoders.baseline",
+    "vidfp.fingerprints.camera",
+]
 _conn: Any = None  # this job process's pipe to the parent (None in the parent and in-process mode)
 
 

@@ -74,8 +74,16 @@ def probe(path: str) -> ContainerInfo:
             rate = s.average_rate or s.guessed_rate
             fmt = c.format.name
             cc = s.codec_context
-            info = ContainerInfo(format_name=fmt, codec=cc.name, duration_s=dur, start_s=start, n_frames=int(s.frames or 0),
-                                 avg_fps=float(rate) if rate else 0.0, width=int(cc.width), height=int(cc.height))
+            info = ContainerInfo(
+                format_name=fmt,
+                codec=cc.name,
+                duration_s=dur,
+                start_s=start,
+                n_frames=int(s.frames or 0),
+                avg_fps=float(rate) if rate else 0.0,
+                width=int(cc.width),
+                height=int(cc.height),
+            )
     except Exception as e:  # noqa: BLE001 - a file libavformat cannot open is judged by decord next
         return ContainerInfo(error=f"{type(e).__name__}: {e}"[:300])
     if "mov" in info.format_name or "mp4" in info.format_name:

@@ -67,7 +67,7 @@ def _frames(path: str, stats: dict) -> Iterator:
                 stats["cut"] = str(e)
                 packet = None  # flush the decoder, then stop
             try:
-                for f in (packet.decode() if packet is not None else s.codec_context.decode(None)):
+                for f in packet.decode() if packet is not None else s.codec_context.decode(None):
                     stats["n"] += 1
                     yield f
             except av.FFmpegError:
@@ -145,5 +145,6 @@ def decode_pyav(path: str, size: tuple[int, int], cfg: DecodeConfig, info: Conta
         pixels = _second_pass(path, idx, size, n)
     if not last_dur:
         last_dur = float(np.median(np.diff(t_start))) if n > 1 else 1.0 / (info.avg_fps or 25.0)
-    return Decoded(t_start=t_start, t_end=float(t_start[-1] + last_dur), idx=idx, pixels=pixels,
-                   note="; ".join(notes) or None)
+    return Decoded(
+        t_start=t_start, t_end=float(t_start[-1] + last_dur), idx=idx, pixels=pixels, note="; ".join(notes) or None
+    )

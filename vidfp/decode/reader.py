@@ -70,13 +70,15 @@ class _Frames:
     fps: float
 
 
-def _decode_via_link(path: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig,
-                     on_probe: Callable[[ContainerInfo], None] | None):
+def _decode_via_link(
+    path: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig, on_probe: Callable[[ContainerInfo], None] | None
+):
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="vidfp-") as d:
-        link = os.path.join(d, "video" + os.path.splitext(path.encode("utf-8", "surrogateescape"))[1].decode(
-            "ascii", "ignore"))
+        link = os.path.join(
+            d, "video" + os.path.splitext(path.encode("utf-8", "surrogateescape"))[1].decode("ascii", "ignore")
+        )
         os.symlink(os.path.abspath(path), link)
         return decode_video(link, video_id, size, cfg, on_probe)
 
@@ -129,7 +131,10 @@ def _pyav(path: str, size: tuple[int, int], cfg: DecodeConfig, info: ContainerIn
 
 
 def decode_video(
-    path: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig,
+    path: str,
+    video_id: str,
+    size: tuple[int, int],
+    cfg: DecodeConfig,
     on_probe: Callable[[ContainerInfo], None] | None = None,
 ) -> tuple[FrameRecord, VideoMeta]:
     """Decode ``path`` into a :class:`FrameRecord` with pixels uint8 [T, H, W, 3].
@@ -178,11 +183,21 @@ def decode_video(
 
         pixels, box = remove_borders(pixels)
     h, w = size
-    meta = VideoMeta(duration_s=float(frames.t_end - frames.t_start[0]), fps=frames.fps,
-                     width=info.width or w, height=info.height or h, n_frames_total=len(frames.t_start))
+    meta = VideoMeta(
+        duration_s=float(frames.t_end - frames.t_start[0]),
+        fps=frames.fps,
+        width=info.width or w,
+        height=info.height or h,
+        n_frames_total=len(frames.t_start),
+    )
     rec_meta = {"content_box": box}
     if note:
         rec_meta["decode_note"] = note
-    rec = FrameRecord(video_id=video_id, t_s=frames.t_start[frames.idx] - frames.t_start[0], frame_idx=frames.idx,
-                      pixels=pixels, meta=rec_meta)
+    rec = FrameRecord(
+        video_id=video_id,
+        t_s=frames.t_start[frames.idx] - frames.t_start[0],
+        frame_idx=frames.idx,
+        pixels=pixels,
+        meta=rec_meta,
+    )
     return rec, meta

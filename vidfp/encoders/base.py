@@ -31,8 +31,7 @@ class Encoder(ABC):
         """(height, width) of frames the decoder should produce."""
 
     @abstractmethod
-    def encode(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        ...
+    def encode(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]: ...
 
     @abstractmethod
     def key(self) -> str:

@@ -100,7 +100,12 @@ class BaselineEncoder(Encoder):
         return f"{_FEATURE_VERSION}:g{self.grid}:s{self.size}"
 
     def info(self) -> dict[str, str]:
-        return {"encoder": self.name, "model": f"grid{self.grid}-{self.size}px", "weights_sha": "none", "key": self.key()}
+        return {
+            "encoder": self.name,
+            "model": f"grid{self.grid}-{self.size}px",
+            "weights_sha": "none",
+            "key": self.key(),
+        }
 
     # ---- descriptors -------------------------------------------------------
     def _orientation_hist(self, y: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:

@@ -35,7 +35,12 @@ import torch.nn.functional as F
 from vidfp.encoders.base import Encoder
 from vidfp.encoders.dinov3_models import MODELS
 from vidfp.encoders.weights import (
-    WeightsNotFound, file_sha256, hub_weights_path, load_state_dict_file, missing_weights_message, to_timm_state_dict,
+    WeightsNotFound,
+    file_sha256,
+    hub_weights_path,
+    load_state_dict_file,
+    missing_weights_message,
+    to_timm_state_dict,
 )
 
 log = logging.getLogger(__name__)
@@ -61,9 +66,18 @@ class DINOv3Encoder(Encoder):
     # Not measured (no real weights on the build machines): a catalog of ≥ 8 videos measures its own.
     calibration_prior = (0.3, 0.1)
 
-    def __init__(self, weights_path: str | None = None, model: str = "vits16", device: str | None = None,
-                 size: int = 224, grid: int = 3, batch_size: int = 64, cpu_bf16: bool = False,
-                 random_init: bool = False, model_kwargs: dict | None = None):
+    def __init__(
+        self,
+        weights_path: str | None = None,
+        model: str = "vits16",
+        device: str | None = None,
+        size: int = 224,
+        grid: int = 3,
+        batch_size: int = 64,
+        cpu_bf16: bool = False,
+        random_init: bool = False,
+        model_kwargs: dict | None = None,
+    ):
         import timm
 
         if size % 16:
@@ -72,8 +86,9 @@ class DINOv3Encoder(Encoder):
         self.size, self.grid, self.batch_size = size, grid, batch_size
         self.device = pick_device(device)
         self.cpu_bf16 = cpu_bf16
-        self.model = timm.create_model(self.model_name, pretrained=False, num_classes=0, img_size=size,
-                                       **(model_kwargs or {}))
+        self.model = timm.create_model(
+            self.model_name, pretrained=False, num_classes=0, img_size=size, **(model_kwargs or {})
+        )
         self.weights_sha = self._load_weights(weights_path, random_init)
         self.model.eval().to(self.device).to(memory_format=torch.channels_last)
         self.npt = self.model.num_prefix_tokens  # CLS + registers
@@ -171,8 +186,11 @@ class DINOv3Encoder(Encoder):
             gs.append(cls.cpu().numpy())
             rs.append(reg.cpu().numpy())
             cs.append(cen.clamp(0, 1).cpu().numpy())
-        return (np.concatenate(gs).astype(np.float32), np.concatenate(rs).astype(np.float32),
-                np.concatenate(cs).astype(np.float32))
+        return (
+            np.concatenate(gs).astype(np.float32),
+            np.concatenate(rs).astype(np.float32),
+            np.concatenate(cs).astype(np.float32),
+        )
 
     # ---- the research prototype's API -------------------------------------
     def encode_frames(self, frames) -> np.ndarray:

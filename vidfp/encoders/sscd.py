@@ -71,7 +71,9 @@ LAYOUTS: dict[str, tuple[Crop, ...]] = {
     "grid2": _WHOLE + tuple((0.5, fx, fy) for fx, fy in _CORNERS),
     "grid2c": _WHOLE + tuple((0.5, fx, fy) for fx, fy in _CORNERS) + ((0.5, 0.5, 0.5),),
     "corners23c": _WHOLE + tuple((2 / 3, fx, fy) for fx, fy in _CORNERS) + ((2 / 3, 0.5, 0.5),),
-    "ms10": _WHOLE + tuple((2 / 3, fx, fy) for fx, fy in _CORNERS) + ((2 / 3, 0.5, 0.5),)
+    "ms10": _WHOLE
+    + tuple((2 / 3, fx, fy) for fx, fy in _CORNERS)
+    + ((2 / 3, 0.5, 0.5),)
     + tuple((0.5, fx, fy) for fx, fy in _CORNERS),
 }
 DEFAULT_LAYOUT = "corners23c"
@@ -147,8 +149,9 @@ def get_session(path: str, device: str | None, threads: int):
             # idle workers must not spin on cores the decode processes need
             so.add_session_config_entry("session.intra_op.allow_spinning", "0")
             _SESSIONS[key] = ort.InferenceSession(path, so, providers=providers_for(device))
-            log.info("SSCD session %s on %s, %d threads", os.path.basename(path),
-                     _SESSIONS[key].get_providers()[0], threads)
+            log.info(
+                "SSCD session %s on %s, %d threads", os.path.basename(path), _SESSIONS[key].get_providers()[0], threads
+            )
         return _SESSIONS[key]
 
 
@@ -167,8 +170,15 @@ class SSCDEncoder(Encoder):
     # (centre, spread) of unrelated region similarities, sscd-distilled on bench family A (2 frames/s)
     calibration_prior = (0.066, 0.039)
 
-    def __init__(self, model: str = "sscd-distilled", size: int = DEFAULT_SIZE, layout: str = DEFAULT_LAYOUT,
-                 batch_size: int = 32, device: str | None = "auto", threads: int | None = None):
+    def __init__(
+        self,
+        model: str = "sscd-distilled",
+        size: int = DEFAULT_SIZE,
+        layout: str = DEFAULT_LAYOUT,
+        batch_size: int = 32,
+        device: str | None = "auto",
+        threads: int | None = None,
+    ):
         if layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; choose from {', '.join(LAYOUTS)}")
         try:
@@ -198,23 +208,31 @@ class SSCDEncoder(Encoder):
         return f"sscd:{self.model}:{self.weights_sha}:s{self.size}:{self.layout}:{_FEATURE_VERSION}"
 
     def info(self) -> dict[str, str]:
-        return {"encoder": self.name, "model": f"{MODELS[self.model]}:{self.layout}", "weights_sha": self.weights_sha,
-                "key": self.key()}
+        return {
+            "encoder": self.name,
+            "model": f"{MODELS[self.model]}:{self.layout}",
+            "weights_sha": self.weights_sha,
+            "key": self.key(),
+        }
 
     # ---- embeddings ------------------------------------------------------
     def embed(self, images: np.ndarray) -> np.ndarray:
         """Raw SSCD embeddings: uint8 [M, h, w, 3] → float32 [M, 512], batched by ``batch_size``."""
         sess = get_session(self.path, self.device, self.threads)
-        out = [sess.run(None, {"image": np.ascontiguousarray(images[s : s + self.batch_size])})[0]
-               for s in range(0, len(images), self.batch_size)]
+        out = [
+            sess.run(None, {"image": np.ascontiguousarray(images[s : s + self.batch_size])})[0]
+            for s in range(0, len(images), self.batch_size)
+        ]
         return np.concatenate(out).astype(np.float32) if out else np.zeros((0, EMBED_DIM), np.float32)
 
     def encode(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if pixels.ndim != 4 or pixels.shape[1:] != (self.size, self.size, 3) or pixels.dtype != np.uint8:
             raise ValueError(f"expected uint8 [N, {self.size}, {self.size}, 3], got {pixels.dtype} {pixels.shape}")
         chunk = 64  # frames per pass: bounds the crop copies (≈ 2·Σ side² · 3 bytes per frame)
-        regions = np.concatenate([self._regions(pixels[s : s + chunk]) for s in range(0, len(pixels), chunk)]
-                                 or [np.zeros((0, len(self.boxes), 2 * EMBED_DIM), np.float32)])
+        regions = np.concatenate(
+            [self._regions(pixels[s : s + chunk]) for s in range(0, len(pixels), chunk)]
+            or [np.zeros((0, len(self.boxes), 2 * EMBED_DIM), np.float32)]
+        )
         return regions[:, 0].copy(), regions, gradient_energy_centroid(pixels)
 
     def _regions(self, pixels: np.ndarray) -> np.ndarray:

@@ -87,7 +87,8 @@ def hub_weights_path(model_name: str, tag: str = DEFAULT_TAG) -> str | None:
 def missing_weights_message(model_name: str, tag: str = DEFAULT_TAG) -> str:
     return (
         f"no weights for DINOv3 model {model_name!r}. Provide them in one of three ways:\n"
-        f"  1. --weights PATH to Meta's .pth (e.g. dinov3_vits16_pretrain_lvd1689m-08c60483.pth) or a timm .safetensors;\n"
+        "  1. --weights PATH to Meta's .pth (e.g. dinov3_vits16_pretrain_lvd1689m-08c60483.pth)"
+        " or a timm .safetensors;\n"
         f"  2. put the ungated copy in the Hugging Face cache: `huggingface-cli download timm/{model_name}.{tag}` "
         f"on a machine with network, then copy ~/.cache/huggingface (HF_HOME) here;\n"
         f"  3. allow the download: unset HF_HUB_OFFLINE on a machine that reaches the Hub.\n"

@@ -33,7 +33,7 @@ from vidfp.encoders.base import Encoder
 from vidfp.eval.metrics import micro_ap, pair_ordering
 from vidfp.eval.truth import load_truth
 from vidfp.index.candidates import FaissKnnCandidates
-from vidfp.pipeline.match import load_records
+from vidfp.pipeline.match import current_calibration, load_records
 from vidfp.similarity.scoring import FUSIONS, Fusion, PairScorer
 from vidfp.store.catalog import Catalog
 
@@ -75,8 +75,11 @@ def default_variants(cfg: ScoringConfig) -> list[Variant]:
     return [
         Variant("semantic only", lambda s, parts: s, cfg.duplicate_threshold),
         Variant("semantic only (best threshold)", lambda s, parts: s, None),
-        Variant(f"vidfp default ({cfg.fusion}, α={cfg.alpha})", lambda s, parts: geo.fuse(s, parts)[1],
-                cfg.duplicate_threshold),
+        Variant(
+            f"vidfp default ({cfg.fusion}, α={cfg.alpha})",
+            lambda s, parts: geo.fuse(s, parts)[1],
+            cfg.duplicate_threshold,
+        ),
         Variant("linear fusion α=0.5 (best threshold)", lambda s, parts: lin.fuse(s, parts)[1], None),
         Variant("default without camera motion", without("camera"), cfg.duplicate_threshold),
         Variant("default without derivatives", without("deriv"), cfg.duplicate_threshold),
@@ -84,19 +87,23 @@ def default_variants(cfg: ScoringConfig) -> list[Variant]:
     ]
 
 
-def capture(db: str, encoder: Encoder, cand: CandidateConfig, cfg: ScoringConfig) -> dict[Pair, tuple[float, list]]:
-    """(semantic, parts) for every candidate pair of the catalog's ok videos."""
+def capture(
+    db: str, encoder: Encoder, cand: CandidateConfig, cfg: ScoringConfig
+) -> dict[Pair, tuple[float, list, float]]:
+    """(semantic, parts, coverage) for every candidate pair of the catalog's ok videos, scored with the
+    catalog's stored calibration, as the pipeline scores them."""
     with Catalog(db, read_only=True) as cat:
         rows = cat.videos(status="ok")
+        cal = current_calibration(cat, encoder)
     records = load_records(rows)
     cands = FaissKnnCandidates(cand).generate(list(records.values()), flip=encoder.flip)
     rec = RecordingFusion(FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic))
-    scorer = PairScorer(cfg, flip=encoder.flip, fusion=rec, positions=encoder.region_positions())
+    scorer = PairScorer(cfg, flip=encoder.flip, fusion=rec, positions=encoder.region_positions(), calibration=cal)
     out = {}
     for c in cands:
         rec.last = (0.0, [])  # a pair without any aligned path reports nothing
         r = scorer.score(records[c.video_a], records[c.video_b])
-        out[(r.video_a, r.video_b)] = rec.last
+        out[(r.video_a, r.video_b)] = (*rec.last, r.coverage)
     return out
 
 
@@ -108,36 +115,62 @@ def _truth_sets(truth_path: str, db: str) -> tuple[list[str], set[Pair], set[Pai
         ok = [v for (v,) in con.execute("SELECT video_id FROM videos WHERE status = 'ok'").fetchall()]
     finally:
         con.close()
-    groups = [sorted({vid[f] for f in m if f in vid}) for m in truth["groups"].values()]
+    partial = {f for f, m in truth.get("videos", {}).items() if m.get("role") in ("partial", "compilation")}
+    groups = [sorted({vid[f] for f in m if f in vid and f not in partial}) for m in truth["groups"].values()]
     pos = {p for g in groups for p in itertools.combinations(g, 2)}
     hard = {tuple(sorted((vid[a], vid[b]))) for a, b in truth["hard_negative_pairs"] if a in vid and b in vid}
     return ok, pos, hard
 
 
-def evaluate_variant(scores: dict[Pair, float], thr: float, ok: list[str], pos: set[Pair], hard: set[Pair]) -> dict:
-    clusters = clusters_from_edges(ok, [(a, b, s >= thr) for (a, b), s in scores.items()])
+def evaluate_variant(
+    scores: dict[Pair, float],
+    thr: float,
+    ok: list[str],
+    pos: set[Pair],
+    hard: set[Pair],
+    cover: dict[Pair, float] | None = None,
+    min_cov: float = 0.0,
+) -> dict:
+    cover = cover or {}
+    edges = [
+        (a, b, s >= thr and cover.get((a, b), 1.0) >= min_cov, s, s >= thr and cover.get((a, b), 1.0) < min_cov)
+        for (a, b), s in scores.items()
+    ]
+    clusters = clusters_from_edges(ok, edges)
     same = lambda p: clusters.get(p[0]) is not None and clusters.get(p[0]) == clusters.get(p[1])  # noqa: E731
     return {
-        "copy>hard": pair_ordering(scores, pos, hard), "µAP": micro_ap(scores, pos), "threshold": thr,
-        "hard clustered": sum(same(p) for p in hard), "copies missed": sum(not same(p) for p in pos),
+        "copy>hard": pair_ordering(scores, pos, hard),
+        "µAP": micro_ap(scores, pos),
+        "threshold": thr,
+        "hard clustered": sum(same(p) for p in hard),
+        "copies missed": sum(not same(p) for p in pos),
         "other false": sum(1 for p, s in scores.items() if s >= thr and p not in pos and p not in hard),
     }
 
 
-def ablation(truth_path: str, db: str, encoder: Encoder, cand: CandidateConfig | None = None,
-             cfg: ScoringConfig | None = None, variants: list[Variant] | None = None) -> list[dict]:
+def ablation(
+    truth_path: str,
+    db: str,
+    encoder: Encoder,
+    cand: CandidateConfig | None = None,
+    cfg: ScoringConfig | None = None,
+    variants: list[Variant] | None = None,
+) -> list[dict]:
     cand, cfg = cand or CandidateConfig(), cfg or ScoringConfig()
     cap = capture(db, encoder, cand, cfg)
     ok, pos, hard = _truth_sets(truth_path, db)
     rows = []
+    cover = {p: c for p, (_, _, c) in cap.items()}
     for v in variants or default_variants(cfg):
-        scores = {p: float(v.fuse(s, parts)) for p, (s, parts) in cap.items()}
+        scores = {p: float(v.fuse(s, parts)) for p, (s, parts, _) in cap.items()}
         if v.threshold is not None:
-            res = evaluate_variant(scores, v.threshold, ok, pos, hard)
+            res = evaluate_variant(scores, v.threshold, ok, pos, hard, cover, cfg.min_coverage)
         else:  # oracle: the threshold with the fewest clustering errors on this corpus
             grid = [round(0.3 + 0.025 * k, 3) for k in range(27)]
-            res = min((evaluate_variant(scores, t, ok, pos, hard) for t in grid),
-                      key=lambda r: (r["hard clustered"] + r["copies missed"] + r["other false"], -r["threshold"]))
+            res = min(
+                (evaluate_variant(scores, t, ok, pos, hard, cover, cfg.min_coverage) for t in grid),
+                key=lambda r: (r["hard clustered"] + r["copies missed"] + r["other false"], -r["threshold"]),
+            )
         rows.append({"variant": v.name, **res})
     return rows
 
@@ -148,4 +181,3 @@ def format_table(rows: list[dict]) -> str:
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     lines += ["| " + " | ".join(fmt(r[c]) for c in cols) + " |" for r in rows]
     return "\n".join(lines)
-

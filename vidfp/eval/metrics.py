@@ -72,14 +72,14 @@ def cluster_prf(pred: dict[str, str], groups: Iterable[Iterable[str]]) -> tuple[
     true_pairs: set[Pair] = set()
     for g in groups:
         g = sorted(set(g))
-        true_pairs |= {(a, b) for i, a in enumerate(g) for b in g[i + 1:]}
+        true_pairs |= {(a, b) for i, a in enumerate(g) for b in g[i + 1 :]}
     by_c: dict[str, list[str]] = {}
     for v, c in pred.items():
         by_c.setdefault(c, []).append(v)
     pred_pairs: set[Pair] = set()
     for vs in by_c.values():
         vs = sorted(vs)
-        pred_pairs |= {(a, b) for i, a in enumerate(vs) for b in vs[i + 1:]}
+        pred_pairs |= {(a, b) for i, a in enumerate(vs) for b in vs[i + 1 :]}
     tp = len(true_pairs & pred_pairs)
     p = tp / len(pred_pairs) if pred_pairs else 1.0
     r = tp / len(true_pairs) if true_pairs else 1.0

@@ -20,7 +20,9 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
         files = con.execute("SELECT uri, video_id FROM files").fetchall()
         status = dict(con.execute("SELECT video_id, status FROM videos").fetchall())
         pairs = con.execute("SELECT video_a, video_b, similarity FROM pair_scores").fetchall()
-        segs = con.execute("SELECT video_a, video_b, a_start_s, a_end_s, b_start_s, b_end_s, score FROM matched_segments").fetchall()
+        segs = con.execute(
+            "SELECT video_a, video_b, a_start_s, a_end_s, b_start_s, b_end_s, score FROM matched_segments"
+        ).fetchall()
         clusters = dict(con.execute("SELECT video_id, cluster_id FROM duplicate_clusters").fetchall())
     finally:
         con.close()
@@ -28,13 +30,15 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
     name = {v: n for n, v in vid.items()}
     scores = {(a, b): s for a, b, s in pairs}
     partial_files = {f for f, m in truth.get("videos", {}).items() if m.get("role") in ("partial", "compilation")}
-    groups = [[vid[f] for f in members if f in vid and f not in partial_files]
-              for members in truth["groups"].values()]
+    groups = [[vid[f] for f in members if f in vid and f not in partial_files] for members in truth["groups"].values()]
     positives = {tuple(sorted((g[i], g[j]))) for g in groups for i in range(len(g)) for j in range(i + 1, len(g))}
     # partial copies: the (source, host) pair is a copy pair for ranking and segments, never a cluster edge;
     # the host's pairs with the source's other copies may or may not hold the piece, so they are not judged
-    partial_pairs = {tuple(sorted((vid[s["a"]], vid[s["b"]]))) for s in truth["segments"]
-                     if (s["a"] in partial_files or s["b"] in partial_files) and s["a"] in vid and s["b"] in vid}
+    partial_pairs = {
+        tuple(sorted((vid[s["a"]], vid[s["b"]])))
+        for s in truth["segments"]
+        if (s["a"] in partial_files or s["b"] in partial_files) and s["a"] in vid and s["b"] in vid
+    }
     hosts = {vid[f] for f in partial_files if f in vid}
     scores = {p: s for p, s in scores.items() if p in partial_pairs or not (set(p) & hosts)}
     positives_all = positives | partial_pairs
@@ -59,8 +63,9 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
             tseg.setdefault((b, a), []).append((box[2], box[3], box[0], box[1]))
             pseg[(b, a)] = pred.get((b, a), [])
     ious = segment_iou(pseg, tseg)
-    pious = segment_iou({k: v for k, v in pseg.items() if k in partial_pairs},
-                        {k: v for k, v in tseg.items() if k in partial_pairs})
+    pious = segment_iou(
+        {k: v for k, v in pseg.items() if k in partial_pairs}, {k: v for k, v in tseg.items() if k in partial_pairs}
+    )
     # segment AP (VSC22 matching track) ranks the predicted segments of pairs with true boxes
     # (original, copy) and of non-copy pairs; copy-copy pairs have no boxes in truth.json and are
     # left out.  Segment P / R / F (same sums, every segment counted) look only at the pairs with
@@ -70,20 +75,27 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
     ok_videos = [v for v, st in status.items() if st == "ok"]
     cp, cr, cf = cluster_prf(clusters, groups)
     p10, m_ap = retrieval(ok_videos, scores, positives_all)
-    hard_clustered = sorted(f"{name[a]} ~ {name[b]}" for a, b in hard if clusters.get(a) and clusters.get(a) == clusters.get(b))
+    hard_clustered = sorted(
+        f"{name[a]} ~ {name[b]}" for a, b in hard if clusters.get(a) and clusters.get(a) == clusters.get(b)
+    )
     copies_missed = sorted(f"{name[a]} ~ {name[b]}" for a, b in positives if clusters.get(a) != clusters.get(b))
     broken = truth.get("broken", {})
     broken_recorded = sum(1 for f in broken if f in vid and status.get(vid[f]) == "failed")
     return {
         "micro_ap": micro_ap(scores, positives_all),
-        "cluster_precision": cp, "cluster_recall": cr, "cluster_f1": cf,
+        "cluster_precision": cp,
+        "cluster_recall": cr,
+        "cluster_f1": cf,
         "copy_over_hard_negative": pair_ordering(scores, positives_all, hard),
         "partial_pairs_clustered": sum(1 for a, b in partial_pairs if clusters.get(a) == clusters.get(b)),
         "hard_negative_fp_rate": len(hard_clustered) / len(hard) if hard else 0.0,
         "hard_negatives_clustered": len(hard_clustered),
         **_by_kind(truth, vid, clusters),
-        "retrieval_p@10": p10, "retrieval_map": m_ap,
-        "segment_precision": sp, "segment_recall": sr, "segment_f": sf,
+        "retrieval_p@10": p10,
+        "retrieval_map": m_ap,
+        "segment_precision": sp,
+        "segment_recall": sr,
+        "segment_f": sf,
         "segment_ap": seg_ap,
         "segment_iou_mean": sum(ious) / len(ious) if ious else 0.0,
         "partial_segment_iou": sum(pious) / len(pious) if pious else None,

@@ -85,7 +85,7 @@ class _PairState:
         for i, g in enumerate(self.truth):
             if not self.considered[i] and any(_boxes_overlap(p, g) for p in boxes):
                 self.considered[i] = True
-        cons = [g for g, c in zip(self.truth, self.considered) if c]
+        cons = [g for g, c in zip(self.truth, self.considered, strict=False) if c]
         inter, total = [], []
         for lo in (0, 2):
             up = _union((p[lo], p[lo + 1]) for p in self.preds)
@@ -119,8 +119,8 @@ class _Matcher:
 
     def pr(self) -> tuple[float, float]:
         """(P, R) as geometric means of the two axes; 0 where a denominator is 0."""
-        p = [i / t if t > 0 else 0.0 for i, t in zip(self.i, self.t)]
-        r = [i / g if g > 0 else 0.0 for i, g in zip(self.i, self.g)]
+        p = [i / t if t > 0 else 0.0 for i, t in zip(self.i, self.t, strict=False)]
+        r = [i / g if g > 0 else 0.0 for i, g in zip(self.i, self.g, strict=False)]
         return math.sqrt(max(p[0] * p[1], 0.0)), math.sqrt(max(r[0] * r[1], 0.0))
 
 
@@ -186,7 +186,8 @@ def segment_iou(pred: dict[Pair, list[Box]], truth: dict[Pair, list[Box]]) -> li
         for g in boxes:
             best = 0.0
             for p in pred.get(pair, []):
-                best = max(best, 0.5 * (interval_iou((p[0], p[1]), (g[0], g[1]))
-                                        + interval_iou((p[2], p[3]), (g[2], g[3]))))
+                best = max(
+                    best, 0.5 * (interval_iou((p[0], p[1]), (g[0], g[1])) + interval_iou((p[2], p[3]), (g[2], g[3])))
+                )
             out.append(best)
     return out

@@ -31,8 +31,9 @@ def _is_num(x: Any) -> bool:
 
 def _check(path: str, truth: Any) -> None:
     def bad(what: str) -> TruthFileError:
-        return TruthFileError(f"truth file {path}: {what} (expected vidfp's truth.json layout, "
-                              "as written by `vidfp bench make`)")
+        return TruthFileError(
+            f"truth file {path}: {what} (expected vidfp's truth.json layout, as written by `vidfp bench make`)"
+        )
 
     if not isinstance(truth, dict):
         raise bad(f"top level is a JSON {type(truth).__name__}, not an object")
@@ -40,18 +41,24 @@ def _check(path: str, truth: Any) -> None:
     if groups is None:
         raise bad('no "groups" field')
     if not isinstance(groups, dict) or not all(
-            isinstance(m, list) and all(isinstance(f, str) for f in m) for m in groups.values()):
+        isinstance(m, list) and all(isinstance(f, str) for f in m) for m in groups.values()
+    ):
         raise bad('"groups" must map each group name to a list of file names')
     hard = truth.get("hard_negative_pairs", [])
     if not isinstance(hard, list) or not all(
-            isinstance(p, list) and len(p) == 2 and all(isinstance(f, str) for f in p) for p in hard):
+        isinstance(p, list) and len(p) == 2 and all(isinstance(f, str) for f in p) for p in hard
+    ):
         raise bad('"hard_negative_pairs" must be a list of [file, file] pairs')
     segs = truth.get("segments", [])
     if not isinstance(segs, list):
         raise bad('"segments" must be a list')
     for i, s in enumerate(segs):
-        if not (isinstance(s, dict) and isinstance(s.get("a"), str) and isinstance(s.get("b"), str)
-                and all(_is_num(s.get(k)) for k in SEGMENT_FIELDS)):
+        if not (
+            isinstance(s, dict)
+            and isinstance(s.get("a"), str)
+            and isinstance(s.get("b"), str)
+            and all(_is_num(s.get(k)) for k in SEGMENT_FIELDS)
+        ):
             raise bad(f'segment {i} must have string "a", "b" and numbers {", ".join(SEGMENT_FIELDS)}')
     broken = truth.get("broken", {})
     if not isinstance(broken, dict):

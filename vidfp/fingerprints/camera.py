@@ -48,8 +48,8 @@ def _grey_small(pixels: np.ndarray, size: int) -> np.ndarray:
     luma = np.array([0.299, 0.587, 0.114], np.float32)
     out = np.empty((t, hh // b, ww // b), np.float32)
     for s in range(0, t, 64):  # chunks bound the float copy (600 frames of 224² would be 360 MB)
-        g = pixels[s: s + 64, :hh, :ww].astype(np.float32) @ luma
-        out[s: s + 64] = g.reshape(len(g), hh // b, b, ww // b, b).mean(axis=(2, 4))
+        g = pixels[s : s + 64, :hh, :ww].astype(np.float32) @ luma
+        out[s : s + 64] = g.reshape(len(g), hh // b, b, ww // b, b).mean(axis=(2, 4))
     return out
 
 
@@ -103,8 +103,9 @@ def mirror(camera: np.ndarray) -> np.ndarray:
     return c
 
 
-def compare_camera(ca: np.ndarray, cb: np.ndarray, pi: np.ndarray, pj: np.ndarray,
-                   min_speed: float = MIN_SPEED) -> tuple[float, float]:
+def compare_camera(
+    ca: np.ndarray, cb: np.ndarray, pi: np.ndarray, pj: np.ndarray, min_speed: float = MIN_SPEED
+) -> tuple[float, float]:
     """(agreement in [0, 1], weight in [0, 1]) of two camera tracks along a path.
 
     agreement = max(0, Σ_k w_k v_a[i_k]·v_b[j_k] / sqrt(Σ w_k|v_a|² Σ w_k|v_b|²)) with

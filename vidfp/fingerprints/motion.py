@@ -41,8 +41,9 @@ class RegionFlowMotion:
         self.lags_s = lags_s
         self.min_motion = min_motion
 
-    def compare_aligned(self, ra: np.ndarray, rb: np.ndarray, ta: np.ndarray, pi: np.ndarray,
-                        pj: np.ndarray) -> tuple[float, float]:
+    def compare_aligned(
+        self, ra: np.ndarray, rb: np.ndarray, ta: np.ndarray, pi: np.ndarray, pj: np.ndarray
+    ) -> tuple[float, float]:
         """(score ∈ [0, 1], weight) — correlation of A's and B's motion along the path."""
         ma, mb = [], []
         for lag in self.lags_s:

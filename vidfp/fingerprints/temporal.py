@@ -107,7 +107,7 @@ class MultiScaleDerivativeFingerprint:
 
     def compute_fingerprint(self, embeddings: np.ndarray) -> dict[float, DerivativeFP]:
         out = {}
-        for w, lag in zip(self.window_sizes, self.lags()):
+        for w, lag in zip(self.window_sizes, self.lags(), strict=False):
             if lag < len(embeddings):
                 out[w] = TemporalDerivativeFingerprint(1, lag).compute_fingerprint(embeddings)
         return out

@@ -34,8 +34,9 @@ class TrajectoryFP:
 
 
 class TrajectoryFingerprint:
-    def __init__(self, use_velocity: bool = True, use_curvature: bool = True, smooth_s: float = 0.5,
-                 min_speed: float = 0.01):
+    def __init__(
+        self, use_velocity: bool = True, use_curvature: bool = True, smooth_s: float = 0.5, min_speed: float = 0.01
+    ):
         self.use_velocity = use_velocity
         self.use_curvature = use_curvature
         self.smooth_s = smooth_s
@@ -63,7 +64,9 @@ class TrajectoryFingerprint:
 
         return DTWTrajectoryMatcher().compare(a.position, b.position)
 
-    def compare_aligned(self, a: TrajectoryFP, b: TrajectoryFP, pi: np.ndarray, pj: np.ndarray) -> tuple[float, float, bool]:
+    def compare_aligned(
+        self, a: TrajectoryFP, b: TrajectoryFP, pi: np.ndarray, pj: np.ndarray
+    ) -> tuple[float, float, bool]:
         """(score ∈ [0, 1], weight, mirrored) along the path (pi, pj)."""
         va, vb = a.velocity[pi], b.velocity[pj]
         moving = (np.linalg.norm(va, axis=1) > self.min_speed) | (np.linalg.norm(vb, axis=1) > self.min_speed)

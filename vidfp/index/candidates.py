@@ -82,8 +82,11 @@ class FaissKnnCandidates(CandidateGenerator):
         index = build_index(x, self.cfg.index, self.cfg.gpu)
         queries = [x]
         if self.cfg.use_flip and flip is not None:
-            queries.append(np.ascontiguousarray(
-                np.concatenate([flip(r.global_vecs, r.region_vecs)[0] for r in recs]), dtype=np.float32))
+            queries.append(
+                np.ascontiguousarray(
+                    np.concatenate([flip(r.global_vecs, r.region_vecs)[0] for r in recs]), dtype=np.float32
+                )
+            )
         # over-fetch: a video's own frames crowd its neighbour list
         max_own = max(r.n_frames for r in recs)
         k = min(len(x), self.cfg.k_frames + min(max_own, 4 * self.cfg.k_frames))
@@ -92,7 +95,7 @@ class FaissKnnCandidates(CandidateGenerator):
             sims, ids = index.search(q, k)
             for f in range(len(q)):
                 kept = 0
-                for s, h in zip(sims[f], ids[f]):
+                for s, h in zip(sims[f], ids[f], strict=False):
                     if h < 0 or s < self.cfg.min_frame_sim or kept >= self.cfg.k_frames:
                         continue
                     v = int(owner[h])

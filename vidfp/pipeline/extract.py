@@ -35,8 +35,9 @@ def local_path(uri: str) -> str:
     return fsspec.open_local(f"simplecache::{uri}")
 
 
-def extract_one(uri: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig,
-                encoder: Encoder | None) -> tuple[FrameRecord, dict[str, Any]]:
+def extract_one(
+    uri: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig, encoder: Encoder | None
+) -> tuple[FrameRecord, dict[str, Any]]:
     """Child-process job: decode (and encode when ``encoder`` is given).
 
     The job's time limit follows the video's length (DecodeConfig.time_limit):
@@ -78,8 +79,10 @@ def extract_videos(
         if p.needs_work and p.video_id not in todo:
             todo[p.video_id] = p
     in_worker = encoder.runs_in_worker
-    jobs = ((vid, (p.file.io_path, vid, encoder.input_size, cfg, encoder if in_worker else None))
-            for vid, p in sorted(todo.items()))
+    jobs = (
+        (vid, (p.file.io_path, vid, encoder.input_size, cfg, encoder if in_worker else None))
+        for vid, p in sorted(todo.items())
+    )
     batch: list[tuple[FrameRecord, dict]] = []
 
     def flush() -> Iterator[dict[str, Any]]:
@@ -88,8 +91,15 @@ def extract_videos(
         recs = [r for r, _ in batch]
         uri = write_shard(recs, shard_root, encoder.key())
         for r, meta in batch:
-            yield {"video_id": r.video_id, "status": "ok", "error": None, "shard_uri": uri,
-                   "n_frames": r.n_frames, **meta, "decode_note": r.meta.get("decode_note") or meta.get("decode_note")}
+            yield {
+                "video_id": r.video_id,
+                "status": "ok",
+                "error": None,
+                "shard_uri": uri,
+                "n_frames": r.n_frames,
+                **meta,
+                "decode_note": r.meta.get("decode_note") or meta.get("decode_note"),
+            }
         batch.clear()
 
     limits = {"timeout_s": min(cfg.timeout_base_s, cfg.timeout_s), "max_timeout_s": cfg.timeout_s}

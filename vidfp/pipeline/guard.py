@@ -20,8 +20,9 @@ class MassRemovalRefused(RunRefused):
     pass
 
 
-def check_removal(videos: dict[str, dict], planned: list[PlannedFile], source: str, max_share: float,
-                  allow: bool) -> int:
+def check_removal(
+    videos: dict[str, dict], planned: list[PlannedFile], source: str, max_share: float, allow: bool
+) -> int:
     """Raise :class:`MassRemovalRefused` when too many present videos would go missing; else
     return how many will."""
     present = {v for v, row in videos.items() if row["status"] != "missing"}
@@ -31,8 +32,12 @@ def check_removal(videos: dict[str, dict], planned: list[PlannedFile], source: s
     share = len(gone) / len(present)
     if share <= max_share:
         return len(gone)
-    what = ("no video files are" if not planned
-            else f"{len(gone)} of the catalog's {len(present)} videos ({share:.0%}) are not")
+    what = (
+        "no video files are"
+        if not planned
+        else f"{len(gone)} of the catalog's {len(present)} videos ({share:.0%}) are not"
+    )
     raise MassRemovalRefused(
         f"{what} under {source!r}, so {len(gone)} videos would be marked missing (limit {max_share:.0%}); "
-        "nothing changed. Check the source (a catalog follows one source), or pass --allow-removal to accept.")
+        "nothing changed. Check the source (a catalog follows one source), or pass --allow-removal to accept."
+    )

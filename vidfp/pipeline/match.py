@@ -47,8 +47,12 @@ def pairs_to_score(cands: list[Candidate], unscored: set[str]) -> list[Candidate
     return [c for c in cands if c.video_a in unscored or c.video_b in unscored]
 
 
-def score_pairs(records: dict[str, FrameRecord], pairs: list[Candidate], scorer: PairScorer,
-                progress: Callable[[int], None] | None = None) -> list[PairResult]:
+def score_pairs(
+    records: dict[str, FrameRecord],
+    pairs: list[Candidate],
+    scorer: PairScorer,
+    progress: Callable[[int], None] | None = None,
+) -> list[PairResult]:
     out = []
     for c in pairs:
         out.append(scorer.score(records[c.video_a], records[c.video_b]))
@@ -57,8 +61,15 @@ def score_pairs(records: dict[str, FrameRecord], pairs: list[Candidate], scorer:
     return out
 
 
-def match_and_score(catalog: Catalog, encoder: Encoder, cand_cfg: CandidateConfig, score_cfg: ScoringConfig,
-                    run_id: str, rescore: bool = False, progress: Callable[[int], None] | None = None) -> int:
+def match_and_score(
+    catalog: Catalog,
+    encoder: Encoder,
+    cand_cfg: CandidateConfig,
+    score_cfg: ScoringConfig,
+    run_id: str,
+    rescore: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Score new candidate pairs; returns the number of pairs scored."""
     rows = catalog.videos(status="ok")
     if not rows:
@@ -72,8 +83,12 @@ def match_and_score(catalog: Catalog, encoder: Encoder, cand_cfg: CandidateConfi
         unscored = set(records)  # the background moved: every stored pair was scored on the old one
     cands = FaissKnnCandidates(cand_cfg).generate(list(records.values()), flip=encoder.flip)
     todo = pairs_to_score(cands, unscored)
-    scorer = PairScorer(score_cfg, flip=encoder.flip, positions=encoder.region_positions(),
-                        calibration=current_calibration(catalog, encoder))
+    scorer = PairScorer(
+        score_cfg,
+        flip=encoder.flip,
+        positions=encoder.region_positions(),
+        calibration=current_calibration(catalog, encoder),
+    )
     results = score_pairs(records, todo, scorer, progress)
     votes = {(c.video_a, c.video_b): c.votes for c in todo}
     catalog.store_pairs(results, votes, run_id, sorted(unscored))

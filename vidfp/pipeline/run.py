@@ -36,8 +36,16 @@ def new_run_id() -> str:
 
 
 @contextmanager
-def run_session(db: str, shards: str, encoder_name: str, feature_key: str, kind: str, source: str, config_json: str,
-                wait_s: float = 0.0) -> Iterator[tuple[Catalog, str]]:
+def run_session(
+    db: str,
+    shards: str,
+    encoder_name: str,
+    feature_key: str,
+    kind: str,
+    source: str,
+    config_json: str,
+    wait_s: float = 0.0,
+) -> Iterator[tuple[Catalog, str]]:
     """The frame every run shares (local engine and Prefect flow): take the single-writer
     lock and a private copy (vidfp.store.writer), refuse a catalog of another encoder, clean
     orphaned temp shards, record the run, and mark it 'failed' if the body raises (a killed
@@ -58,15 +66,27 @@ def run_session(db: str, shards: str, encoder_name: str, feature_key: str, kind:
             raise
 
 
-def run_counts(files: list, planned: list, outcomes: dict[str, dict], n_pairs: int,
-               missing: tuple[int, int]) -> dict[str, int]:
-    return {"files": len(files), "new": sum(o["status"] == "ok" for o in outcomes.values()),
-            "failed": sum(o["status"] == "failed" for o in outcomes.values()) + sum(1 for p in planned if p.error),
-            "pairs": n_pairs, "missing": missing[0], "restored": missing[1]}
+def run_counts(
+    files: list, planned: list, outcomes: dict[str, dict], n_pairs: int, missing: tuple[int, int]
+) -> dict[str, int]:
+    return {
+        "files": len(files),
+        "new": sum(o["status"] == "ok" for o in outcomes.values()),
+        "failed": sum(o["status"] == "failed" for o in outcomes.values()) + sum(1 for p in planned if p.error),
+        "pairs": n_pairs,
+        "missing": missing[0],
+        "restored": missing[1],
+    }
 
 
-def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key: str, run_id: str,
-               previous: dict[str, dict] | None = None) -> tuple[list, list]:
+def video_rows(
+    planned,
+    outcomes: dict[str, dict],
+    encoder: Encoder,
+    feature_key: str,
+    run_id: str,
+    previous: dict[str, dict] | None = None,
+) -> tuple[list, list]:
     """Catalog rows for videos (one per id, canonical uri = first sorted) and files.
 
     ``previous`` (the catalog's rows by id) carries the failure count on: a failure adds one
@@ -77,8 +97,15 @@ def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key
     videos: dict[str, dict] = {}
     files = []
     for p in sorted(planned, key=lambda p: p.file.uri):
-        files.append({"uri": p.file.uri, "video_id": p.video_id, "size_bytes": p.file.size_bytes,
-                      "mtime": p.file.mtime, "run_id": run_id})
+        files.append(
+            {
+                "uri": p.file.uri,
+                "video_id": p.video_id,
+                "size_bytes": p.file.size_bytes,
+                "mtime": p.file.mtime,
+                "run_id": run_id,
+            }
+        )
         o = outcomes.get(p.video_id)
         if p.error:
             o = {"status": "failed", "error": p.error}
@@ -88,12 +115,25 @@ def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key
         failed = o["status"] == "failed"
         prior = (prev.get("attempts") or 0) if prev.get("status") == "failed" else 0
         videos[p.video_id] = {
-            "video_id": p.video_id, "uri": p.file.uri, "content_hash": p.content_hash, "size_bytes": p.file.size_bytes,
-            "duration_s": o.get("duration_s"), "fps": o.get("fps"), "width": o.get("width"), "height": o.get("height"),
-            "n_frames": o.get("n_frames"), "status": o["status"], "error": o.get("error"),
-            "encoder": info["encoder"], "model": info["model"], "weights_sha": info["weights_sha"],
-            "feature_key": feature_key, "shard_uri": o.get("shard_uri"), "scored": False,
-            "ingested_at": now_utc(), "run_id": run_id,
+            "video_id": p.video_id,
+            "uri": p.file.uri,
+            "content_hash": p.content_hash,
+            "size_bytes": p.file.size_bytes,
+            "duration_s": o.get("duration_s"),
+            "fps": o.get("fps"),
+            "width": o.get("width"),
+            "height": o.get("height"),
+            "n_frames": o.get("n_frames"),
+            "status": o["status"],
+            "error": o.get("error"),
+            "encoder": info["encoder"],
+            "model": info["model"],
+            "weights_sha": info["weights_sha"],
+            "feature_key": feature_key,
+            "shard_uri": o.get("shard_uri"),
+            "scored": False,
+            "ingested_at": now_utc(),
+            "run_id": run_id,
             "attempts": prior + 1 if failed else 0,
             "last_error": o.get("error") if failed else prev.get("last_error"),
             "decode_note": o.get("decode_note"),
@@ -101,8 +141,16 @@ def video_rows(planned, outcomes: dict[str, dict], encoder: Encoder, feature_key
     return list(videos.values()), files
 
 
-def commit_fingerprints(cat: Catalog, planned: list, outcomes: dict[str, dict], encoder: Encoder, feature_key: str,
-                        run_id: str, present: set[str], shard_root: str) -> tuple[int, int]:
+def commit_fingerprints(
+    cat: Catalog,
+    planned: list,
+    outcomes: dict[str, dict],
+    encoder: Encoder,
+    feature_key: str,
+    run_id: str,
+    present: set[str],
+    shard_root: str,
+) -> tuple[int, int]:
     """Record every file and video outcome, mark vanished videos missing and returned ones ok,
     rewrite the shard manifest from the catalog, publish; returns (missing, restored)."""
     previous = {r["video_id"]: r for r in cat.videos()}
@@ -114,28 +162,51 @@ def commit_fingerprints(cat: Catalog, planned: list, outcomes: dict[str, dict], 
     return missing
 
 
-def run_ingest(source: str, db: str, encoder: Encoder, cfg: IngestConfig | None = None, shards: str | None = None,
-               kind: str = "ingest", progress: bool = False, wait_s: float = 0.0) -> dict[str, Any]:
+def run_ingest(
+    source: str,
+    db: str,
+    encoder: Encoder,
+    cfg: IngestConfig | None = None,
+    shards: str | None = None,
+    kind: str = "ingest",
+    progress: bool = False,
+    wait_s: float = 0.0,
+) -> dict[str, Any]:
     cfg = cfg or IngestConfig()
     shards = shards or default_shard_root(db)
     feature_key = cfg.fingerprint_key(encoder.key())
     with run_session(db, shards, encoder.name, feature_key, kind, source, cfg.to_json(), wait_s) as (cat, run_id):
         files = discover(source, cfg.extensions)
         vids = {r["video_id"]: r for r in cat.videos()}
-        planned = plan_files(files, cat.known_files(), vids, feature_key, retry_failed=(kind == "rescan"),
-                             verify=(kind == "rescan"), max_attempts=cfg.max_attempts)
+        planned = plan_files(
+            files,
+            cat.known_files(),
+            vids,
+            feature_key,
+            retry_failed=(kind == "rescan"),
+            verify=(kind == "rescan"),
+            max_attempts=cfg.max_attempts,
+        )
         check_removal(vids, planned, source, cfg.max_missing_share, cfg.allow_removal)
         cat.publish()  # readers see the run as 'running'
         n_work = len({p.video_id for p in planned if p.needs_work})
         bar = _bar(progress, n_work, "fingerprint")
         outcomes: dict[str, dict] = {}
-        for o in extract_videos(planned, encoder, cfg.decode, shards, cfg.workers, cfg.shard_videos,
-                                on_result=lambda *_: bar.update(1) if bar else None):
+        for o in extract_videos(
+            planned,
+            encoder,
+            cfg.decode,
+            shards,
+            cfg.workers,
+            cfg.shard_videos,
+            on_result=lambda *_: bar.update(1) if bar else None,
+        ):
             outcomes[o["video_id"]] = o
         if bar:
             bar.close()
-        missing = commit_fingerprints(cat, planned, outcomes, encoder, feature_key, run_id, {f.uri for f in files},
-                                      shards)
+        missing = commit_fingerprints(
+            cat, planned, outcomes, encoder, feature_key, run_id, {f.uri for f in files}, shards
+        )
         n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"))
         cat.publish()
         cluster_catalog(cat, cfg.scoring)

@@ -36,12 +36,15 @@ def resolve_video(cat: Catalog, ref: str) -> str:
         vid = cat.find_video(name)
         if vid:
             return vid
-    raise VerdictRefused(f"no video in catalog {cat.publish_to or cat.path!r} matches {ref!r}: give a video_id or "
-                         "a file as the files table lists it (SELECT uri, video_id FROM files)")
+    raise VerdictRefused(
+        f"no video in catalog {cat.publish_to or cat.path!r} matches {ref!r}: give a video_id or "
+        "a file as the files table lists it (SELECT uri, video_id FROM files)"
+    )
 
 
-def record_verdict(db: str, ref_a: str, ref_b: str, verdict: str, note: str | None = None,
-                   wait_s: float = 0.0) -> tuple[str, str]:
+def record_verdict(
+    db: str, ref_a: str, ref_b: str, verdict: str, note: str | None = None, wait_s: float = 0.0
+) -> tuple[str, str]:
     """Resolve both videos, store the verdict, recluster; returns the two video ids."""
     if verdict not in ("duplicate", "not_duplicate"):
         raise VerdictRefused(f"verdict must be 'duplicate' or 'not_duplicate', not {verdict!r}")

@@ -63,8 +63,9 @@ class Calibration:
         return abs(self.center - other.center) <= tol * self.scale and abs(self.scale / other.scale - 1) <= 0.25
 
 
-def background_calibration(records: dict[str, FrameRecord], n_pairs: int = 200, max_frames: int = 24,
-                           seed: int = 0) -> Calibration | None:
+def background_calibration(
+    records: dict[str, FrameRecord], n_pairs: int = 200, max_frames: int = 24, seed: int = 0
+) -> Calibration | None:
     """Centre and spread of frame similarities between random catalog videos; None if too few videos.
 
     Cost: n_pairs Chamfer matrices of at most max_frames² frame pairs (≈ 0.2 s for the

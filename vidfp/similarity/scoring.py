@@ -163,7 +163,7 @@ class VetoFusion(Fusion):
 
     def combine(self, semantic: float, nonsemantic: float) -> float:
         s = max(semantic, 0.0)
-        return float(min(s, s ** self.alpha * max(nonsemantic, 0.0) ** (1 - self.alpha)))
+        return float(min(s, s**self.alpha * max(nonsemantic, 0.0) ** (1 - self.alpha)))
 
 
 FUSIONS = {"veto": VetoFusion, "linear": LinearFusion, "geometric": GeometricFusion}
@@ -206,9 +206,16 @@ class PairScorer:
     """Scores candidate pairs; ``calibration`` places the frame-similarity thresholds
     (τ, lo, hi) for this catalog's encoder (vidfp.similarity.calibration)."""
 
-    def __init__(self, cfg: ScoringConfig, flip: FlipFn | None = None, aligner: Aligner | None = None,
-                 fusion: Fusion | None = None, min_path_s: float | None = None, positions: np.ndarray | None = None,
-                 calibration: Calibration | None = None):
+    def __init__(
+        self,
+        cfg: ScoringConfig,
+        flip: FlipFn | None = None,
+        aligner: Aligner | None = None,
+        fusion: Fusion | None = None,
+        min_path_s: float | None = None,
+        positions: np.ndarray | None = None,
+        calibration: Calibration | None = None,
+    ):
         self.cfg = cfg
         self.flip = flip
         self.calibration = calibration or DEFAULT_CALIBRATION
@@ -219,8 +226,11 @@ class PairScorer:
         self.min_path_s = cfg.min_path_s if min_path_s is None else min_path_s
         self.derivs = MultiScaleDerivativeFingerprint(window_sizes=cfg.deriv_windows_s)
         self.traj = TrajectoryFingerprint(smooth_s=cfg.traj_smooth_s, min_speed=cfg.traj_min_speed)
-        self.motion = (RegionFlowMotion(positions, lags_s=cfg.motion_lags_s, min_motion=cfg.motion_min)
-                       if positions is not None else None)
+        self.motion = (
+            RegionFlowMotion(positions, lags_s=cfg.motion_lags_s, min_motion=cfg.motion_min)
+            if positions is not None
+            else None
+        )
 
     def semantic(self, frame_sim: float, path_s: float) -> float:
         """clip((frame_sim − lo) / (hi − lo), 0, 1) · min(1, path_s / L₀)."""
@@ -269,7 +279,7 @@ class PairScorer:
             camera, w_c = compare_camera(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed)
             # a copy's camera tracks agree almost perfectly; partial agreement (two paths
             # that cross, the same wave) is pushed down by the power
-            parts.append((camera ** self.cfg.camera_power, w["camera"] * w_c))
+            parts.append((camera**self.cfg.camera_power, w["camera"] * w_c))
         nonsem, fused = self.fusion.fuse(semantic, parts)
         segs = []
         for q in paths:
@@ -280,10 +290,21 @@ class PairScorer:
         linked = fused >= self.cfg.duplicate_threshold
         full = linked and cov >= self.cfg.min_coverage
         return PairResult(
-            a.video_id, b.video_id, round(float(fused), 6), bool(full), coverage=round(cov, 6),
+            a.video_id,
+            b.video_id,
+            round(float(fused), 6),
+            bool(full),
+            coverage=round(cov, 6),
             is_partial=bool(linked and not full),
-            semantic=round(semantic, 6), nonsemantic=round(nonsem, 6), frame_sim=round(frame_sim, 6),
-            deriv=round(deriv, 6), traj=round(traj, 6), motion=round(motion, 6), camera=round(camera, 6), path_frames=len(p), flipped=flipped,
+            semantic=round(semantic, 6),
+            nonsemantic=round(nonsem, 6),
+            frame_sim=round(frame_sim, 6),
+            deriv=round(deriv, 6),
+            traj=round(traj, 6),
+            motion=round(motion, 6),
+            camera=round(camera, 6),
+            path_frames=len(p),
+            flipped=flipped,
             segments=tuple(sorted(segs, key=lambda s: s.a_start_s)),
         )
 

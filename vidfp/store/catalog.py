@@ -34,12 +34,26 @@ from vidfp.store.storage import (
 
 log = logging.getLogger(__name__)
 
-_PAIR_FLOATS = (("semantic", "semantic"), ("nonsemantic", "nonsemantic"), ("frame_sim", "frame_sim"),
-                ("deriv_score", "deriv"), ("traj_score", "traj"), ("motion_score", "motion"),
-                ("camera_score", "camera"), ("coverage", "coverage"))
-_SEG_COLUMNS = (("video_a", pa.string()), ("video_b", pa.string()), ("seg_idx", pa.int32()),
-                ("a_start_s", pa.float64()), ("a_end_s", pa.float64()), ("b_start_s", pa.float64()),
-                ("b_end_s", pa.float64()), ("score", pa.float64()))
+_PAIR_FLOATS = (
+    ("semantic", "semantic"),
+    ("nonsemantic", "nonsemantic"),
+    ("frame_sim", "frame_sim"),
+    ("deriv_score", "deriv"),
+    ("traj_score", "traj"),
+    ("motion_score", "motion"),
+    ("camera_score", "camera"),
+    ("coverage", "coverage"),
+)
+_SEG_COLUMNS = (
+    ("video_a", pa.string()),
+    ("video_b", pa.string()),
+    ("seg_idx", pa.int32()),
+    ("a_start_s", pa.float64()),
+    ("a_end_s", pa.float64()),
+    ("b_start_s", pa.float64()),
+    ("b_end_s", pa.float64()),
+    ("score", pa.float64()),
+)
 
 
 class EncoderMismatch(RunRefused):
@@ -59,13 +73,33 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
-VIDEO_COLS = ("video_id", "uri", "content_hash", "size_bytes", "duration_s", "fps", "width", "height", "n_frames",
-              "status", "error", "encoder", "model", "weights_sha", "feature_key", "shard_uri", "scored",
-              "ingested_at", "run_id", "attempts", "last_error", "decode_note")
+VIDEO_COLS = (
+    "video_id",
+    "uri",
+    "content_hash",
+    "size_bytes",
+    "duration_s",
+    "fps",
+    "width",
+    "height",
+    "n_frames",
+    "status",
+    "error",
+    "encoder",
+    "model",
+    "weights_sha",
+    "feature_key",
+    "shard_uri",
+    "scored",
+    "ingested_at",
+    "run_id",
+    "attempts",
+    "last_error",
+    "decode_note",
+)
 # Statements with VIDEO_COLS spliced in once, here: the identifiers come from the tuple above, never from input.
 _SELECT_VIDEOS = f"SELECT {', '.join(VIDEO_COLS)} FROM videos WHERE ? IS NULL OR status = ? ORDER BY video_id"
-_UPSERT_VIDEO = (f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) "
-                 f"VALUES ({', '.join('?' * len(VIDEO_COLS))})")
+_UPSERT_VIDEO = f"INSERT OR REPLACE INTO videos ({', '.join(VIDEO_COLS)}) VALUES ({', '.join('?' * len(VIDEO_COLS))})"
 
 # A pair's flags as PairScorer sets them, from its stored similarity and coverage ($t threshold,
 # $c min_coverage); built once here from constants.
@@ -108,8 +142,10 @@ class Catalog:
             if self.read_only:
                 v = check_not_newer(con, self.path)
                 if v < LATEST:
-                    raise CatalogTooOld(f"catalog {self.path!r} has schema version {v} (this vidfp: {LATEST}); "
-                                        "run `vidfp ingest` or `vidfp rescan` on it once to upgrade it")
+                    raise CatalogTooOld(
+                        f"catalog {self.path!r} has schema version {v} (this vidfp: {LATEST}); "
+                        "run `vidfp ingest` or `vidfp rescan` on it once to upgrade it"
+                    )
             else:
                 before, after = migrate(con, self.path, schema_sql())
                 if 0 < before < after:
@@ -149,14 +185,25 @@ class Catalog:
         'running' died without finishing (killed, crashed): it is marked 'crashed'."""
         self.con.execute("UPDATE runs SET status = 'crashed' WHERE status = 'running'")
         self.con.execute(
-            "INSERT OR REPLACE INTO runs (run_id, kind, started_at, status, source, config) VALUES (?, ?, ?, 'running', ?, ?)",
-            [run_id, kind, now_utc(), source, config_json])
+            "INSERT OR REPLACE INTO runs (run_id, kind, started_at, status, source, config) "
+            "VALUES (?, ?, ?, 'running', ?, ?)",
+            [run_id, kind, now_utc(), source, config_json],
+        )
 
     def finish_run(self, run_id: str, status: str, counts: dict[str, int]) -> None:
         self.con.execute(
-            "UPDATE runs SET finished_at = ?, status = ?, n_files = ?, n_new = ?, n_failed = ?, n_pairs = ? WHERE run_id = ?",
-            [now_utc(), status, counts.get("files", 0), counts.get("new", 0), counts.get("failed", 0),
-             counts.get("pairs", 0), run_id])
+            "UPDATE runs SET finished_at = ?, status = ?, n_files = ?, n_new = ?, n_failed = ?, n_pairs = ? "
+            "WHERE run_id = ?",
+            [
+                now_utc(),
+                status,
+                counts.get("files", 0),
+                counts.get("new", 0),
+                counts.get("failed", 0),
+                counts.get("pairs", 0),
+                run_id,
+            ],
+        )
 
     # ---- files and videos --------------------------------------------------
     def known_files(self) -> dict[str, tuple[str, int, float | None]]:
@@ -166,19 +213,21 @@ class Catalog:
     def videos(self, status: str | None = None) -> list[dict[str, Any]]:
         """Video rows, optionally only those with ``status`` (bound, never formatted)."""
         cur = self.con.execute(_SELECT_VIDEOS, [status, status])
-        return [dict(zip(VIDEO_COLS, r)) for r in cur.fetchall()]
+        return [dict(zip(VIDEO_COLS, r, strict=False)) for r in cur.fetchall()]
 
     def check_encoder(self, encoder: str, feature_key: str) -> None:
         """Refuse to mix fingerprints of different encoders in one catalog."""
         rows = self.con.execute(
             "SELECT DISTINCT encoder, model FROM videos WHERE status = 'ok' AND encoder IS NOT NULL AND encoder <> ?",
-            [encoder]).fetchall()
+            [encoder],
+        ).fetchall()
         if rows:
             raise EncoderMismatch(
                 f"catalog {self.path if self.publish_to is None else self.publish_to!r} holds fingerprints from "
                 f"encoder {rows[0][0]!r} ({rows[0][1]}) and a catalog holds one encoder's fingerprints, so this run "
                 f"changed nothing. For {encoder!r}, ingest into a new catalog: "
-                f"vidfp ingest SOURCE --db NEW.duckdb --encoder {encoder}")
+                f"vidfp ingest SOURCE --db NEW.duckdb --encoder {encoder}"
+            )
 
     def upsert(self, videos: list[dict[str, Any]], files: list[dict[str, Any]]) -> None:
         self.con.execute("BEGIN")
@@ -186,8 +235,10 @@ class Catalog:
             for v in videos:
                 self.con.execute(_UPSERT_VIDEO, [v.get(c) for c in VIDEO_COLS])
             for f in files:
-                self.con.execute("INSERT OR REPLACE INTO files (uri, video_id, size_bytes, mtime, run_id) VALUES (?, ?, ?, ?, ?)",
-                                 [f["uri"], f["video_id"], f["size_bytes"], f["mtime"], f["run_id"]])
+                self.con.execute(
+                    "INSERT OR REPLACE INTO files (uri, video_id, size_bytes, mtime, run_id) VALUES (?, ?, ?, ?, ?)",
+                    [f["uri"], f["video_id"], f["size_bytes"], f["mtime"], f["run_id"]],
+                )
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -198,8 +249,9 @@ class Catalog:
         present file again (restored, or moved back) become 'ok', their stored pairs intact,
         and are rescored (``scored`` false) against videos added while they were away.
         Returns (newly missing, restored).  One transaction."""
-        rows = self.con.execute("SELECT f.uri, f.video_id, v.status, v.shard_uri FROM files f "
-                                "JOIN videos v USING (video_id)").fetchall()
+        rows = self.con.execute(
+            "SELECT f.uri, f.video_id, v.status, v.shard_uri FROM files f JOIN videos v USING (video_id)"
+        ).fetchall()
         alive: dict[str, bool] = {}
         state: dict[str, tuple[str, str | None]] = {}
         for uri, vid, status, shard in rows:
@@ -210,11 +262,14 @@ class Catalog:
         self.con.execute("BEGIN")
         try:
             if gone:
-                self.con.executemany("UPDATE videos SET status = 'missing', run_id = ? WHERE video_id = ?",
-                                     [[run_id, v] for v in gone])
+                self.con.executemany(
+                    "UPDATE videos SET status = 'missing', run_id = ? WHERE video_id = ?", [[run_id, v] for v in gone]
+                )
             if back:
-                self.con.executemany("UPDATE videos SET status = 'ok', scored = FALSE, run_id = ? WHERE video_id = ?",
-                                     [[run_id, v] for v in back])
+                self.con.executemany(
+                    "UPDATE videos SET status = 'ok', scored = FALSE, run_id = ? WHERE video_id = ?",
+                    [[run_id, v] for v in back],
+                )
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -228,37 +283,50 @@ class Catalog:
         rows = self.con.execute(
             "SELECT shard_uri, list(video_id ORDER BY video_id), sum(n_frames), min(feature_key), min(encoder) "
             "FROM videos WHERE shard_uri IS NOT NULL AND status IN ('ok', 'missing') GROUP BY shard_uri "
-            "ORDER BY shard_uri").fetchall()
+            "ORDER BY shard_uri"
+        ).fetchall()
         return [dict(zip(("shard_uri", "videos", "rows", "feature_key", "encoder"), r, strict=True)) for r in rows]
 
     # ---- pairs, segments, clusters ----------------------------------------
-    def store_pairs(self, results: list[PairResult], votes: dict[tuple[str, str], float], run_id: str,
-                    scored_videos: Iterable[str]) -> None:
+    def store_pairs(
+        self, results: list[PairResult], votes: dict[tuple[str, str], float], run_id: str, scored_videos: Iterable[str]
+    ) -> None:
         """Replace every pair touching ``scored_videos`` (and its segments) by ``results``; mark
         those videos scored.  One transaction, so a crash leaves the old rows and flags."""
         scored_videos = list(scored_videos)
         self.con.execute("BEGIN")
         try:
-            self.con.execute("DELETE FROM matched_segments WHERE list_contains(?, video_a) OR list_contains(?, video_b)",
-                             [scored_videos, scored_videos])
-            self.con.execute("DELETE FROM pair_scores WHERE list_contains(?, video_a) OR list_contains(?, video_b)",
-                             [scored_videos, scored_videos])
+            self.con.execute(
+                "DELETE FROM matched_segments WHERE list_contains(?, video_a) OR list_contains(?, video_b)",
+                [scored_videos, scored_videos],
+            )
+            self.con.execute(
+                "DELETE FROM pair_scores WHERE list_contains(?, video_a) OR list_contains(?, video_b)",
+                [scored_videos, scored_videos],
+            )
             if results:  # bulk insert through Arrow: one statement per table, not one per row
-                pairs = pa.table({
-                    "video_a": [r.video_a for r in results], "video_b": [r.video_b for r in results],
-                    "similarity": [float(r.similarity) for r in results],
-                    "is_duplicate": [bool(r.is_duplicate) for r in results],
-                    "is_partial": [bool(r.is_partial) for r in results],
-                    **{col: [float(getattr(r, attr)) for r in results] for col, attr in _PAIR_FLOATS},
-                    "path_frames": pa.array([int(r.path_frames) for r in results], pa.int32()),
-                    "flipped": [bool(r.flipped) for r in results],
-                    "votes": pa.array([votes.get((r.video_a, r.video_b)) for r in results], pa.float64()),
-                    "run_id": [run_id] * len(results),
-                })
-                segs = [(r.video_a, r.video_b, k, sg.a_start_s, sg.a_end_s, sg.b_start_s, sg.b_end_s, sg.score)
-                        for r in results for k, sg in enumerate(r.segments)]
-                seg_tbl = pa.table({name: pa.array([row[i] for row in segs], typ)
-                                    for i, (name, typ) in enumerate(_SEG_COLUMNS)})
+                pairs = pa.table(
+                    {
+                        "video_a": [r.video_a for r in results],
+                        "video_b": [r.video_b for r in results],
+                        "similarity": [float(r.similarity) for r in results],
+                        "is_duplicate": [bool(r.is_duplicate) for r in results],
+                        "is_partial": [bool(r.is_partial) for r in results],
+                        **{col: [float(getattr(r, attr)) for r in results] for col, attr in _PAIR_FLOATS},
+                        "path_frames": pa.array([int(r.path_frames) for r in results], pa.int32()),
+                        "flipped": [bool(r.flipped) for r in results],
+                        "votes": pa.array([votes.get((r.video_a, r.video_b)) for r in results], pa.float64()),
+                        "run_id": [run_id] * len(results),
+                    }
+                )
+                segs = [
+                    (r.video_a, r.video_b, k, sg.a_start_s, sg.a_end_s, sg.b_start_s, sg.b_end_s, sg.score)
+                    for r in results
+                    for k, sg in enumerate(r.segments)
+                ]
+                seg_tbl = pa.table(
+                    {name: pa.array([row[i] for row in segs], typ) for i, (name, typ) in enumerate(_SEG_COLUMNS)}
+                )
                 self.con.register("_vidfp_new_pairs", pairs)
                 self.con.register("_vidfp_new_segments", seg_tbl)
                 try:
@@ -286,33 +354,44 @@ class Catalog:
 
     def calibration(self, encoder_key: str) -> tuple[float, float, int, str] | None:
         """(center, scale, n_pairs, source) stored for this encoder, or None."""
-        return self.con.execute("SELECT center, scale, n_pairs, source FROM calibration WHERE encoder_key = ?",
-                                [encoder_key]).fetchone()
+        return self.con.execute(
+            "SELECT center, scale, n_pairs, source FROM calibration WHERE encoder_key = ?", [encoder_key]
+        ).fetchone()
 
-    def set_calibration(self, encoder_key: str, center: float, scale: float, n_pairs: int, source: str,
-                        run_id: str) -> None:
-        self.con.execute("INSERT OR REPLACE INTO calibration VALUES (?, ?, ?, ?, ?, ?, ?)",
-                         [encoder_key, center, scale, n_pairs, source, now_utc(), run_id])
+    def set_calibration(
+        self, encoder_key: str, center: float, scale: float, n_pairs: int, source: str, run_id: str
+    ) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO calibration VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [encoder_key, center, scale, n_pairs, source, now_utc(), run_id],
+        )
 
     def pair_edges(self) -> list[tuple[str, str, bool, float, bool]]:
         """(video_a, video_b, is_duplicate, similarity, is_partial) of every scored pair."""
-        return self.con.execute("SELECT video_a, video_b, is_duplicate, similarity, coalesce(is_partial, false) "
-                                "FROM pair_scores").fetchall()
+        return self.con.execute(
+            "SELECT video_a, video_b, is_duplicate, similarity, coalesce(is_partial, false) FROM pair_scores"
+        ).fetchall()
 
     def verdicts(self) -> dict[tuple[str, str], str]:
-        return {(a, b): v for a, b, v in self.con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts").fetchall()}
+        return {
+            (a, b): v for a, b, v in self.con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts").fetchall()
+        }
 
     def find_video(self, name: str) -> str | None:
         """The video whose id is ``name``, else the one a file with URI ``name`` belongs to."""
-        row = self.con.execute("SELECT video_id FROM videos WHERE video_id = ? UNION ALL "
-                               "SELECT video_id FROM files WHERE uri = ? LIMIT 1", [name, name]).fetchone()
+        row = self.con.execute(
+            "SELECT video_id FROM videos WHERE video_id = ? UNION ALL SELECT video_id FROM files WHERE uri = ? LIMIT 1",
+            [name, name],
+        ).fetchone()
         return row[0] if row else None
 
     def set_verdict(self, a: str, b: str, verdict: str, note: str | None = None) -> None:
         if verdict not in ("duplicate", "not_duplicate"):
             raise ValueError("verdict must be 'duplicate' or 'not_duplicate'")
         a, b = sorted((a, b))
-        self.con.execute("INSERT OR REPLACE INTO pair_verdicts VALUES (?, ?, ?, ?, ?)", [a, b, verdict, note, now_utc()])
+        self.con.execute(
+            "INSERT OR REPLACE INTO pair_verdicts VALUES (?, ?, ?, ?, ?)", [a, b, verdict, note, now_utc()]
+        )
 
     def replace_clusters(self, clusters: dict[str, str]) -> None:
         sizes: dict[str, int] = {}
@@ -322,8 +401,10 @@ class Catalog:
         try:
             self.con.execute("DELETE FROM duplicate_clusters")
             if clusters:
-                self.con.executemany("INSERT INTO duplicate_clusters VALUES (?, ?, ?)",
-                                     [[c, v, sizes[c]] for v, c in sorted(clusters.items())])
+                self.con.executemany(
+                    "INSERT INTO duplicate_clusters VALUES (?, ?, ?)",
+                    [[c, v, sizes[c]] for v, c in sorted(clusters.items())],
+                )
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
@@ -336,7 +417,9 @@ class Catalog:
             "videos_failed": q("SELECT count(*) FROM videos WHERE status = 'failed'").fetchone()[0],
             "pairs_scored": q("SELECT count(*) FROM pair_scores").fetchone()[0],
             "duplicate_pairs": q("SELECT count(*) FROM pair_scores WHERE is_duplicate").fetchone()[0],
-            "clusters_multi": q("SELECT count(DISTINCT cluster_id) FROM duplicate_clusters WHERE cluster_size > 1").fetchone()[0],
+            "clusters_multi": q(
+                "SELECT count(DISTINCT cluster_id) FROM duplicate_clusters WHERE cluster_size > 1"
+            ).fetchone()[0],
             "segments": q("SELECT count(*) FROM matched_segments").fetchone()[0],
         }
 

@@ -55,29 +55,39 @@ _VERSION_TABLE = """CREATE TABLE IF NOT EXISTS schema_version (
 
 # Ordered; version 1 is the schema before versioning existed (created by schema.sql of commit b6c4cee).
 MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "schema before versioning: runs, videos, files, pair_scores, matched_segments, "
-                 "duplicate_clusters, pair_verdicts", ""),
+    Migration(
+        1,
+        "schema before versioning: runs, videos, files, pair_scores, matched_segments, "
+        "duplicate_clusters, pair_verdicts",
+        "",
+    ),
     Migration(2, "schema_version table", _VERSION_TABLE),
-    Migration(3, "videos.attempts, last_error, decode_note: failed videos are retried by later ingests",
-              "ALTER TABLE videos ADD COLUMN IF NOT EXISTS attempts INTEGER DEFAULT 0;"
-              "ALTER TABLE videos ADD COLUMN IF NOT EXISTS last_error VARCHAR;"
-              "ALTER TABLE videos ADD COLUMN IF NOT EXISTS decode_note VARCHAR;"
-              "UPDATE videos SET attempts = 1, last_error = error WHERE status = 'failed';"),
+    Migration(
+        3,
+        "videos.attempts, last_error, decode_note: failed videos are retried by later ingests",
+        "ALTER TABLE videos ADD COLUMN IF NOT EXISTS attempts INTEGER DEFAULT 0;"
+        "ALTER TABLE videos ADD COLUMN IF NOT EXISTS last_error VARCHAR;"
+        "ALTER TABLE videos ADD COLUMN IF NOT EXISTS decode_note VARCHAR;"
+        "UPDATE videos SET attempts = 1, last_error = error WHERE status = 'failed';",
+    ),
     # Added to schema.sql before versioning reached main, so an unversioned catalog may hold them already.
-    Migration(4, "pair_scores.is_partial and coverage, calibration table, partial_copies view",
-              "ALTER TABLE pair_scores ADD COLUMN IF NOT EXISTS is_partial BOOLEAN;"
-              "ALTER TABLE pair_scores ADD COLUMN IF NOT EXISTS coverage DOUBLE;"
-              """CREATE TABLE IF NOT EXISTS calibration (
+    Migration(
+        4,
+        "pair_scores.is_partial and coverage, calibration table, partial_copies view",
+        "ALTER TABLE pair_scores ADD COLUMN IF NOT EXISTS is_partial BOOLEAN;"
+        "ALTER TABLE pair_scores ADD COLUMN IF NOT EXISTS coverage DOUBLE;"
+        """CREATE TABLE IF NOT EXISTS calibration (
                   encoder_key VARCHAR PRIMARY KEY, center DOUBLE NOT NULL, scale DOUBLE NOT NULL,
                   n_pairs INTEGER, source VARCHAR, computed_at TIMESTAMP, run_id VARCHAR);"""
-              """CREATE OR REPLACE VIEW partial_copies AS
+        """CREATE OR REPLACE VIEW partial_copies AS
                  SELECT p.video_a, va.uri AS uri_a, p.video_b, vb.uri AS uri_b, p.similarity, p.coverage,
                         s.seg_idx, s.a_start_s, s.a_end_s, s.b_start_s, s.b_end_s, s.score AS segment_score
                  FROM pair_scores p
                  JOIN videos va ON va.video_id = p.video_a
                  JOIN videos vb ON vb.video_id = p.video_b
                  JOIN matched_segments s ON s.video_a = p.video_a AND s.video_b = p.video_b
-                 WHERE p.is_partial;"""),
+                 WHERE p.is_partial;""",
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version
@@ -88,8 +98,9 @@ def _now() -> datetime:
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
-    rows = con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-                       "AND schema_name = 'main'").fetchall()
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main'"
+    ).fetchall()
     return {t for (t,) in rows}
 
 
@@ -107,12 +118,14 @@ def check_not_newer(con: duckdb.DuckDBPyConnection, path: str, latest: int = LAT
     if v > latest:
         raise CatalogTooNew(
             f"catalog {path!r} has schema version {v}, newer than this vidfp understands ({latest}); "
-            "upgrade vidfp to write to it (reading it with duckdb works)")
+            "upgrade vidfp to write to it (reading it with duckdb works)"
+        )
     return v
 
 
-def migrate(con: duckdb.DuckDBPyConnection, path: str, create_sql: str,
-            migrations: tuple[Migration, ...] = MIGRATIONS) -> tuple[int, int]:
+def migrate(
+    con: duckdb.DuckDBPyConnection, path: str, create_sql: str, migrations: tuple[Migration, ...] = MIGRATIONS
+) -> tuple[int, int]:
     """Bring the catalog on ``con`` to :data:`LATEST`; returns (version before, version after).
 
     An empty database gets ``create_sql`` (the current schema) and every version
@@ -139,8 +152,9 @@ def migrate(con: duckdb.DuckDBPyConnection, path: str, create_sql: str,
                     con.execute(m.apply)
                 record.append(m)
         now = _now()
-        con.executemany("INSERT INTO schema_version VALUES (?, ?, ?)",
-                        [[m.version, m.description, now] for m in record])
+        con.executemany(
+            "INSERT INTO schema_version VALUES (?, ?, ?)", [[m.version, m.description, now] for m in record]
+        )
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

@@ -84,20 +84,25 @@ def records_to_table(records: list[FrameRecord], encoder_key: str) -> pa.Table:
         cols["cy"].append(r.centroids[:, 1])
         cols["cam"].append(r.camera if r.camera is not None else np.zeros((r.n_frames, 3), np.float32))
     cat = {k: np.concatenate(v) for k, v in cols.items()}
-    table = pa.table({
-        "video_id": pa.array(cat["video_id"], pa.string()),
-        "frame_idx": pa.array(cat["frame_idx"]),
-        "t_s": pa.array(cat["t_s"]),
-        "global_vec": pa.FixedSizeListArray.from_arrays(pa.array(cat["g"].astype(np.float32)), dg),
-        "region_vecs": pa.FixedSizeListArray.from_arrays(pa.array(cat["r"].astype(np.float32)), nr * dr),
-        "centroid_x": pa.array(cat["cx"].astype(np.float32)),
-        "centroid_y": pa.array(cat["cy"].astype(np.float32)),
-        "camera_vx": pa.array(cat["cam"][:, 0].astype(np.float32)),
-        "camera_vy": pa.array(cat["cam"][:, 1].astype(np.float32)),
-        "camera_peak": pa.array(cat["cam"][:, 2].astype(np.float32)),
-    })
-    meta = {b"vidfp.encoder_key": encoder_key.encode(), b"vidfp.regions": str(nr).encode(),
-            b"vidfp.region_dim": str(dr).encode()}
+    table = pa.table(
+        {
+            "video_id": pa.array(cat["video_id"], pa.string()),
+            "frame_idx": pa.array(cat["frame_idx"]),
+            "t_s": pa.array(cat["t_s"]),
+            "global_vec": pa.FixedSizeListArray.from_arrays(pa.array(cat["g"].astype(np.float32)), dg),
+            "region_vecs": pa.FixedSizeListArray.from_arrays(pa.array(cat["r"].astype(np.float32)), nr * dr),
+            "centroid_x": pa.array(cat["cx"].astype(np.float32)),
+            "centroid_y": pa.array(cat["cy"].astype(np.float32)),
+            "camera_vx": pa.array(cat["cam"][:, 0].astype(np.float32)),
+            "camera_vy": pa.array(cat["cam"][:, 1].astype(np.float32)),
+            "camera_peak": pa.array(cat["cam"][:, 2].astype(np.float32)),
+        }
+    )
+    meta = {
+        b"vidfp.encoder_key": encoder_key.encode(),
+        b"vidfp.regions": str(nr).encode(),
+        b"vidfp.region_dim": str(dr).encode(),
+    }
     return table.replace_schema_metadata(meta)
 
 
@@ -121,8 +126,12 @@ def write_manifest(root: str, entries: list[dict]) -> dict:
         _, path = url_to_fs(e["shard_uri"])
         parent, name = path.rsplit("/", 1)
         if parent == base:
-            shards[name] = {"videos": sorted(e["videos"]), "rows": int(e["rows"] or 0),
-                            "feature_key": e["feature_key"], "encoder": e["encoder"]}
+            shards[name] = {
+                "videos": sorted(e["videos"]),
+                "rows": int(e["rows"] or 0),
+                "feature_key": e["feature_key"],
+                "encoder": e["encoder"],
+            }
     manifest = {"version": 2, "shards": shards}
     data = json.dumps(manifest, indent=1, sort_keys=True).encode()
     _atomic_write(fs, f"{base}/manifest.json", lambda f: f.write(data))
@@ -155,9 +164,17 @@ def read_shard(uri: str, video_ids: set[str] | None = None) -> list[FrameRecord]
         if video_ids is not None and v not in video_ids:
             continue
         m = vids == v
-        out.append(FrameRecord(video_id=str(v), t_s=ts[m], frame_idx=fidx[m], global_vecs=g[m].astype(np.float32),
-                               region_vecs=r[m], centroids=cen[m].astype(np.float32),
-                               camera=cam[m].astype(np.float32)))
+        out.append(
+            FrameRecord(
+                video_id=str(v),
+                t_s=ts[m],
+                frame_idx=fidx[m],
+                global_vecs=g[m].astype(np.float32),
+                region_vecs=r[m],
+                centroids=cen[m].astype(np.float32),
+                camera=cam[m].astype(np.float32),
+            )
+        )
     return out
 
 

@@ -51,7 +51,7 @@ WHERE c.cluster_size > 1;
 -- Every file path whose video could not be read, with the reason (a video seen at several paths
 -- is listed once per path).
 CREATE OR REPLACE VIEW failed_files AS
-SELECT f.uri, f.video_id, v.error
+SELECT f.uri, f.video_id, v.error, v.attempts
 FROM files f
 JOIN videos v ON v.video_id = f.video_id
 WHERE v.status = 'failed';

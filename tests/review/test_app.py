@@ -1,0 +1,234 @@
+"""The review app through its HTTP interface: pages, pictures, files, verdicts, safety."""
+
+import hashlib
+import os
+import re
+
+import duckdb
+import pytest
+from starlette.testclient import TestClient
+
+from tests.search.catalog_fixture import private_copy, shared_catalog, video_ids
+from vidfp.review.app import create_app
+
+TOKEN = "test-token"
+
+
+@pytest.fixture(scope="module")
+def cat(tmp_path_factory):
+    return shared_catalog(tmp_path_factory)
+
+
+def client(db, tmp_path, hosts=None, **kw):
+    app = create_app(db, token=TOKEN, allowed_hosts=hosts, thumbs_dir=str(tmp_path / "thumbs"))
+    return TestClient(app, **kw)
+
+
+def pair_ids(db, x, y):
+    ids = video_ids(db)
+    return tuple(sorted((ids[x], ids[y])))
+
+
+def digest(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+
+
+def test_cluster_list_cluster_and_pair_pages(cat, tmp_path):
+    c = client(cat["db"], tmp_path)
+    ids = video_ids(cat["db"])
+    for sort in ("size", "similarity", "weakest"):
+        r = c.get(f"/?sort={sort}")
+        assert r.status_code == 200 and "astronaut_pan_copy.mp4" in r.text
+    r = c.get("/")
+    (cid,) = re.findall(r'href="/cluster/([^"]+)"', r.text)  # one cluster with copies
+    assert f'src="/thumb/{ids["astronaut_pan.mp4"]}.jpg' in r.text
+    r = c.get(f"/cluster/{cid}")
+    assert r.status_code == 200
+    links = re.findall(r'href="(/pair/[^"]+)"', r.text)
+    a, b = pair_ids(cat["db"], "astronaut_pan.mp4", "astronaut_pan_copy.mp4")
+    assert links == [f"/pair/{a}/{b}"]
+    r = c.get(links[0])
+    assert r.status_code == 200
+    for text in (
+        "Duplicate: similarity",
+        "camera motion",
+        "coverage",
+        "Where they match",
+        f"/media/{a}#t=",
+        f"/plot/{a}/{b}/matrix.png",
+        f"/plot/{a}/{b}/timeline.png",
+        'name="token" value="test-token"',
+    ):
+        assert text in r.text, text
+    for kind in ("matrix", "timeline"):
+        img = c.get(f"/plot/{a}/{b}/{kind}.png")
+        assert img.status_code == 200 and img.headers["content-type"] == "image/png"
+        assert img.content[:8] == b"\x89PNG\r\n\x1a\n"
+    r = c.get("/partial")
+    assert "grass_host.mp4" in r.text and "coffee_circle.mp4" in r.text
+    assert c.get(f"/video/{a}").status_code == 200
+
+
+def test_media_serves_only_files_the_catalog_lists(cat, tmp_path):
+    c = client(cat["db"], tmp_path)
+    ids = video_ids(cat["db"])
+    vid = ids["chelsea_zigzag.mp4"]
+    path = os.path.join(cat["corpus"], "chelsea_zigzag.mp4")
+    r = c.get(f"/media/{vid}")
+    assert r.status_code == 200 and r.content == open(path, "rb").read()
+    assert r.headers["content-type"] == "video/mp4"
+    part = c.get(f"/media/{vid}", headers={"Range": "bytes=0-99"})  # <video> seeks with ranges
+    assert part.status_code == 206 and part.content == open(path, "rb").read()[:100]
+    for bad in (
+        "/media/..%2F..%2F..%2Fetc%2Fpasswd",
+        "/media/%2Fetc%2Fpasswd",
+        "/media/../../etc/passwd",
+        "/media/" + "0" * 16,
+        "/media/" + ids["broken.mp4"] + "x",
+        "/media/a%00b",
+        "/thumb/..%2Fcat.jpg",
+        "/media/" + cat["db"].replace("/", "%2F"),
+    ):
+        r = c.get(bad)
+        assert r.status_code == 404, bad
+        assert b"root:" not in r.content
+    r = c.get("/media/..")  # the client resolves it to "/": the cluster list, no file
+    assert r.headers["content-type"].startswith("text/html")
+
+
+def test_verdict_needs_the_session_token_and_reclusters(cat, tmp_path):
+    db = private_copy(cat, str(tmp_path / "cat"))
+    c = client(db, tmp_path, follow_redirects=False)
+    a, b = pair_ids(db, "astronaut_pan.mp4", "astronaut_pan_copy.mp4")
+    before = digest(db)
+    for form in (
+        {"a": a, "b": b, "verdict": "not_duplicate"},
+        {"a": a, "b": b, "verdict": "not_duplicate", "token": "guess"},
+        {"a": a, "b": b, "verdict": "not_duplicate", "token": ""},
+    ):
+        assert c.post("/verdict", data=form).status_code == 403
+    assert c.post("/verdict", content=f"a={a}&b={b}&verdict=not_duplicate&token={TOKEN}").status_code == 400
+    unknown = {"a": a, "b": "0" * 16, "verdict": "not_duplicate", "token": TOKEN}
+    assert c.post("/verdict", data=unknown).status_code == 400
+    assert c.post("/verdict", data={"a": a, "b": b, "verdict": "maybe", "token": TOKEN}).status_code == 400
+    assert digest(db) == before  # nothing written by refused requests
+    r = c.post("/verdict", data={"a": b, "b": a, "verdict": "not_duplicate", "token": TOKEN})
+    assert r.status_code == 303 and r.headers["location"] == f"/pair/{a}/{b}?saved=not_duplicate"
+    con = duckdb.connect(db, read_only=True)
+    try:
+        rows = con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts").fetchall()
+        cl = dict(con.execute("SELECT video_id, cluster_id FROM duplicate_clusters").fetchall())
+    finally:
+        con.close()
+    assert rows == [(a, b, "not_duplicate")]
+    assert cl[a] != cl[b]  # the verdict split their cluster
+    page = c.get(f"/pair/{a}/{b}?saved=not_duplicate").text
+    assert "Saved: not duplicate" in page and "you: not duplicate" in page and "Your verdict: not duplicate" in page
+
+
+def test_vanished_and_broken_files_show_placeholders(cat, tmp_path):
+    db = private_copy(cat, str(tmp_path / "cat"))
+    ids = video_ids(db)
+    gone, bad = ids["astronaut_pan_copy.mp4"], ids["coffee_circle.mp4"]
+    con = duckdb.connect(db)
+    con.execute("UPDATE videos SET uri = ? WHERE video_id = ?", [str(tmp_path / "moved away.mp4"), gone])
+    con.execute("UPDATE files SET uri = ? WHERE video_id = ?", [str(tmp_path / "moved away.mp4"), gone])
+    broken = str(tmp_path / "damaged.mp4")  # truncated after the scan
+    data = open(os.path.join(cat["corpus"], "coffee_circle.mp4"), "rb").read()
+    open(broken, "wb").write(data[: len(data) // 3])
+    con.execute("UPDATE videos SET uri = ? WHERE video_id = ?", [broken, bad])
+    con.execute("UPDATE files SET uri = ? WHERE video_id = ?", [broken, bad])
+    con.close()
+    c = client(db, tmp_path)
+    real = client(cat["db"], tmp_path / "other").get(f"/thumb/{gone}.jpg?t=2")
+    for vid in (gone, bad):
+        r = c.get(f"/thumb/{vid}.jpg?t=2")
+        assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+        assert r.content != real.content and r.content[:2] == b"\xff\xd8"
+    a, b = sorted((ids["astronaut_pan.mp4"], gone))
+    page = c.get(f"/pair/{a}/{b}")
+    assert page.status_code == 200 and "File missing" in page.text and f"/media/{gone}" not in page.text
+    assert c.get(f"/plot/{a}/{b}/timeline.png").status_code == 200
+    assert c.get(f"/media/{gone}").status_code == 404
+    a2, b2 = sorted((ids["grass_host.mp4"], bad))
+    assert c.get(f"/pair/{a2}/{b2}").status_code == 200
+    assert c.get(f"/plot/{a2}/{b2}/timeline.png").status_code == 200
+
+
+def test_lost_shards_give_a_placeholder_matrix(cat, tmp_path):
+    db = private_copy(cat, str(tmp_path / "cat"))
+    con = duckdb.connect(db)
+    con.execute("UPDATE videos SET shard_uri = ? WHERE status = 'ok'", [str(tmp_path / "gone.parquet")])
+    con.close()
+    a, b = pair_ids(db, "astronaut_pan.mp4", "astronaut_pan_copy.mp4")
+    r = client(db, tmp_path).get(f"/plot/{a}/{b}/matrix.png")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+
+
+def test_unknown_things_are_404_pages(cat, tmp_path):
+    c = client(cat["db"], tmp_path)
+    for url in (
+        "/cluster/nope",
+        "/pair/" + "0" * 16 + "/" + "1" * 16,
+        "/video/zzz",
+        "/thumb/zzz.jpg",
+        "/plot/a/b/other.png",
+        "/cluster/%3Cscript%3E",
+    ):
+        r = c.get(url)
+        assert r.status_code == 404 and "<script>" not in r.text, url
+
+
+def test_only_loopback_host_names_are_served(cat, tmp_path):
+    c = client(cat["db"], tmp_path, hosts=("127.0.0.1", "localhost"), base_url="http://127.0.0.1:8765")
+    assert c.get("/").status_code == 200
+    assert c.get("/", headers={"host": "evil.example:8765"}).status_code == 400  # DNS rebinding
+
+
+def test_browsing_writes_nothing(cat, tmp_path):
+    db = private_copy(cat, str(tmp_path / "cat"))
+    before = {f: digest(os.path.join(tmp_path / "cat", f)) for f in os.listdir(tmp_path / "cat")}
+    c = client(db, tmp_path)
+    a, b = pair_ids(db, "grass_host.mp4", "coffee_circle.mp4")
+    for url in (
+        "/",
+        "/?sort=similarity",
+        "/partial",
+        f"/pair/{a}/{b}",
+        f"/plot/{a}/{b}/matrix.png",
+        f"/plot/{a}/{b}/timeline.png",
+        f"/thumb/{a}.jpg",
+        f"/media/{a}",
+        f"/video/{a}",
+    ):
+        assert c.get(url).status_code == 200, url
+    after = {f: digest(os.path.join(tmp_path / "cat", f)) for f in os.listdir(tmp_path / "cat")}
+    assert after == before
+
+
+def test_search_box(cat, tmp_path):
+    c = client(cat["db"], tmp_path)
+    q = os.path.join(cat["queries"], "query_chelsea.mp4")
+    assert c.get("/search", params={"q": q}).status_code == 403
+    r = c.get("/search", params={"q": q, "token": TOKEN})
+    assert r.status_code == 200
+    first = re.search(r"<td>1</td>.*?</tr>", r.text, re.S).group(0)
+    assert "chelsea_zigzag.mp4" in first and "0:03.0" in first
+    r = c.get("/search", params={"q": str(tmp_path / "none.mp4"), "token": TOKEN})
+    assert r.status_code == 200 and "could not be read" in r.text
+
+
+def test_pair_matrix_is_the_scorers(cat):
+    """The recomputed matrix's best path starts and ends where the stored segment does."""
+    from vidfp.review.data import CatalogReader
+    from vidfp.review.pairview import PairMatrices
+    from vidfp.search.settings import read_settings
+
+    a, b = pair_ids(cat["db"], "grass_host.mp4", "coffee_circle.mp4")
+    p = CatalogReader(cat["db"]).pair(a, b)
+    pm = PairMatrices(read_settings(cat["db"])).compute(p.a, p.b, p.flipped)
+    (seg,) = p.segments
+    path = pm.paths[0]
+    assert pm.t_a[path.i[0]] == pytest.approx(seg[0]) and pm.t_b[path.j[0]] == pytest.approx(seg[2])
+    assert pm.sim.shape == (p.a.n_frames, p.b.n_frames)
+    assert float(pm.sim[path.i, path.j].mean()) == pytest.approx(seg[4], abs=1e-5)

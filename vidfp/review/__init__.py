@@ -1,0 +1,1 @@
+"""Review duplicates: a local web app (vidfp review) and a static report (vidfp report)."""
