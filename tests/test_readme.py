@@ -17,11 +17,6 @@ pytestmark = pytest.mark.slow
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEEDS = re.compile(r"#\s*needs:")
-STORE_BRANCH = (
-    "the duckdb shell cannot read the catalog's storage version; catalogs written in storage "
-    "version v1.4.0 come with the store branch (vidfp.store.storage)"
-)
-
 
 def use_section_commands(readme: str) -> tuple[list[str], list[str]]:
     """(commands to run, commands skipped for what they need) from the '## Use' section's bash blocks."""
@@ -71,6 +66,4 @@ def test_readme_use_lines_work_in_a_new_shell(tmp_path):
     )
     failed = [run[int(i)] for i in re.findall(r"README line failed: (\d+)", r.stderr)]
     assert r.returncode == 0 and os.path.exists(work / "catalog.duckdb") and os.path.exists(work / "flow.duckdb")
-    if [c.split()[0] for c in failed] == ["duckdb"] and "version number" in r.stderr:
-        pytest.xfail(STORE_BRANCH)
     assert not failed, (failed, r.stdout[-3000:], r.stderr[-3000:])

@@ -18,11 +18,6 @@ pytestmark = pytest.mark.slow
 
 EXAMPLES = os.path.join(REPO, "sql", "examples.sql")
 demo_catalog = cli_helpers.demo_catalog  # the fixture
-STORE_BRANCH = (
-    "the catalog's DuckDB storage version is newer than this duckdb shell reads; "
-    "catalogs written in storage version v1.4.0 come with the store branch (vidfp.store.storage)"
-)
-
 
 def _statements():
     return duckdb.extract_statements(open(EXAMPLES).read())
@@ -86,8 +81,6 @@ def test_every_example_returns_rows_in_the_duckdb_shell(demo_catalog, tmp_path):
     shell = _shell()
     _, db = demo_catalog
     probe = subprocess.run([shell, "-readonly", db, "-c", "SELECT 1"], capture_output=True, text=True, timeout=60)
-    if probe.returncode != 0 and "version number" in probe.stderr:
-        pytest.xfail(STORE_BRANCH + ": " + probe.stderr.strip().splitlines()[0])
     assert probe.returncode == 0, probe.stderr
     _examples_in_shell(shell, db, tmp_path)
 
