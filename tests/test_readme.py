@@ -18,6 +18,7 @@ pytestmark = pytest.mark.slow
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 NEEDS = re.compile(r"#\s*needs:")
 
+
 def use_section_commands(readme: str) -> tuple[list[str], list[str]]:
     """(commands to run, commands skipped for what they need) from the '## Use' section's bash blocks."""
     section = readme.split("\n## Use\n", 1)[1].split("\n## ", 1)[0]

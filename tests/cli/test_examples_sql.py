@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 EXAMPLES = os.path.join(REPO, "sql", "examples.sql")
 demo_catalog = cli_helpers.demo_catalog  # the fixture
 
+
 def _statements():
     return duckdb.extract_statements(open(EXAMPLES).read())
 
