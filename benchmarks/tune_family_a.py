@@ -29,7 +29,8 @@ from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering  # noqa: E40
 from vidfp.index.candidates import FaissKnnCandidates  # noqa: E402
 from vidfp.pipeline.match import load_records  # noqa: E402
 from vidfp.similarity.calibration import background_calibration  # noqa: E402
-from vidfp.similarity.scoring import FUSIONS, PairScorer  # noqa: E402
+from vidfp.similarity.fusion import FUSIONS  # noqa: E402
+from vidfp.similarity.scoring import PairScorer  # noqa: E402
 from vidfp.store.catalog import Catalog  # noqa: E402
 
 

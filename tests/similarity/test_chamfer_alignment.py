@@ -5,7 +5,8 @@ from vidfp.config import ScoringConfig
 from vidfp.records import FrameRecord
 from vidfp.similarity.alignment import _dp, align, align_reference
 from vidfp.similarity.chamfer import chamfer_matrix, chamfer_matrix_reference
-from vidfp.similarity.scoring import GeometricFusion, LinearFusion, PairScorer, blend_nonsemantic
+from vidfp.similarity.fusion import GeometricFusion, LinearFusion, blend_nonsemantic
+from vidfp.similarity.scoring import PairScorer
 
 
 def _unit(x):

@@ -7,7 +7,8 @@ import numpy as np
 
 from vidfp.config import IngestConfig, ScoringConfig
 from vidfp.similarity.calibration import Calibration
-from vidfp.similarity.scoring import PairScorer, VetoFusion
+from vidfp.similarity.fusion import VetoFusion
+from vidfp.similarity.scoring import PairScorer
 
 
 def test_signal_numbers_reach_the_scorer():

@@ -34,7 +34,8 @@ from vidfp.eval.metrics import micro_ap, pair_ordering
 from vidfp.eval.truth import load_truth
 from vidfp.index.candidates import FaissKnnCandidates
 from vidfp.pipeline.match import current_calibration, load_records
-from vidfp.similarity.scoring import FUSIONS, Fusion, PairScorer
+from vidfp.similarity.fusion import FUSIONS, Fusion
+from vidfp.similarity.scoring import PairScorer
 from vidfp.store.catalog import Catalog
 
 Pair = tuple[str, str]

@@ -17,17 +17,13 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
   the strongest "same path?" signal: scale- and speed-invariant, mirror-aware.
 - ``nonsemantic``: weight-averaged deriv/traj/motion/camera (weights = how much change
   or motion they saw × a per-signal trust); with no information it equals ``semantic``.
-- ``similarity``: a :class:`Fusion` of the two.  The default
-  :class:`GeometricFusion` is semantic^α · nonsemantic^(1−α) (α = 0.3): a copy
-  needs both the same content *and* the same temporal structure, so neither
-  can make up for the other's absence — same place on another path (appearance
-  without path) and the same path through another place (path without
-  appearance) both stay low.  :class:`LinearFusion`, α·semantic + (1 − α)·
-  nonsemantic, lets a strong signal compensate for a missing one; on the bench
-  corpus it clusters those pairs (see README, results), so it is opt-in
-  (``ScoringConfig.fusion = "linear"``).  Below ``min_semantic`` the fused score is
-  capped at the semantic one: many journeys share a path shape (every pan goes left
-  to right), and motion alone must never make a copy.
+- ``similarity``: a fusion of the two (vidfp.similarity.fusion).  The default
+  :class:`VetoFusion`, min(semantic, semantic^α · nonsemantic^(1−α)), lets motion and
+  order confirm or veto appearance but never promote it: the same camera move through
+  another place scores no higher than its appearance, and a same-place pair on another
+  path is pulled down.  Geometric and linear fusions are kept as options.
+- ``coverage``: the share of the shorter video the segments cover; a pair above the
+  threshold is ``is_duplicate`` when coverage ≥ ``min_coverage``, else ``is_partial``.
 
 Both orientations of B are tried when ``use_flip`` (B's features mirrored
 by the encoder's exact or approximate map) and the better one is kept.
@@ -51,6 +47,7 @@ from vidfp.records import FrameRecord
 from vidfp.similarity.alignment import AlignedPath, align
 from vidfp.similarity.calibration import Calibration
 from vidfp.similarity.chamfer import chamfer_matrix
+from vidfp.similarity.fusion import FUSIONS, Fusion
 
 # The weight-free baseline's background (bench family A), for callers that pass no calibration.
 DEFAULT_CALIBRATION = Calibration(0.478, 0.096)
@@ -98,75 +95,6 @@ class MonotoneLocalAligner(Aligner):
 
     def align(self, sim: np.ndarray) -> list[AlignedPath]:
         return align(sim, self.tau, self.max_paths)
-
-
-def blend_nonsemantic(semantic: float, parts: list[tuple[float, float]]) -> float:
-    """nonsem = c·Σ s_k w_k / Σ w_k + (1 − c)·semantic with confidence c = min(1, Σ w_k).
-
-    One confident signal is enough to speak for the temporal structure; when
-    none saw change or motion (a static shot), they abstain and the semantic
-    score stands alone.
-    """
-    w = sum(max(wt, 0.0) for _, wt in parts)
-    if w <= 1e-9:
-        return semantic
-    nonsem = sum(s * max(wt, 0.0) for s, wt in parts) / w
-    conf = min(w, 1.0)
-    return conf * nonsem + (1 - conf) * semantic
-
-
-class Fusion(ABC):
-    def __init__(self, alpha: float, min_semantic: float = 0.0):
-        if not 0.0 <= alpha <= 1.0:
-            raise ValueError("alpha must be in [0, 1]")
-        self.alpha, self.min_semantic = alpha, min_semantic
-
-    def fuse(self, semantic: float, parts: list[tuple[float, float]]) -> tuple[float, float]:
-        """(nonsemantic, fused) from the semantic score and (score, weight) parts.
-
-        Below ``min_semantic`` the fused score is capped at the semantic one.
-        """
-        nonsem = blend_nonsemantic(semantic, parts)
-        fused = self.combine(semantic, nonsem)
-        if semantic < self.min_semantic:  # no copy without content evidence, however alike the motion
-            fused = min(fused, semantic)
-        return nonsem, fused
-
-    @abstractmethod
-    def combine(self, semantic: float, nonsemantic: float) -> float: ...
-
-
-class LinearFusion(Fusion):
-    """fused = α·semantic + (1 − α)·nonsemantic."""
-
-    def combine(self, semantic: float, nonsemantic: float) -> float:
-        return self.alpha * semantic + (1 - self.alpha) * nonsemantic
-
-
-class GeometricFusion(Fusion):
-    """fused = semantic^α · nonsemantic^(1−α): both kinds of evidence are required."""
-
-    def combine(self, semantic: float, nonsemantic: float) -> float:
-        return float(max(semantic, 0.0) ** self.alpha * max(nonsemantic, 0.0) ** (1 - self.alpha))
-
-
-class VetoFusion(Fusion):
-    """fused = min(semantic, semantic^α · nonsemantic^(1−α)): motion and order can only veto.
-
-    Appearance alone sets the ceiling.  Non-semantic agreement at or above the
-    semantic score confirms it (fused = semantic); below it, the score falls
-    geometrically, so two videos whose content differs but whose camera moves
-    alike (the same pan through two places) score no higher than their
-    appearance supports, and a same-place pair on another path is pulled down
-    by its disagreeing motion.
-    """
-
-    def combine(self, semantic: float, nonsemantic: float) -> float:
-        s = max(semantic, 0.0)
-        return float(min(s, s**self.alpha * max(nonsemantic, 0.0) ** (1 - self.alpha)))
-
-
-FUSIONS = {"veto": VetoFusion, "linear": LinearFusion, "geometric": GeometricFusion}
 
 
 def _step(t: np.ndarray) -> float:
