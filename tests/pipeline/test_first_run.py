@@ -14,24 +14,15 @@ import sys
 import time
 
 import duckdb
-import numpy as np
 import pytest
-
-from vidfp.corpus.media import write_video
+from conftest import write_pan_and_copy
 
 BIN = os.path.dirname(sys.executable)
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def _corpus(root) -> str:
-    src = root / "videos"
-    src.mkdir()
-    rng = np.random.default_rng(0)
-    tex = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
-    frames = np.stack([np.roll(tex, 3 * t, axis=1) for t in range(36)])
-    write_video(str(src / "a.mp4"), frames, 12.0)
-    write_video(str(src / "a_copy.mp4"), frames[4:32], 12.0, crf=35)
-    return str(src)
+    return write_pan_and_copy(root / "videos")
 
 
 def _fresh_env(tmp) -> dict:

@@ -18,10 +18,8 @@ import time
 import urllib.request
 
 import duckdb
-import numpy as np
 import pytest
-
-from vidfp.corpus.media import write_video
+from conftest import write_pan_and_copy
 
 pytestmark = pytest.mark.slow
 BIN = os.path.dirname(sys.executable)
@@ -104,12 +102,7 @@ def _flow_runs(env: dict) -> list[dict]:
 def test_scheduled_and_manual_runs_of_ingest_nightly(server):
     env, procs, tmp = server
     src = tmp / "videos"
-    src.mkdir()
-    rng = np.random.default_rng(0)
-    tex = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
-    frames = np.stack([np.roll(tex, 3 * t, axis=1) for t in range(36)])
-    write_video(str(src / "a.mp4"), frames, 12.0)
-    write_video(str(src / "a_copy.mp4"), frames[4:32], 12.0, crf=35)
+    write_pan_and_copy(src)
     (src / "broken.mp4").write_bytes(b"nope")
     db = str(tmp / "nightly.duckdb")
     scheduled_db = str(tmp / "scheduled.duckdb")

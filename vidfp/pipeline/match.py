@@ -79,7 +79,8 @@ def match_and_score(
         log.info("no new videos: nothing to score")
         return 0
     records = load_records(rows)
-    if calibrate(catalog, encoder, records, run_id) and len(unscored) < len(records):
+    cal, moved = calibrate(catalog, encoder, records, run_id)
+    if moved and len(unscored) < len(records):
         unscored = set(records)  # the background moved: every stored pair was scored on the old one
     cands = FaissKnnCandidates(cand_cfg).generate(list(records.values()), flip=encoder.flip)
     todo = pairs_to_score(cands, unscored)
@@ -87,7 +88,7 @@ def match_and_score(
         score_cfg,
         flip=encoder.flip,
         positions=encoder.region_positions(),
-        calibration=current_calibration(catalog, encoder),
+        calibration=cal,
     )
     results = score_pairs(records, todo, scorer, progress)
     votes = {(c.video_a, c.video_b): c.votes for c in todo}
@@ -96,31 +97,35 @@ def match_and_score(
     return len(results)
 
 
-def current_calibration(catalog: Catalog, encoder: Encoder) -> Calibration:
+def _stored_calibration(catalog: Catalog, encoder: Encoder) -> Calibration | None:
     row = catalog.calibration(encoder.key())
-    if row is None:
-        return Calibration(*encoder.calibration_prior)
-    return Calibration(row[0], row[1], row[2], row[3])
+    return Calibration(*row) if row is not None else None
 
 
-def calibrate(catalog: Catalog, encoder: Encoder, records: dict[str, FrameRecord], run_id: str) -> bool:
-    """Measure the catalog's background and store it; True when it differs from the stored one.
+def current_calibration(catalog: Catalog, encoder: Encoder) -> Calibration:
+    """The calibration this catalog's pairs were scored with (the encoder's prior before any)."""
+    return _stored_calibration(catalog, encoder) or Calibration(*encoder.calibration_prior)
+
+
+def calibrate(
+    catalog: Catalog, encoder: Encoder, records: dict[str, FrameRecord], run_id: str
+) -> tuple[Calibration, bool]:
+    """Measure the catalog's background; returns (the calibration to score with, whether it was (re)stored).
 
     The stored calibration is kept while a new measurement agrees with it (within a quarter
     spread), so a growing catalog does not rescore every night; a changed one means all pairs
     are rescored, so every stored score rests on one background.
     """
-    stored = catalog.calibration(encoder.key())
+    old = _stored_calibration(catalog, encoder)
     new = background_calibration(records)
     if new is None:
-        if stored is not None:
-            return False
+        if old is not None:
+            return old, False
         new = Calibration(*encoder.calibration_prior)
-    old = Calibration(stored[0], stored[1], stored[2], stored[3]) if stored else None
     if old is not None and (new.close_to(old) or new.source == "prior"):
-        return False
+        return old, False
     catalog.set_calibration(encoder.key(), new.center, new.scale, new.n_pairs, new.source, run_id)
-    return True
+    return new, True
 
 
 def cluster_catalog(catalog: Catalog, score_cfg: ScoringConfig | None = None) -> dict[str, str]:
