@@ -54,7 +54,8 @@ class DecodeConfig:
     fps: float = 2.0
     max_frames: int = 600  # cap per video; sampling stretches to cover the whole video
     chunk_frames: int = 32  # frames decoded per call, bounds memory on long videos
-    remove_borders: bool = True  # crop letterbox/pillarbox bars (vidfp.decode.borders)
+    remove_borders: bool = True  # crop letterbox/pillarbox bars and blurred fill (vidfp.decode.borders)
+    find_inset: bool = True  # keep only a picture-in-picture inset when one is found (vidfp.decode.inset)
     # Per-video time limit (decode + in-worker encode), from the video's length:
     #   limit = min(timeout_s, timeout_base_s + timeout_per_video_s · duration_s)
     # duration_s comes from a header probe; until it is known (and when it is not)
@@ -77,7 +78,7 @@ class DecodeConfig:
 class CandidateConfig:
     """FAISS frame-level kNN + per-pair vote aggregation (VSC22 baseline style)."""
 
-    k_frames: int = 20  # neighbours per query frame
+    k_frames: int = 20  # other videos each query frame looks for
     max_per_video: int = 30  # candidate videos kept per query video
     min_frame_sim: float = 0.3  # neighbours below this cosine do not vote
     use_flip: bool = True  # also query with horizontally flipped descriptors
@@ -176,7 +177,9 @@ class IngestConfig:
                 "encoder": encoder_key,
                 "fps": self.decode.fps,
                 "max": self.decode.max_frames,
-                "borders": self.decode.remove_borders,
+                # framing v2: + blurred fill and picture-in-picture insets (older catalogs re-fingerprint)
+                "borders": "v2" if self.decode.remove_borders else False,
+                "inset": self.decode.find_inset,
                 "layout": FEATURE_LAYOUT,
             }
         )

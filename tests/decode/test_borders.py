@@ -58,3 +58,53 @@ def test_bilinear_resize_matches_reference():
                 ref[t, i, j] = np.clip(np.rint(v), 0, 255)
     assert np.abs(out.astype(int) - ref.astype(int)).max() <= 1
     assert np.array_equal(resize_bilinear(f, (7, 9)), f)
+
+
+def _real_frames():
+    from vidfp.corpus.media import clip_path, read_frames
+
+    fr, _ = read_frames(clip_path("bigbuckbunny"))
+    return fr[:: max(1, len(fr) // 12)]
+
+
+def test_blurred_fill_of_a_vertical_repost_is_removed():
+    """A 9:16 repost over a blurred copy: the box is the original's band, and the crop resized
+    back to S×S is the original squashed to S×S (aspect ratio restored by the same step)."""
+    from vidfp.corpus.transforms import vertical
+
+    fr = _real_frames()
+    v, _, _ = vertical(fr, 25.0, np.random.default_rng(0))
+    s = 160
+    sq, src = resize_bilinear(v, (s, s)), resize_bilinear(fr, (s, s))
+    out, box = remove_borders(sq)
+    band = fr.shape[1] / v.shape[1] * s  # the original's rows in the squashed frame
+    y0, y1, x0, x1 = box
+    assert (x0, x1) == (0, s)
+    assert abs(y0 - (s - band) / 2) <= 2 and abs(y1 - (s + band) / 2) <= 2
+    assert np.abs(out.astype(int) - src.astype(int)).mean() < 12  # ≈ the original (blurrier)
+    assert np.abs(sq.astype(int) - src.astype(int)).mean() > 40  # before: another picture
+    # a caption drawn across part of the fill does not hide it
+    cap = sq.copy()
+    cap[:, 10:16, 30:70] = 255
+    assert remove_borders(cap)[1] == box
+    # the original itself has no fill
+    assert remove_borders(src)[1] == (0, s, 0, s)
+
+
+def test_one_flat_side_or_a_plain_picture_is_content():
+    """A sky at the top only, or flat bands of unequal height, are content; so is a flat frame."""
+    fr = resize_bilinear(_real_frames(), (160, 160))
+    sky = fr.copy()
+    sky[:, :50] = (120, 160, 220)  # a flat sky on one side only
+    assert content_box(sky) == (0, 160, 0, 160)
+    assert remove_borders(sky)[1] == (0, 160, 0, 160)
+    uneven = fr.copy()
+    uneven[:, :50] = 90
+    uneven[:, 150:] = 90  # 50 rows against 10: not a centred fill
+    assert remove_borders(uneven)[1] == (0, 160, 0, 160)
+    plain = np.full((3, 160, 160, 3), 128, np.uint8)
+    assert remove_borders(plain)[1] == (0, 160, 0, 160)
+    even = fr.copy()
+    even[:, :40] = 90
+    even[:, 120:] = 90  # the same picture with a centred flat fill *is* cropped
+    assert remove_borders(even)[1] == (40, 120, 0, 160)

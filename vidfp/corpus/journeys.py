@@ -19,6 +19,8 @@ def path_points(kind: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray
         c = np.stack([0.2 + 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * t)], 1)
     elif kind == "reverse":  # the same pan, right → left
         c = np.stack([0.8 - 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * (1 - t))], 1)
+    elif kind == "mirror":  # the pan mirrored (x → 1 − x): right → left on the same wave
+        c = np.stack([0.8 - 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * t)], 1)
     elif kind == "cross":  # top → bottom, crossing the pan in the middle
         c = np.stack([0.5 + 0.1 * np.sin(2 * np.pi * t), 0.2 + 0.6 * t], 1)
     elif kind == "zoom":  # same direction, zooming in, on the mirrored wave: another path at another zoom

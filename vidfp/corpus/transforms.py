@@ -97,6 +97,50 @@ def subclip(frames, fps, rng):
     return frames[a:b], fps, (a / fps, b / fps, 0.0, (b - a) / fps)
 
 
+def vertical(frames, fps, rng):
+    """A 9:16 repost: the video across the full width, centred over a Gaussian-blurred copy
+    zoomed to fill the height and dimmed to 70 %, as phone editors make them."""
+    t, h, w, _ = frames.shape
+    vh = int(round(w * 16 / 9 / 2)) * 2
+    ys = (np.arange(vh) * h / vh).astype(int)  # the zoomed fill: rows stretched to vh ...
+    x0 = int(w * (1 - h / vh) / 2)
+    xs = x0 + (np.arange(w) * (h / vh)).astype(int)  # ... and the central h/vh of the columns
+    fill = gaussian_filter(frames[:, ys][:, :, xs].astype(np.float32), sigma=(0, w / 24, w / 24, 0)) * 0.7
+    out = fill.astype(np.uint8)
+    y0 = (vh - h) // 2
+    out[:, y0 : y0 + h] = frames
+    return out, fps, _full(frames, fps)
+
+
+def rotate(frames, fps, rng):
+    """Rotate by ±(4…8)° about the centre and keep the central 80 % (no empty corners)."""
+    from scipy.ndimage import rotate as nd_rotate
+
+    deg = float(rng.uniform(4, 8) * rng.choice([-1, 1]))
+    t, h, w, _ = frames.shape
+    out = nd_rotate(frames, deg, axes=(2, 1), reshape=False, order=1, mode="nearest")
+    ch, cw = int(h * 0.8) // 2 * 2, int(w * 0.8) // 2 * 2
+    y0, x0 = (h - ch) // 2, (w - cw) // 2
+    return out[:, y0 : y0 + ch, x0 : x0 + cw], fps, _full(frames, fps)
+
+
+def pip(frames, fps, rng):
+    """Picture in picture: the video at 50 % size at a random place over a slowly moving
+    blurred-noise backdrop (content of no origin)."""
+    t, h, w, _ = frames.shape
+    sh, sw = h // 2, w // 2
+    small = frames[:, ::2, ::2][:, :sh, :sw]
+    base = gaussian_filter(rng.uniform(0, 255, (h, 2 * w, 3)).astype(np.float32), sigma=(6, 6, 0))
+    base = (base - base.mean()) * 6 + 128
+    out = np.empty_like(frames)
+    for k in range(t):
+        s = int(k * w / max(t, 1))
+        out[k] = np.clip(base[:, s : s + w], 0, 255).astype(np.uint8)
+    y0, x0 = int(rng.integers(0, h - sh + 1)), int(rng.integers(0, w - sw + 1))
+    out[:, y0 : y0 + sh, x0 : x0 + sw] = small
+    return out, fps, _full(frames, fps)
+
+
 TRANSFORMS: dict[str, Callable[..., Result]] = {
     "reencode": reencode,
     "resize": resize,
@@ -110,6 +154,9 @@ TRANSFORMS: dict[str, Callable[..., Result]] = {
     "fps_change": fps_change,
     "speed": speed,
     "subclip": subclip,
+    "vertical": vertical,
+    "rotate": rotate,
+    "pip": pip,
 }
 
 

@@ -9,6 +9,23 @@ trailing run of rows (columns) is a border when its luma never exceeds
 max over all sampled frames keeps dark scenes (a night sky is not black in
 every frame and column) and removes only bars that are there all along.
 
+Blurred fill.  Vertical (9:16) reposts and pillarboxed 4:3 put the video over
+a blurred, zoomed copy of itself instead of black bars.  Those bands are not
+dark but carry almost no detail: with the time-mean horizontal gradient
+g[y, x] = mean_t |Y[t, y, x+1] − Y[t, y, x]|, a row's detail is the median
+over x of g[y, ·] (the median ignores a caption or logo drawn over part of the
+band).  With ref the median detail of the middle third of the rows, leading
+and trailing runs of rows whose detail is below ``flat_ratio`` · ref are a
+fill when their median detail is below ``fill_ratio`` · ref (a blur, not a
+plain part of the picture) and *both* runs are at least ``min_band`` of the
+side and about equal (shorter ≥ ``symmetry`` × longer): a centred fill, as
+editors make it.  One flat side alone (a sky, a ceiling) is content and
+stays.  Columns likewise, with vertical gradients.
+
+Frames are decoded squashed to S × S, so the content box of a 9:16 reframe of
+a 16:9 video, resized back to S × S, is the original squashed the same way:
+the aspect ratio is restored by the same step that removes the fill.
+
 The content box is resized back to the decode size with bilinear
 interpolation, so the encoder sees the same input shape either way.
 """
@@ -51,6 +68,51 @@ def content_box(pixels: np.ndarray, thr: float = 24.0, min_keep: float = 0.5) ->
     return y0, y1, x0, x1
 
 
+def _flat_runs(
+    detail: np.ndarray, flat_ratio: float, fill_ratio: float, min_band: float, symmetry: float
+) -> tuple[int, int]:
+    """(lead, trail) of a centred low-detail fill along one axis, or (0, 0) if there is none.
+
+    detail: float [n], the detail of each row (or column) of the content box.
+    """
+    n = len(detail)
+    ref = float(np.median(detail[n // 3 : n - n // 3])) if n >= 3 else 0.0
+    if ref <= 1e-6:
+        return 0, 0  # a flat picture: nothing to tell fill from content by
+    lead, trail = _run(detail < flat_ratio * ref)
+    if lead == n or min(lead, trail) < min_band * n or min(lead, trail) < symmetry * max(lead, trail):
+        return 0, 0
+    if np.median(np.r_[detail[:lead], detail[n - trail :]]) >= fill_ratio * ref:
+        return 0, 0
+    return lead, trail
+
+
+def fill_box(
+    pixels: np.ndarray,
+    box: tuple[int, int, int, int],
+    flat_ratio: float = 0.4,
+    fill_ratio: float = 0.2,
+    min_band: float = 0.08,
+    symmetry: float = 0.6,
+    min_keep: float = 0.2,
+) -> tuple[int, int, int, int]:
+    """Shrink ``box`` (y0, y1, x0, x1) of uint8 [T, H, W, 3] by a centred blurred fill, if any."""
+    y0, y1, x0, x1 = box
+    y = pixels[:, y0:y1, x0:x1].astype(np.float32) @ LUMA  # [T, h, w]
+    h, w = y.shape[1:]
+    if h < 8 or w < 8:
+        return box
+    gx = np.abs(np.diff(y, axis=2)).mean(axis=0)  # [h, w − 1]
+    gy = np.abs(np.diff(y, axis=1)).mean(axis=0)  # [h − 1, w]
+    top, bottom = _flat_runs(np.median(gx, axis=1), flat_ratio, fill_ratio, min_band, symmetry)
+    left, right = _flat_runs(np.median(gy, axis=0), flat_ratio, fill_ratio, min_band, symmetry)
+    if h - top - bottom < min_keep * h:
+        top = bottom = 0
+    if w - left - right < min_keep * w:
+        left = right = 0
+    return y0 + top, y1 - bottom, x0 + left, x1 - right
+
+
 def resize_bilinear(frames: np.ndarray, out_hw: tuple[int, int]) -> np.ndarray:
     """uint8 [T, h, w, C] → uint8 [T, H, W, C], bilinear with pixel-centre alignment."""
     _, h, w, _ = frames.shape
@@ -71,8 +133,29 @@ def resize_bilinear(frames: np.ndarray, out_hw: tuple[int, int]) -> np.ndarray:
 def remove_borders(pixels: np.ndarray, thr: float = 24.0) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """Crop the borders of uint8 [T, H, W, 3] and resize back to [T, H, W, 3]; also return the box."""
     _, h, w, _ = pixels.shape
-    box = content_box(pixels, thr)
+    box = fill_box(pixels, content_box(pixels, thr))
     if box == (0, h, 0, w):
         return pixels, box
     y0, y1, x0, x1 = box
     return resize_bilinear(pixels[:, y0:y1, x0:x1], (h, w)), box
+
+
+def frame_content(
+    pixels: np.ndarray, borders: bool = True, inset: bool = True
+) -> tuple[np.ndarray, tuple[int, int, int, int] | None]:
+    """Borders and blurred fill off, then a picture-in-picture inset kept alone, each resized back
+    to [T, H, W, 3]; also the final box (y0, y1, x0, x1) in the input's pixels, None if untouched."""
+    from vidfp.decode.inset import inset_box
+
+    _, h, w, _ = pixels.shape
+    box = (0, h, 0, w)
+    if borders:
+        pixels, box = remove_borders(pixels)
+    inner = inset_box(pixels) if inset else None
+    if inner is not None:
+        iy0, iy1, ix0, ix1 = inner
+        y0, y1, x0, x1 = box
+        sy, sx = (y1 - y0) / h, (x1 - x0) / w  # the box was resized to H × W: map back
+        box = (round(y0 + iy0 * sy), round(y0 + iy1 * sy), round(x0 + ix0 * sx), round(x0 + ix1 * sx))
+        pixels = resize_bilinear(pixels[:, iy0:iy1, ix0:ix1], (h, w))
+    return pixels, (None if box == (0, h, 0, w) else box)

@@ -178,10 +178,10 @@ def decode_video(
     if frames.pixels.shape[0] == 0:
         raise DecodeError("no frames decoded")
     pixels, box = frames.pixels, None
-    if cfg.remove_borders:
-        from vidfp.decode.borders import remove_borders
+    if cfg.remove_borders or cfg.find_inset:
+        from vidfp.decode.borders import frame_content
 
-        pixels, box = remove_borders(pixels)
+        pixels, box = frame_content(pixels, cfg.remove_borders, cfg.find_inset)
     h, w = size
     meta = VideoMeta(
         duration_s=float(frames.t_end - frames.t_start[0]),

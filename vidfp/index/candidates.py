@@ -1,7 +1,8 @@
 """Frame-level kNN with FAISS, votes aggregated per video pair (VSC22 baseline style).
 
 All frames' global vectors X [N, D] (unit norm, so inner product = cosine) go
-in one index.  Every frame queries its k nearest frames of *other* videos
+in one index.  Every frame queries its nearest frames until it has hits in k
+*other* videos (neighbouring frames of one video count once)
 (and, with ``use_flip``, its mirrored descriptor does too).  For a query video
 q and another video v the vote is
 
@@ -87,9 +88,10 @@ class FaissKnnCandidates(CandidateGenerator):
                     np.concatenate([flip(r.global_vecs, r.region_vecs)[0] for r in recs]), dtype=np.float32
                 )
             )
-        # over-fetch: a video's own frames crowd its neighbour list
+        # over-fetch: a video's own frames crowd its neighbour list, and so do the neighbouring
+        # frames of each other video (a large copy group would otherwise fill k with few videos)
         max_own = max(r.n_frames for r in recs)
-        k = min(len(x), self.cfg.k_frames + min(max_own, 4 * self.cfg.k_frames))
+        k = min(len(x), 3 * self.cfg.k_frames + min(max_own, 4 * self.cfg.k_frames))
         best: dict[tuple[int, int], float] = {}  # (query frame, other video) -> best sim
         for q in queries:
             sims, ids = index.search(q, k)
@@ -101,9 +103,11 @@ class FaissKnnCandidates(CandidateGenerator):
                     v = int(owner[h])
                     if v == owner[f]:
                         continue
-                    kept += 1
                     key = (f, v)
-                    if s > best.get(key, -1.0):
+                    if key not in best:
+                        kept += 1  # k_frames counts other *videos* per query frame
+                        best[key] = float(s)
+                    elif s > best[key]:
                         best[key] = float(s)
         votes: dict[tuple[int, int], float] = defaultdict(float)
         for (f, v), s in best.items():

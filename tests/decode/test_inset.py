@@ -1,0 +1,50 @@
+"""Picture in picture: the inset is found exactly on real footage, and nothing else is cropped."""
+
+import numpy as np
+import pytest
+
+from vidfp.corpus.media import clip_path, read_frames
+from vidfp.corpus.transforms import TRANSFORMS, pip
+from vidfp.decode.borders import frame_content, resize_bilinear
+from vidfp.decode.inset import inset_box
+
+S = 160
+
+
+@pytest.fixture(scope="module")
+def bikes():
+    fr, fps = read_frames(clip_path("bikes"))
+    return fr[:: max(1, int(fps / 2))], fps
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_inset_of_real_footage_is_found_exactly(bikes, seed):
+    fr, fps = bikes
+    v, _, _ = pip(fr, fps, np.random.default_rng(seed))
+    sq = resize_bilinear(v, (S, S))
+    box = inset_box(sq)
+    assert box is not None
+    y0, y1, x0, x1 = box
+    assert abs((y1 - y0) - S / 2) <= 2 and abs((x1 - x0) - S / 2) <= 2  # the 50 % inset
+    out, full = frame_content(sq)
+    assert full == box
+    src = resize_bilinear(fr, (S, S)).astype(int)
+    assert np.abs(out.astype(int) - src).mean() < 15  # what is kept is the original
+    assert np.abs(sq.astype(int) - src).mean() > 30  # what was there before was not
+
+
+@pytest.mark.parametrize("name", ["reencode", "crop", "letterbox", "overlay", "grey", "blur_noise", "vertical"])
+def test_no_inset_in_other_copies(bikes, name):
+    fr, fps = bikes
+    v, _, _ = TRANSFORMS[name](fr, fps, np.random.default_rng(0))
+    assert inset_box(resize_bilinear(v, (S, S))) is None
+
+
+def test_static_picture_and_short_videos_are_left_alone():
+    still = np.repeat(resize_bilinear(read_frames(clip_path("bikes"))[0][:1], (S, S)), 8, axis=0)
+    still[:, 40:120, 40:42] = 255  # a lasting rectangle drawn on a static picture
+    still[:, 40:120, 118:120] = 255
+    still[:, 40:42, 40:120] = 255
+    still[:, 118:120, 40:120] = 255
+    assert inset_box(still) is None  # persistent edges everywhere: no inset to tell
+    assert inset_box(still[:3]) is None  # too few frames to call anything persistent
