@@ -54,8 +54,11 @@ class DecodeConfig:
     fps: float = 2.0
     max_frames: int = 600  # cap per video; sampling stretches to cover the whole video
     chunk_frames: int = 32  # frames decoded per call, bounds memory on long videos
-    remove_borders: bool = True  # crop letterbox/pillarbox bars and blurred fill (vidfp.decode.borders)
-    find_inset: bool = True  # keep only a picture-in-picture inset when one is found (vidfp.decode.inset)
+    remove_borders: bool = True  # crop letterbox/pillarbox bars (vidfp.decode.borders)
+    # Opt-in (off by default): both gave false finds on real footage (carphone: a car window taken for an
+    # inset, a soft-focus band for a fill), see README "Framing for partial-frame copies".
+    blurred_fill: bool = False  # also crop a centred blurred fill (9:16 reposts) (vidfp.decode.borders)
+    find_inset: bool = False  # keep only a picture-in-picture inset when one is found (vidfp.decode.inset)
     # Per-video time limit (decode + in-worker encode), from the video's length:
     #   limit = min(timeout_s, timeout_base_s + timeout_per_video_s · duration_s)
     # duration_s comes from a header probe; until it is known (and when it is not)
@@ -177,10 +180,11 @@ class IngestConfig:
                 "encoder": encoder_key,
                 "fps": self.decode.fps,
                 "max": self.decode.max_frames,
-                # framing v2: + blurred fill and picture-in-picture insets (older catalogs re-fingerprint)
-                "borders": "v2" if self.decode.remove_borders else False,
-                "inset": self.decode.find_inset,
+                "borders": self.decode.remove_borders,
                 "layout": FEATURE_LAYOUT,
+                # opt-in framing steps enter the key only when on, so default catalogs keep their key
+                **({"fill": True} if self.decode.blurred_fill else {}),
+                **({"inset": True} if self.decode.find_inset else {}),
             }
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]

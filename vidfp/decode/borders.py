@@ -130,10 +130,15 @@ def resize_bilinear(frames: np.ndarray, out_hw: tuple[int, int]) -> np.ndarray:
     return np.clip(np.rint(top * (1 - fy) + bot * fy), 0, 255).astype(np.uint8)
 
 
-def remove_borders(pixels: np.ndarray, thr: float = 24.0) -> tuple[np.ndarray, tuple[int, int, int, int]]:
-    """Crop the borders of uint8 [T, H, W, 3] and resize back to [T, H, W, 3]; also return the box."""
+def remove_borders(
+    pixels: np.ndarray, thr: float = 24.0, fill: bool = True
+) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """Crop the borders (and, with ``fill``, a blurred fill) of uint8 [T, H, W, 3] and resize back
+    to [T, H, W, 3]; also return the box."""
     _, h, w, _ = pixels.shape
-    box = fill_box(pixels, content_box(pixels, thr))
+    box = content_box(pixels, thr)
+    if fill:
+        box = fill_box(pixels, box)
     if box == (0, h, 0, w):
         return pixels, box
     y0, y1, x0, x1 = box
@@ -141,7 +146,7 @@ def remove_borders(pixels: np.ndarray, thr: float = 24.0) -> tuple[np.ndarray, t
 
 
 def frame_content(
-    pixels: np.ndarray, borders: bool = True, inset: bool = True
+    pixels: np.ndarray, borders: bool = True, inset: bool = True, fill: bool = True
 ) -> tuple[np.ndarray, tuple[int, int, int, int] | None]:
     """Borders and blurred fill off, then a picture-in-picture inset kept alone, each resized back
     to [T, H, W, 3]; also the final box (y0, y1, x0, x1) in the input's pixels, None if untouched."""
@@ -150,7 +155,7 @@ def frame_content(
     _, h, w, _ = pixels.shape
     box = (0, h, 0, w)
     if borders:
-        pixels, box = remove_borders(pixels)
+        pixels, box = remove_borders(pixels, fill=fill)
     inner = inset_box(pixels) if inset else None
     if inner is not None:
         iy0, iy1, ix0, ix1 = inner

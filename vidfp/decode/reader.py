@@ -181,7 +181,7 @@ def decode_video(
     if cfg.remove_borders or cfg.find_inset:
         from vidfp.decode.borders import frame_content
 
-        pixels, box = frame_content(pixels, cfg.remove_borders, cfg.find_inset)
+        pixels, box = frame_content(pixels, cfg.remove_borders, cfg.find_inset, cfg.blurred_fill)
     h, w = size
     meta = VideoMeta(
         duration_s=float(frames.t_end - frames.t_start[0]),
