@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale",
         choices=["tiny", "demo", "bench"],
         default="bench",
-        help="family A: demo (25 files in ≈ 20 s), bench (137 files); family B: tiny, bench (145 files)",
+        help="family A: demo (25 files in ≈ 20 s), bench (165 files); family B: tiny, bench (145 files)",
     )
     b.add_argument(
         "--family",

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import numpy as np
 
-LUMA = np.array([0.299, 0.587, 0.114], np.float32)
+from vidfp.decode.borders import LUMA
 
 
 def _sides(m: np.ndarray, thr: float, min_len: int) -> list[int]:
