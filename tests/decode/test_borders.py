@@ -108,3 +108,15 @@ def test_one_flat_side_or_a_plain_picture_is_content():
     even[:, :40] = 90
     even[:, 120:] = 90  # the same picture with a centred flat fill *is* cropped
     assert remove_borders(even)[1] == (40, 120, 0, 160)
+
+
+def test_a_picture_that_softens_towards_its_edges_is_content():
+    """The real carphone_distorted clip loses detail gradually towards top and bottom (a ramp, not
+    the step an edited fill ends in): nothing is cropped.  Without the step rule it was cut to
+    rows 26–141 of 160, which split its copy group in the end-to-end test."""
+    from vidfp.corpus.media import clip_path, read_frames
+
+    fr, fps = read_frames(clip_path("carphone_distorted"))
+    sq = resize_bilinear(fr[:: max(1, int(fps / 4))], (160, 160))
+    assert remove_borders(sq)[1] == (0, 160, 0, 160)
+    assert remove_borders(sq, fill=False)[1] == (0, 160, 0, 160)

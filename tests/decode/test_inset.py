@@ -48,3 +48,18 @@ def test_static_picture_and_short_videos_are_left_alone():
     still[:, 118:120, 40:120] = 255
     assert inset_box(still) is None  # persistent edges everywhere: no inset to tell
     assert inset_box(still[:3]) is None  # too few frames to call anything persistent
+
+
+def test_a_window_at_the_frame_edge_is_not_an_inset(tmp_path):
+    """The real carphone clip, written and decoded as the demo corpus does: a car window whose edge
+    runs 1 px from the frame's border holds still while both sides change.  An inset has backdrop
+    all round, so it is not taken (before the margin rule the window was cut out as an inset)."""
+    from vidfp.config import DecodeConfig
+    from vidfp.corpus.media import write_video
+    from vidfp.decode.reader import decode_video
+
+    fr, fps = read_frames(clip_path("carphone_pristine"))
+    path = str(tmp_path / "carphone.mp4")
+    write_video(path, fr, fps, codec="libx264", crf=23)
+    rec, _ = decode_video(path, "v", (144, 144), DecodeConfig(fps=4.0, blurred_fill=True, find_inset=True))
+    assert rec.meta.get("content_box") is None

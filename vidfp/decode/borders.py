@@ -19,7 +19,10 @@ and trailing runs of rows whose detail is below ``flat_ratio`` · ref are a
 fill when their median detail is below ``fill_ratio`` · ref (a blur, not a
 plain part of the picture) and *both* runs are at least ``min_band`` of the
 side and about equal (shorter ≥ ``symmetry`` × longer): a centred fill, as
-editors make it.  One flat side alone (a sky, a ceiling) is content and
+editors make it.  The fill must also end in a step: the two content rows next
+to each band carry at least ``step`` × the detail of the band's last three
+rows, since a picture that softens towards its edges (lens blur, vignetting,
+the real ``carphone_distorted`` clip) ramps instead.  One flat side alone (a sky, a ceiling) is content and
 stays.  Columns likewise, with vertical gradients.
 
 Frames are decoded squashed to S × S, so the content box of a 9:16 reframe of
@@ -69,7 +72,7 @@ def content_box(pixels: np.ndarray, thr: float = 24.0, min_keep: float = 0.5) ->
 
 
 def _flat_runs(
-    detail: np.ndarray, flat_ratio: float, fill_ratio: float, min_band: float, symmetry: float
+    detail: np.ndarray, flat_ratio: float, fill_ratio: float, min_band: float, symmetry: float, step: float
 ) -> tuple[int, int]:
     """(lead, trail) of a centred low-detail fill along one axis, or (0, 0) if there is none.
 
@@ -84,6 +87,11 @@ def _flat_runs(
         return 0, 0
     if np.median(np.r_[detail[:lead], detail[n - trail :]]) >= fill_ratio * ref:
         return 0, 0
+    # an edited fill ends in a step; a picture that softens towards its edges (lens blur, vignetting) ramps
+    inner = min(detail[lead : lead + 2].mean(), detail[n - trail - 2 : n - trail].mean())
+    outer = max(detail[max(lead - 3, 0) : lead].mean(), detail[n - trail : n - trail + 3].mean())
+    if inner < step * max(outer, 1e-6):
+        return 0, 0
     return lead, trail
 
 
@@ -94,6 +102,7 @@ def fill_box(
     fill_ratio: float = 0.2,
     min_band: float = 0.08,
     symmetry: float = 0.6,
+    step: float = 3.0,
     min_keep: float = 0.2,
 ) -> tuple[int, int, int, int]:
     """Shrink ``box`` (y0, y1, x0, x1) of uint8 [T, H, W, 3] by a centred blurred fill, if any."""
@@ -104,8 +113,8 @@ def fill_box(
         return box
     gx = np.abs(np.diff(y, axis=2)).mean(axis=0)  # [h, w − 1]
     gy = np.abs(np.diff(y, axis=1)).mean(axis=0)  # [h − 1, w]
-    top, bottom = _flat_runs(np.median(gx, axis=1), flat_ratio, fill_ratio, min_band, symmetry)
-    left, right = _flat_runs(np.median(gy, axis=0), flat_ratio, fill_ratio, min_band, symmetry)
+    top, bottom = _flat_runs(np.median(gx, axis=1), flat_ratio, fill_ratio, min_band, symmetry, step)
+    left, right = _flat_runs(np.median(gy, axis=0), flat_ratio, fill_ratio, min_band, symmetry, step)
     if h - top - bottom < min_keep * h:
         top = bottom = 0
     if w - left - right < min_keep * w:

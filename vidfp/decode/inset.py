@@ -23,8 +23,10 @@ elsewhere (a locked-off camera on a static scene has persistent edges
 everywhere and is left alone): the median of M over the frame is at most
 ``busy``; and the inset's picture must change (mean |ΔY| between samples ≥
 ``min_change``): a still picture with a drawn frame is not a video in a video.
-All four sides must be edges inside the frame: a box that ends at the frame's
-border is a crop or a split screen, not an inset.
+All four sides must be edges at least ``margin`` (3 %) of the side inside the
+frame: an inset has backdrop all round, while a box that ends at or hugs the
+frame's border is a crop, a split screen or a bar (the real ``carphone`` clip
+has a car window 1 px from its edge).
 
 The inset is cropped and resized back to S × S, as borders are: the copy is
 then the copied video, at the resolution the inset had.
@@ -60,6 +62,7 @@ def inset_box(
     min_side: float = 0.5,
     min_frames: int = 4,
     min_change: float = 2.0,
+    margin: float = 0.03,
 ) -> tuple[int, int, int, int] | None:
     """(y0, y1, x0, x1) of a persistent inset in uint8 [T, H, W, 3], or None."""
     t, h, w, _ = pixels.shape
@@ -83,7 +86,7 @@ def inset_box(
                     area = (x1 - x0) * (y1 - y0) / (h * w)
                     if not min_area <= area <= max_area or (best and area <= best[0]):
                         continue
-                    if _holds(mx, my, (y0, y1, x0, x1), (h, w), edge, min_side):
+                    if _holds(mx, my, (y0, y1, x0, x1), (h, w), edge, min_side, margin):
                         best = (area, (y0, y1, x0, x1))
     if best is None:
         return None
@@ -93,11 +96,13 @@ def inset_box(
     return best[1]
 
 
-def _holds(mx, my, box, hw, edge: float, min_side: float) -> bool:
-    """All four sides of ``box`` are persistent edges along ``min_side`` of their length."""
+def _holds(mx, my, box, hw, edge: float, min_side: float, margin: float) -> bool:
+    """All four sides of ``box`` are persistent edges along ``min_side`` of their length, each at
+    least ``margin`` of the frame's side inside it."""
     y0, y1, x0, x1 = box
     h, w = hw
-    if x0 < 1 or y0 < 1 or x1 >= w or y1 >= h:
-        return False
+    py, px = max(2, round(margin * h)), max(2, round(margin * w))
+    if x0 < px or y0 < py or x1 > w - px or y1 > h - py:
+        return False  # an edge hugging the frame's border is a crop line or a bar, not an inset
     sides = (mx[y0:y1, x0 - 1], mx[y0:y1, x1 - 1], my[y0 - 1, x0:x1], my[y1 - 1, x0:x1])
     return all((s > edge).mean() >= min_side for s in sides)
