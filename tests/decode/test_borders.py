@@ -76,7 +76,7 @@ def test_blurred_fill_of_a_vertical_repost_is_removed():
     v, _, _ = vertical(fr, 25.0, np.random.default_rng(0))
     s = 160
     sq, src = resize_bilinear(v, (s, s)), resize_bilinear(fr, (s, s))
-    out, box = remove_borders(sq)
+    out, box = remove_borders(sq, fill=True)
     band = fr.shape[1] / v.shape[1] * s  # the original's rows in the squashed frame
     y0, y1, x0, x1 = box
     assert (x0, x1) == (0, s)
@@ -86,9 +86,9 @@ def test_blurred_fill_of_a_vertical_repost_is_removed():
     # a caption drawn across part of the fill does not hide it
     cap = sq.copy()
     cap[:, 10:16, 30:70] = 255
-    assert remove_borders(cap)[1] == box
+    assert remove_borders(cap, fill=True)[1] == box
     # the original itself has no fill
-    assert remove_borders(src)[1] == (0, s, 0, s)
+    assert remove_borders(src, fill=True)[1] == (0, s, 0, s)
 
 
 def test_one_flat_side_or_a_plain_picture_is_content():
@@ -97,17 +97,17 @@ def test_one_flat_side_or_a_plain_picture_is_content():
     sky = fr.copy()
     sky[:, :50] = (120, 160, 220)  # a flat sky on one side only
     assert content_box(sky) == (0, 160, 0, 160)
-    assert remove_borders(sky)[1] == (0, 160, 0, 160)
+    assert remove_borders(sky, fill=True)[1] == (0, 160, 0, 160)
     uneven = fr.copy()
     uneven[:, :50] = 90
     uneven[:, 150:] = 90  # 50 rows against 10: not a centred fill
-    assert remove_borders(uneven)[1] == (0, 160, 0, 160)
+    assert remove_borders(uneven, fill=True)[1] == (0, 160, 0, 160)
     plain = np.full((3, 160, 160, 3), 128, np.uint8)
-    assert remove_borders(plain)[1] == (0, 160, 0, 160)
+    assert remove_borders(plain, fill=True)[1] == (0, 160, 0, 160)
     even = fr.copy()
     even[:, :40] = 90
     even[:, 120:] = 90  # the same picture with a centred flat fill *is* cropped
-    assert remove_borders(even)[1] == (40, 120, 0, 160)
+    assert remove_borders(even, fill=True)[1] == (40, 120, 0, 160)
 
 
 def test_a_picture_that_softens_towards_its_edges_is_content():
@@ -118,5 +118,5 @@ def test_a_picture_that_softens_towards_its_edges_is_content():
 
     fr, fps = read_frames(clip_path("carphone_distorted"))
     sq = resize_bilinear(fr[:: max(1, int(fps / 4))], (160, 160))
-    assert remove_borders(sq)[1] == (0, 160, 0, 160)
+    assert remove_borders(sq, fill=True)[1] == (0, 160, 0, 160)
     assert remove_borders(sq, fill=False)[1] == (0, 160, 0, 160)

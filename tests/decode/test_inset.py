@@ -26,7 +26,7 @@ def test_inset_of_real_footage_is_found_exactly(bikes, seed):
     assert box is not None
     y0, y1, x0, x1 = box
     assert abs((y1 - y0) - S / 2) <= 2 and abs((x1 - x0) - S / 2) <= 2  # the 50 % inset
-    out, full = frame_content(sq)
+    out, full = frame_content(sq, inset=True, fill=True)
     assert full == box
     src = resize_bilinear(fr, (S, S)).astype(int)
     assert np.abs(out.astype(int) - src).mean() < 15  # what is kept is the original

@@ -140,7 +140,7 @@ def resize_bilinear(frames: np.ndarray, out_hw: tuple[int, int]) -> np.ndarray:
 
 
 def remove_borders(
-    pixels: np.ndarray, thr: float = 24.0, fill: bool = True
+    pixels: np.ndarray, thr: float = 24.0, fill: bool = False
 ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """Crop the borders (and, with ``fill``, a blurred fill) of uint8 [T, H, W, 3] and resize back
     to [T, H, W, 3]; also return the box."""
@@ -155,7 +155,7 @@ def remove_borders(
 
 
 def frame_content(
-    pixels: np.ndarray, borders: bool = True, inset: bool = True, fill: bool = True
+    pixels: np.ndarray, borders: bool = True, inset: bool = False, fill: bool = False
 ) -> tuple[np.ndarray, tuple[int, int, int, int] | None]:
     """Borders and blurred fill off, then a picture-in-picture inset kept alone, each resized back
     to [T, H, W, 3]; also the final box (y0, y1, x0, x1) in the input's pixels, None if untouched."""

@@ -41,7 +41,7 @@ from vidfp.decode.borders import LUMA
 
 def _sides(m: np.ndarray, thr: float, min_len: int) -> list[int]:
     """Indices i of lines of m [n_lines, length] with a run ≥ min_len above thr, after
-    non-maximum suppression of neighbours (a 2-px border gives two lines; keep the outer)."""
+    non-maximum suppression of neighbours (a 2-px border gives two lines; keep the first)."""
     out: list[int] = []
     for i, line in enumerate(m > thr):
         best, run = 0, 0
@@ -73,7 +73,7 @@ def inset_box(
     my = np.quantile(np.abs(np.diff(y, axis=1)), 0.25, axis=0)  # [H − 1, W]
     if np.median(mx) > busy or np.median(my) > busy:
         return None  # persistent edges everywhere: a static picture, not an inset
-    # candidate lines: a step after column c is the boundary at x = c + 1; the frame edge counts
+    # candidate lines: a step after column c is the boundary at x = c + 1
     cols = [c + 1 for c in _sides(mx.T, edge, int(min_side * min_area**0.5 * h))]
     rows = [r + 1 for r in _sides(my, edge, int(min_side * min_area**0.5 * w))]
     if len(cols) > 14 or len(rows) > 14:
