@@ -139,7 +139,8 @@ def main():
     ap.add_argument("--cache", help="pickle of the captured ingredients (reused when present)")
     ap.add_argument("--show", help="lo,hi,alpha,thr,min_cov: list the errors of one setting")
     a = ap.parse_args()
-    if "family_b" in open(a.truth, encoding="utf-8").read(200):
+    t = json.load(open(a.truth, encoding="utf-8"))
+    if t.get("family", "A") != "A" or "provenance" in t:  # B and C carry provenance; C also says so
         sys.exit("refusing: tuning looks at family A only")
     cfg = ScoringConfig()
     import pickle
@@ -164,7 +165,7 @@ def main():
             print(f"  {name}: n={len(v)} frame_sim 5/50/95 = {np.percentile(v, [5, 50, 95]).round(3)}")
     res = []
     for lz, hf, alpha, thr, mc in itertools.product(
-        (0.5, 1.0, 2.0), (0.3, 0.4, 0.5, 0.6, 0.7), (0.3, 0.5, 0.7), (0.45, 0.55, 0.65), (0.6, 0.7)
+        (0.5, 1.0, 2.0), (0.3, 0.4, 0.5, 0.6, 0.7), (0.3, 0.4, 0.5, 0.6, 0.7), (0.45, 0.5, 0.55, 0.6, 0.65), (0.6, 0.7)
     ):
         r = evaluate(cap, ok, groups, pos, ppairs, hard, cal.at(lz), cal.center + hf * (1 - cal.center), alpha, thr, mc)
         res.append({"lo_z": lz, "hi_frac": hf, **r})

@@ -34,10 +34,13 @@ def build_config(
     allow_removal: bool = False,
     max_missing_share: float = 0.2,
     max_attempts: int = 3,
+    framing: bool = True,
 ) -> IngestConfig:
     cfg = IngestConfig(
         workers=workers,
-        decode=DecodeConfig(fps=fps, max_frames=max_frames, timeout_s=timeout_s),
+        decode=DecodeConfig(
+            fps=fps, max_frames=max_frames, timeout_s=timeout_s, blurred_fill=framing, find_inset=framing
+        ),
         allow_removal=allow_removal,
         max_missing_share=max_missing_share,
         max_attempts=max_attempts,
@@ -68,11 +71,14 @@ def ingest_flow(
     max_missing_share: float = 0.2,
     max_attempts: int = 3,
     report: bool = True,
+    framing: bool = True,
 ) -> dict[str, Any]:
     from tasks.ingest_tasks import score_task
 
     logger = get_run_logger()
-    cfg = build_config(fps, workers, threshold, max_frames, timeout_s, allow_removal, max_missing_share, max_attempts)
+    cfg = build_config(
+        fps, workers, threshold, max_frames, timeout_s, allow_removal, max_missing_share, max_attempts, framing
+    )
     shard_root = shards or default_shard_root(catalog)
     spec = {"name": encoder_for(catalog, encoder), "weights": weights, "model": model}
     enc = make_encoder(**spec)
@@ -185,6 +191,7 @@ def rescan_flow(
     weights: str | None = None,
     model: str = "vits16",
     gpu_limit: str | None = None,
+    framing: bool = True,
 ) -> dict[str, Any]:
     """Verify every file by content hash, retry failures, re-fingerprint stale videos, rescore all pairs."""
     return ingest_flow(
@@ -196,4 +203,5 @@ def rescan_flow(
         model=model,
         kind="rescan",
         gpu_limit=gpu_limit,
+        framing=framing,
     )

@@ -33,7 +33,17 @@ def _config(args):
         max_missing_share=args.max_missing_share,
         max_attempts=args.max_attempts,
     )
-    cfg = replace(cfg, decode=DecodeConfig(fps=args.fps, max_frames=args.max_frames, timeout_s=args.timeout))
+    framing = not args.no_framing
+    cfg = replace(
+        cfg,
+        decode=DecodeConfig(
+            fps=args.fps,
+            max_frames=args.max_frames,
+            timeout_s=args.timeout,
+            blurred_fill=framing,
+            find_inset=framing,
+        ),
+    )
     if args.threshold is not None:
         cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=args.threshold))
     return cfg
@@ -130,6 +140,7 @@ def _run_flow(args, kind: str) -> dict:
         allow_removal=args.allow_removal,
         max_missing_share=args.max_missing_share,
         max_attempts=args.max_attempts,
+        framing=not args.no_framing,
     )
 
 
@@ -265,18 +276,24 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench_make(args) -> int:
-    if args.family == "B":  # held out: build and report it, never tune on it
+    if args.family == "C":  # held out and measured once per release: never look at it to choose
+        from vidfp.corpus.family_c import build_family_c
+
+        if args.scale != "bench":
+            raise SystemExit("family C has one scale: bench")
+        t = build_family_c(args.dir, seed=1 if args.seed is None else args.seed)
+    elif args.family == "B":  # held out: build and report it, never tune on it
         from vidfp.corpus.family_b import SCALES_B, build_family_b
 
         if args.scale not in SCALES_B:
             raise SystemExit(f"family B scales: {', '.join(SCALES_B)}")
-        t = build_family_b(args.dir, args.scale, seed=args.seed)
+        t = build_family_b(args.dir, args.scale, seed=args.seed or 0)
     else:
         from vidfp.corpus import build_corpus
 
         if args.scale == "tiny":
             raise SystemExit("family A scales: demo, bench")
-        t = build_corpus(args.dir, args.scale, seed=args.seed)
+        t = build_corpus(args.dir, args.scale, seed=args.seed or 0)
     print(f"wrote {len(t['videos']) + len(t['broken'])} files and truth.json to {args.dir}")
     return 0
 

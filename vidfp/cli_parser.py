@@ -96,6 +96,12 @@ def add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
         f"{dec.timeout_per_video_s:g} s per second of video",
     )
     p.add_argument(
+        "--no-framing",
+        action="store_true",
+        help="keep the whole picture when a centred blurred fill (a 9:16 repost) or a picture-in-picture "
+        "inset is found (black bars are still cropped); changes the feature key, so videos are re-fingerprinted",
+    )
+    p.add_argument(
         "--threshold",
         type=float,
         default=None,
@@ -210,15 +216,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale",
         choices=["tiny", "demo", "bench"],
         default="bench",
-        help="family A: demo (25 files in ≈ 20 s), bench (165 files); family B: tiny, bench (145 files)",
+        help="family A: demo (25 files in ≈ 20 s), bench (≈ 170 files); family B: tiny, bench (145 files); "
+        "family C: bench",
     )
     b.add_argument(
         "--family",
-        choices=["A", "B"],
+        choices=["A", "B", "C"],
         default="A",
-        help="A: the tuning family; B: held out, other sources and structure (needs the familyb extra)",
+        help="A: the tuning family; B: held out, other sources and structure; C: held out, B's structure on "
+        "other content, measured once per release (B and C need the familyb extra)",
     )
-    b.add_argument("--seed", type=int, default=0, help="random seed (family A seed 0 tuned on)")
+    b.add_argument(
+        "--seed", type=int, default=None, help="random seed (default 0; family C 1; family A seed 0 is tuned on)"
+    )
     p = cmd("verdict", "mark a pair duplicate / not_duplicate (overrides the score when clustering)")
     p.add_argument(
         "video_a", help="one video: its video_id, or a file as the files table lists it (a local path may be relative)"

@@ -100,3 +100,17 @@ def test_verbose_after_the_command_counts():
     assert build_parser().parse_args(["ingest", "x", "--db", "c", "-v"]).verbose is True
     assert build_parser().parse_args(["-v", "ingest", "x", "--db", "c"]).verbose is True
     assert build_parser().parse_args(["ingest", "x", "--db", "c"]).verbose is False
+
+
+def test_framing_is_on_by_default_and_no_framing_turns_both_steps_off():
+    from flows.ingest import build_config
+    from vidfp.cli import _config
+
+    on = _config(build_parser().parse_args(["ingest", "x", "--db", "c"]))
+    off = _config(build_parser().parse_args(["ingest", "x", "--db", "c", "--no-framing"]))
+    assert on.decode.blurred_fill and on.decode.find_inset
+    assert not off.decode.blurred_fill and not off.decode.find_inset and off.decode.remove_borders
+    assert on.fingerprint_key("e") != off.fingerprint_key("e")  # switching re-fingerprints
+    flow_off = build_config(2.0, 2, None, 600, framing=False)
+    assert flow_off.fingerprint_key("e") == off.fingerprint_key("e")
+    assert build_config(2.0, 2, None, 600).fingerprint_key("e") == on.fingerprint_key("e")

