@@ -255,3 +255,18 @@ def test_ingest_smoke(tiny, tmp_path):
     status = {os.path.basename(u): s for u, s in rows}
     assert {f for f, s in status.items() if s == "ok"} == set(truth["videos"])
     assert {f for f, s in status.items() if s == "failed"} == set(truth["broken"])
+
+
+def test_no_mirrored_path_through_a_near_symmetric_photo(tiny):
+    """Family A's rule holds in the held-out generator too: faust (a cat facing the camera) is nearly
+    its own mirror image, so its mirrored path would be a flipped copy, not a hard negative."""
+    from vidfp.corpus.journeys import MAX_MIRROR_SYMMETRY, mirror_symmetry
+    from vidfp.corpus.paths_b import fit_canvas
+    from vidfp.corpus.sources import photo_b
+
+    out, truth = tiny
+    assert mirror_symmetry(fit_canvas(photo_b("faust"))) > MAX_MIRROR_SYMMETRY
+    assert mirror_symmetry(fit_canvas(photo_b("aero"))) < MAX_MIRROR_SYMMETRY  # the rule is not always on
+    assert not os.path.exists(os.path.join(out, "faust_orbit~mirror.mp4"))
+    assert "faust_orbit~mirror.mp4" not in truth["videos"]
+    assert os.path.exists(os.path.join(out, "faust_orbit~reverse.mp4"))  # other hard negatives stay

