@@ -2,7 +2,7 @@
 
 Needs a real Prefect server (``prefect server start``; PREFECT_API_URL set):
 ephemeral mode does not work across processes.  Parameters ``source`` and
-``catalog`` can be overridden per run with ``--param``.  ``limit`` bounds
+``catalog`` (and ``framing``) can be overridden per run with ``--param``.  ``limit`` bounds
 concurrent flow runs, so a backlog never starts unbounded runs.
 """
 
@@ -18,8 +18,16 @@ GPU_LIMIT = "vidfp-gpu"
 
 
 def serve_all(
-    source: str, catalog: str, limit: int = 1, gpu_slots: int = 1, runner: str = "threads", address: str | None = None
+    source: str,
+    catalog: str,
+    limit: int = 1,
+    gpu_slots: int = 1,
+    runner: str = "threads",
+    address: str | None = None,
+    framing: bool = True,
 ) -> None:
+    """Serve both deployments; ``framing=False`` keeps whole pictures in every scheduled run (a catalog
+    kept without framing would otherwise be re-fingerprinted by the first scheduled run)."""
     from prefect import serve
 
     from flows.ingest import ingest_flow, rescan_flow
@@ -28,7 +36,7 @@ def serve_all(
     ingest_flow = ingest_flow.with_options(task_runner=make_task_runner(runner, address))
 
     _ensure_gpu_limit(gpu_slots)
-    params = {"source": source, "catalog": catalog, "gpu_limit": GPU_LIMIT}
+    params = {"source": source, "catalog": catalog, "gpu_limit": GPU_LIMIT, "framing": framing}
     nightly = ingest_flow.to_deployment(name="nightly", cron=NIGHTLY_CRON, parameters=params)
     weekly = rescan_flow.to_deployment(name="weekly", cron=WEEKLY_CRON, parameters=params)
     serve(nightly, weekly, limit=limit)

@@ -1,9 +1,9 @@
 """``vidfp`` commands: ingest, rescan, demo, sql, eval, verdict, bench make, serve.
 
-The options live in vidfp.cli_parser; the SQL command in vidfp.cli_sql.  Every command checks
-its configuration first (vidfp.preflight), so a run that cannot work fails in one line before
-a server starts, torch loads or a file is decoded; every failure ends in one line on stderr
-and a documented exit code (vidfp.cli_parser.EXIT_CODES).
+The options live in vidfp.cli_parser, how a run executes in vidfp.cli_run, the SQL command in
+vidfp.cli_sql.  Every command checks its configuration first (vidfp.preflight), so a run that
+cannot work fails in one line before a server starts, torch loads or a file is decoded; every
+failure ends in one line on stderr and a documented exit code (vidfp.cli_parser.EXIT_CODES).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import os
 import sys
 import time
 
+from vidfp.cli_run import preflight_run, print_summary, run_command
 from vidfp.cli_sql import cmd_sql
 from vidfp.config import DEFAULT_ENCODER, encoder_for
 
@@ -22,179 +23,15 @@ log = logging.getLogger(__name__)
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BUSY, EXIT_INTERRUPTED = 0, 1, 2, 75, 130  # vidfp.cli_parser.EXIT_CODES
 
 
-def _config(args):
-    from dataclasses import replace
-
-    from vidfp.config import DecodeConfig, IngestConfig, ScoringConfig
-
-    cfg = IngestConfig(
-        workers=args.workers,
-        allow_removal=args.allow_removal,
-        max_missing_share=args.max_missing_share,
-        max_attempts=args.max_attempts,
-    )
-    framing = not args.no_framing
-    cfg = replace(
-        cfg,
-        decode=DecodeConfig(
-            fps=args.fps,
-            max_frames=args.max_frames,
-            timeout_s=args.timeout,
-            blurred_fill=framing,
-            find_inset=framing,
-        ),
-    )
-    if args.threshold is not None:
-        cfg = replace(cfg, scoring=replace(ScoringConfig(), duplicate_threshold=args.threshold))
-    return cfg
-
-
-def _encoder(args):
-    from vidfp.encoders import get_encoder
-
-    if args.encoder == "dinov3":
-        return get_encoder("dinov3", weights_path=args.weights, model=args.model, device=args.device)
-    return get_encoder(args.encoder, device=args.device)
-
-
-def _engine(args) -> str:
-    """``auto``: a Prefect flow when a Prefect API is configured, else the in-process engine.
-
-    The in-process engine runs the same stages without a server, so a first run on a new
-    machine needs no Prefect set-up and an unchanged re-run costs well under a second.
-    """
-    if args.engine != "auto":
-        return args.engine
-    from flows.tempserver import api_configured
-
-    return "prefect" if api_configured() else "local"
-
-
-def _run(args, kind: str) -> dict:
-    from vidfp import progress
-
-    show = args.progress or sys.stderr.isatty()
-    progress.enable(show)
-    if _engine(args) == "prefect":
-        return _run_prefect(args, kind, show)
-    from vidfp.pipeline import run_ingest
-
-    with _logs_above_bar(show):
-        return run_ingest(
-            args.source,
-            args.db,
-            _encoder(args),
-            _config(args),
-            shards=args.shards,
-            kind=kind,
-            progress=show,
-            wait_s=args.wait,
-        )
-
-
-def _run_prefect(args, kind: str, show: bool) -> dict:
-    from contextlib import nullcontext
-
-    from flows.tempserver import TemporaryServer, api_configured
-
-    with nullcontext() if api_configured() else TemporaryServer():
-        import flows.ingest  # noqa: F401 - Prefect reads PREFECT_API_URL and sets up its log handlers here
-
-        with _logs_above_bar(show):
-            try:
-                return _run_flow(args, kind)
-            finally:
-                _flush_prefect_logs()
-
-
-def _logs_above_bar(show: bool):
-    """With a progress bar, log lines print above it instead of through it."""
-    if not show:
-        from contextlib import nullcontext
-
-        return nullcontext()
-    from tqdm.contrib.logging import logging_redirect_tqdm
-
-    return logging_redirect_tqdm()
-
-
-def _run_flow(args, kind: str) -> dict:
-    from flows.ingest import ingest_flow
-    from flows.runners import make_task_runner
-
-    flow = ingest_flow.with_options(task_runner=make_task_runner(args.runner, args.address, args.workers))
-    return flow(
-        source=args.source,
-        catalog=args.db,
-        encoder=args.encoder,
-        fps=args.fps,
-        model=args.model,
-        weights=args.weights,
-        kind=kind,
-        shards=args.shards,
-        workers=args.workers,
-        threshold=args.threshold,
-        max_frames=args.max_frames,
-        timeout_s=args.timeout,
-        wait_s=args.wait,
-        allow_removal=args.allow_removal,
-        max_missing_share=args.max_missing_share,
-        max_attempts=args.max_attempts,
-        framing=not args.no_framing,
-    )
-
-
-def _flush_prefect_logs() -> None:
-    """Send queued flow logs while the API still answers (else: '--- Error logging to API ---' at exit)."""
-    try:
-        from prefect.logging.handlers import APILogWorker
-
-        APILogWorker.drain_all(timeout=5)
-    except Exception as e:  # noqa: BLE001 - logs are informative only
-        log.info("flow logs not flushed: %s", e)
-
-
-def _print_summary(s: dict, elapsed: float) -> None:
-    print(
-        f"run {s.get('run_id')}: {s.get('files', 0)} files, {s.get('new', 0)} newly fingerprinted, "
-        f"{s.get('videos_failed', 0)} failed in catalog, {s.get('pairs', 0)} pairs scored, "
-        f"{s.get('duplicate_pairs', 0)} duplicate pairs, {s.get('clusters_multi', 0)} clusters with copies "
-        f"({elapsed:.1f} s)"
-    )
-
-
-def _preflight_run(args) -> None:
-    from vidfp.preflight import ConfigError, check_run
-
-    args.encoder = encoder_for(args.db, args.encoder)
-    problems = check_run(
-        args.source,
-        args.db,
-        args.encoder,
-        args.weights,
-        args.model,
-        args.fps,
-        args.max_frames,
-        args.timeout,
-        args.workers,
-        args.threshold,
-        args.wait,
-        args.shards,
-    )
-    if problems:
-        raise ConfigError(problems)
-    _config(args)  # the rest of the run configuration (vidfp.config.IngestConfig refuses what cannot work)
-
-
 def cmd_ingest(args, kind="ingest") -> int:
-    _preflight_run(args)
+    preflight_run(args)
     t = time.perf_counter()
-    s = _run(args, kind)
+    s = run_command(args, kind)
     elapsed = time.perf_counter() - t
     if args.json:
         print(json.dumps({"command": kind, "catalog": args.db, **s, "elapsed_s": round(elapsed, 3)}, default=str))
     else:
-        _print_summary(s, elapsed)
+        print_summary(s, elapsed)
     return EXIT_OK
 
 
@@ -218,10 +55,10 @@ def cmd_demo(args) -> int:
         build_corpus(corpus, "demo", seed=0)
     t1 = time.perf_counter()
     args.source, args.db = corpus, os.path.join(out, "demo.duckdb")
-    s = _run(args, "ingest")
+    s = run_command(args, "ingest")
     t2 = time.perf_counter()
     print_report(args.db)
-    _print_summary(s, t2 - t1)
+    print_summary(s, t2 - t1)
     # the commands as they work from this shell: by name once the venv is active, else by path
     bin_dir = "" if shutil.which("vidfp") else os.path.dirname(sys.executable) + os.sep
     print(
@@ -319,6 +156,7 @@ def cmd_serve(args) -> int:
         gpu_slots=args.gpu_slots,
         runner=args.runner,
         address=args.address,
+        framing=not args.no_framing,
     )
     return EXIT_OK
 

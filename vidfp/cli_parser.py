@@ -216,8 +216,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale",
         choices=["tiny", "demo", "bench"],
         default="bench",
-        help="family A: demo (25 files in ≈ 20 s), bench (≈ 170 files); family B: tiny, bench (145 files); "
-        "family C: bench",
+        help="family A: demo (25 files in ≈ 20 s), bench (165 files); family B: tiny, bench (143 files); "
+        "family C: bench (108 files)",
     )
     b.add_argument(
         "--family",
@@ -258,6 +258,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="Prefect task runner for the fingerprint fan-out",
     )
     p.add_argument("--address", help="Dask scheduler or Ray cluster address (default: a local cluster)")
+    p.add_argument(
+        "--no-framing",
+        action="store_true",
+        help="scheduled runs keep whole pictures (as `vidfp ingest --no-framing`); per run: --param framing=false",
+    )
     from vidfp.review.cli import register as register_review  # search, review, report, eval --queries
 
     register_review(sub, formatter_class=Formatter, parents=common)

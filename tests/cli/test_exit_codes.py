@@ -34,7 +34,7 @@ def test_unexpected_error_exits_1_in_one_line_and_v_adds_the_traceback(source, t
     def boom(args, kind):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(cli, "_run", boom)
+    monkeypatch.setattr(cli, "run_command", boom)
     argv = ["ingest", source, "--db", str(tmp_path / "c.duckdb")]
     assert main(argv) == 1
     lines = _err_lines(capsys)
@@ -48,7 +48,7 @@ def test_interrupt_exits_130(source, tmp_path, capsys, monkeypatch):
     def interrupted(args, kind):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "_run", interrupted)
+    monkeypatch.setattr(cli, "run_command", interrupted)
     assert main(["ingest", source, "--db", str(tmp_path / "c.duckdb")]) == 130
     assert _err_lines(capsys) == ["vidfp: interrupted"]
 

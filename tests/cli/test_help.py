@@ -104,7 +104,7 @@ def test_verbose_after_the_command_counts():
 
 def test_framing_is_on_by_default_and_no_framing_turns_both_steps_off():
     from flows.ingest import build_config
-    from vidfp.cli import _config
+    from vidfp.cli_run import run_config as _config
 
     on = _config(build_parser().parse_args(["ingest", "x", "--db", "c"]))
     off = _config(build_parser().parse_args(["ingest", "x", "--db", "c", "--no-framing"]))

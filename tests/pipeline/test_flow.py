@@ -62,3 +62,21 @@ def test_dask_local_cluster_gives_the_thread_runner_tables(tmp_path):
     for d in out.values():
         d["videos"] = [row[:-1] for row in d["videos"]]  # shard paths differ by catalog location
     assert out["threads"]["videos"] and out["threads"] == out["dask"]
+
+
+def test_served_deployments_carry_the_framing_choice(monkeypatch):
+    """`vidfp serve --no-framing`: both scheduled deployments run with framing off (a catalog kept
+    without framing is not re-fingerprinted by the first scheduled run); the default keeps it on."""
+    import prefect
+
+    import deployments.serve as serve_mod
+
+    seen = []
+    monkeypatch.setattr(serve_mod, "_ensure_gpu_limit", lambda slots: None)
+    monkeypatch.setattr(prefect, "serve", lambda *deps, limit: seen.append({d.name: d.parameters for d in deps}))
+    serve_mod.serve_all("src", "cat.duckdb", framing=False)
+    serve_mod.serve_all("src", "cat.duckdb")
+    off, on = seen
+    assert off["nightly"]["framing"] is False and off["weekly"]["framing"] is False
+    assert on["nightly"]["framing"] is True and on["weekly"]["framing"] is True
+    assert off["nightly"]["source"] == "src" and off["weekly"]["catalog"] == "cat.duckdb"

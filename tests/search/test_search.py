@@ -204,3 +204,19 @@ def test_prefect_flow_search_adhoc(cat):
         out = search_flow(queries=[q], catalog=cat["db"], top=3)
     assert out[0]["hits"][0]["uri"].endswith("chelsea_zigzag.mp4")
     assert adhoc_deployment(cat["db"]).name == "adhoc"
+
+
+def test_a_catalog_from_before_framing_keeps_its_feature_key():
+    """runs.config written before the framing fields existed: those runs had no framing, so search must
+    rebuild that (else the feature key differs and every query is refused)."""
+    from vidfp.config import DecodeConfig, IngestConfig
+    from vidfp.search.settings import _from_dict
+
+    old = {"fps": 2.0, "max_frames": 600, "remove_borders": True}  # what a first-release run stored
+    dec = _from_dict(DecodeConfig, old)
+    assert not dec.blurred_fill and not dec.find_inset and dec.fps == 2.0
+    then = IngestConfig(decode=DecodeConfig(blurred_fill=False, find_inset=False)).fingerprint_key("e")
+    assert IngestConfig(decode=dec).fingerprint_key("e") == then
+    new = _from_dict(DecodeConfig, {**old, "blurred_fill": True, "find_inset": True})
+    assert new.blurred_fill and new.find_inset  # a stored value always wins
+    assert IngestConfig(decode=new).fingerprint_key("e") != then

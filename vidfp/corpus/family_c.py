@@ -3,16 +3,16 @@
 Family B stopped being blind once its failure list had chosen which copy kinds family A
 lacked (see the README, "What family B has been used for").  Family C restores a figure that
 nothing has looked at: it is built by family B's generator (``family_b.py``), so it differs
-from the tuning family A in the same ways, but from content and compositions that neither A
-nor B uses:
+from the tuning family A in the same ways, with none of A's content and other compositions than B:
 
-* photos — a portrait photograph (matplotlib's ``grace_hopper.jpg``), a motorbike in a
-  workshop (scikit-image's ``motorcycle_left``; family A uses other scikit-image photos) and
-  a still of kivy's city clip, beside family B's photos on other paths;
-* footage — other windows of the iscc live session, its ASF, MPEG-PS and F4V encodes as natural
-  copies, and its opening seconds as the same room at another moment;
-* copies — other chains (crop+gamma, resize+subtitles, speed+crop, rotate+resize,
-  fps change+flip, variable rate+gamma) at 4:3 and 30 frames/s, 10 s journeys;
+* photos — three that no family used before: a portrait photograph (matplotlib's
+  ``grace_hopper.jpg``), a motorbike in a workshop (scikit-image's ``motorcycle_left``; family A
+  uses other scikit-image photos) and a still of kivy's city clip; B's photos in other roles;
+* footage — windows of the iscc live session that B does not copy, its ASF, MPEG-PS and F4V
+  encodes as natural copies, and its opening seconds as the same room at another moment;
+* copies — eight chains B does not use (crop+gamma, resize+subtitles, speed+crop, rotate+resize,
+  fps change+flip, variable rate+gamma, flip, sub-clip) beside B's picture in picture and 9:16
+  reframe, at 4:3 and 30 frames/s, 10 s journeys;
 * the seed (1), so shake, crops and compilation pieces are drawn afresh.
 
 Rule: tune nothing on C, and measure it once per release with the default command.

@@ -69,12 +69,19 @@ def read_only(db: str) -> Iterator[Catalog]:
         cat.close()
 
 
+# Fields added after catalogs existed whose default is not what older catalogs did: a stored
+# configuration without the field ran with this value (framing became a default in the third round).
+_BEFORE_FIELD: dict[type, dict[str, Any]] = {DecodeConfig: {"blurred_fill": False, "find_inset": False}}
+
+
 def _from_dict(cls, d: dict[str, Any] | None):
-    """A config dataclass from stored JSON, ignoring keys this version does not know."""
-    if not d:
-        return cls()
+    """A config dataclass from stored JSON, ignoring keys this version does not know.
+
+    A field the stored JSON lacks takes the value runs had before the field existed
+    (``_BEFORE_FIELD``), else the current default."""
     names = {f.name for f in fields(cls)}
-    return cls(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in d.items() if k in names})
+    stored = {k: (tuple(v) if isinstance(v, list) else v) for k, v in (d or {}).items() if k in names}
+    return cls(**{**_BEFORE_FIELD.get(cls, {}), **stored})
 
 
 @dataclass(frozen=True)
