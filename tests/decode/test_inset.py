@@ -6,7 +6,7 @@ import pytest
 from vidfp.corpus.media import clip_path, read_frames
 from vidfp.corpus.transforms import TRANSFORMS, pip
 from vidfp.decode.borders import frame_content, resize_bilinear
-from vidfp.decode.inset import inset_box
+from vidfp.decode.inset import inset_box, longest_runs
 
 S = 160
 
@@ -15,6 +15,20 @@ S = 160
 def bikes():
     fr, fps = read_frames(clip_path("bikes"))
     return fr[:: max(1, int(fps / 2))], fps
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_longest_runs_equal_a_plain_loop(seed):
+    rng = np.random.default_rng(seed)
+    b = rng.random((12, 1 + 7 * seed)) < rng.uniform(0.2, 0.9)
+    want = []
+    for line in b:  # the definition, one element at a time
+        best = run = 0
+        for v in line:
+            run = run + 1 if v else 0
+            best = max(best, run)
+        want.append(best)
+    np.testing.assert_array_equal(longest_runs(b), want)
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

@@ -39,17 +39,25 @@ import numpy as np
 from vidfp.decode.borders import LUMA
 
 
+def longest_runs(b: np.ndarray) -> np.ndarray:
+    """Length of the longest run of True in each row of bool b [n, L] → int [n].
+
+    With c = the running count of True along the row, the run ending at k is c[k] minus c at the
+    last False at or before k, so its length is c − maximum.accumulate(where(b, 0, c)).
+    """
+    if b.size == 0:
+        return np.zeros(len(b), int)
+    c = np.cumsum(b, axis=1)
+    return (c - np.maximum.accumulate(np.where(b, 0, c), axis=1)).max(axis=1)
+
+
 def _sides(m: np.ndarray, thr: float, min_len: int) -> list[int]:
     """Indices i of lines of m [n_lines, length] with a run ≥ min_len above thr, after
     non-maximum suppression of neighbours (a 2-px border gives two lines; keep the first)."""
     out: list[int] = []
-    for i, line in enumerate(m > thr):
-        best, run = 0, 0
-        for v in line:
-            run = run + 1 if v else 0
-            best = max(best, run)
-        if best >= min_len and (not out or i - out[-1] > 2):
-            out.append(i)
+    for i in np.flatnonzero(longest_runs(m > thr) >= min_len):
+        if not out or i - out[-1] > 2:
+            out.append(int(i))
     return out
 
 

@@ -45,20 +45,18 @@ def _dp(m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     ta, tb = m.shape
     h = np.zeros((ta, tb), dtype=np.float64)
     bp = np.zeros((ta, tb), dtype=np.int8)
-    neg = np.full(tb, _NEG)
+    # candidate rows: 0 (start), (i-1, j-1), (i-1, j-2), (i-2, j-1); filled in place per row
+    cands = np.full((4, tb), _NEG)
+    cands[0] = 0.0
+    cols = np.arange(tb)
     for i in range(ta):
-        prev1 = h[i - 1] if i >= 1 else neg
-        prev2 = h[i - 2] if i >= 2 else neg
-        cands = np.stack(
-            [
-                np.zeros(tb),
-                np.concatenate([[_NEG], prev1[:-1]]),  # (i-1, j-1)
-                np.concatenate([[_NEG, _NEG], prev1[:-2]])[:tb],  # (i-1, j-2)
-                np.concatenate([[_NEG], prev2[:-1]]),  # (i-2, j-1)
-            ]
-        )
+        if i >= 1:
+            cands[1, 1:] = h[i - 1, :-1]
+            cands[2, 2:] = h[i - 1, :-2]
+        if i >= 2:
+            cands[3, 1:] = h[i - 2, :-1]
         k = np.argmax(cands, axis=0)
-        h[i] = m[i] + cands[k, np.arange(tb)]
+        h[i] = m[i] + cands[k, cols]
         bp[i] = k
     return h, bp
 
