@@ -24,16 +24,17 @@ def write_test_video(path, n=40, fps=30.0, size=(48, 64), pts_s=None, codec="lib
     return frames
 
 
-def write_pan_and_copy(src) -> str:
-    """Folder ``src`` with a 3-s texture pan ``a.mp4`` and its sub-clip re-encode ``a_copy.mp4``: one copy pair."""
+def write_pan_and_copy(src, copy_span: tuple[int, int] = (4, 32)) -> str:
+    """Folder ``src`` with a 3-s texture pan ``a.mp4`` (36 frames at 12 frames/s) and the re-encoded
+    sub-clip ``a_copy.mp4`` of its frames ``copy_span``: one copy pair."""
     from vidfp.corpus.media import write_video
 
-    src.mkdir(parents=True, exist_ok=True)
+    os.makedirs(src, exist_ok=True)
     rng = np.random.default_rng(0)
     tex = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
     frames = np.stack([np.roll(tex, 3 * t, axis=1) for t in range(36)])
-    write_video(str(src / "a.mp4"), frames, 12.0)
-    write_video(str(src / "a_copy.mp4"), frames[4:32], 12.0, crf=35)
+    write_video(os.path.join(src, "a.mp4"), frames, 12.0)
+    write_video(os.path.join(src, "a_copy.mp4"), frames[slice(*copy_span)], 12.0, crf=35)
     return str(src)
 
 

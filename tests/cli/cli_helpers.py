@@ -19,15 +19,15 @@ REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def make_tiny_corpus(root) -> str:
+    from conftest import write_pan_and_copy
+
     from vidfp.corpus.media import write_video
 
     src = os.path.join(str(root), "videos")
     os.makedirs(src)
+    write_pan_and_copy(src, copy_span=(2, 34))
     rng = np.random.default_rng(0)
-    tex = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
-    frames = np.stack([np.roll(tex, 3 * t, axis=1) for t in range(36)])
-    write_video(os.path.join(src, "a.mp4"), frames, 12.0)
-    write_video(os.path.join(src, "a_copy.mp4"), frames[2:34], 12.0, crf=35)
+    rng.integers(0, 255, (16, 24, 3), dtype=np.uint8)  # the pan's texture: `other` stays the texture it was
     other = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
     write_video(os.path.join(src, "other.mp4"), np.stack([np.roll(other, -2 * t, axis=0) for t in range(36)]), 12.0)
     data = open(os.path.join(src, "a.mp4"), "rb").read()

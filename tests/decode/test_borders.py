@@ -120,3 +120,20 @@ def test_a_picture_that_softens_towards_its_edges_is_content():
     sq = resize_bilinear(fr[:: max(1, int(fps / 4))], (160, 160))
     assert remove_borders(sq, fill=True)[1] == (0, 160, 0, 160)
     assert remove_borders(sq, fill=False)[1] == (0, 160, 0, 160)
+
+
+def test_library_defaults_are_the_decoders():
+    """Called without flags, the framing functions do what the pipeline does by default."""
+    import inspect
+
+    from vidfp.config import DecodeConfig
+    from vidfp.decode.borders import frame_content
+
+    cfg = DecodeConfig()
+    fc = inspect.signature(frame_content).parameters
+    assert (fc["borders"].default, fc["inset"].default, fc["fill"].default) == (
+        cfg.remove_borders,
+        cfg.find_inset,
+        cfg.blurred_fill,
+    )
+    assert inspect.signature(remove_borders).parameters["fill"].default == cfg.blurred_fill

@@ -140,10 +140,11 @@ def resize_bilinear(frames: np.ndarray, out_hw: tuple[int, int]) -> np.ndarray:
 
 
 def remove_borders(
-    pixels: np.ndarray, thr: float = 24.0, fill: bool = False
+    pixels: np.ndarray, thr: float = 24.0, fill: bool = True
 ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """Crop the borders (and, with ``fill``, a blurred fill) of uint8 [T, H, W, 3] and resize back
-    to [T, H, W, 3]; also return the box."""
+    to [T, H, W, 3]; also return the box.  ``fill`` defaults to the decoder's default
+    (DecodeConfig.blurred_fill)."""
     _, h, w, _ = pixels.shape
     box = content_box(pixels, thr)
     if fill:
@@ -155,10 +156,11 @@ def remove_borders(
 
 
 def frame_content(
-    pixels: np.ndarray, borders: bool = True, inset: bool = False, fill: bool = False
+    pixels: np.ndarray, borders: bool = True, inset: bool = True, fill: bool = True
 ) -> tuple[np.ndarray, tuple[int, int, int, int] | None]:
     """Borders and blurred fill off, then a picture-in-picture inset kept alone, each resized back
-    to [T, H, W, 3]; also the final box (y0, y1, x0, x1) in the input's pixels, None if untouched."""
+    to [T, H, W, 3]; also the final box (y0, y1, x0, x1) in the input's pixels, None if untouched.
+    The defaults are the decoder's (DecodeConfig: remove_borders, find_inset, blurred_fill)."""
     from vidfp.decode.inset import inset_box
 
     _, h, w, _ = pixels.shape
