@@ -110,7 +110,9 @@ def commit_task(
 
 @task(name="score-pairs", cache_policy=NO_CACHE)
 def score_task(catalog: Catalog, spec: dict[str, Any], cfg: IngestConfig, run_id: str, rescore: bool = False) -> int:
-    n = match_and_score(catalog, make_encoder(**spec), cfg.candidates, cfg.scoring, run_id, rescore=rescore)
+    n = match_and_score(
+        catalog, make_encoder(**spec), cfg.candidates, cfg.scoring, run_id, rescore=rescore, workers=cfg.workers
+    )
     catalog.publish()
     return n
 

@@ -20,9 +20,10 @@ from vidfp.cluster import clusters_from_edges
 from vidfp.config import CandidateConfig, ScoringConfig
 from vidfp.encoders.base import Encoder
 from vidfp.index.candidates import Candidate, FaissKnnCandidates
+from vidfp.pipeline.score_pool import score_pairs
 from vidfp.records import FrameRecord
 from vidfp.similarity.calibration import Calibration, background_calibration
-from vidfp.similarity.scoring import PairResult, PairScorer
+from vidfp.similarity.scoring import PairScorer
 from vidfp.store.catalog import Catalog
 from vidfp.store.shards import read_shard
 
@@ -47,20 +48,6 @@ def pairs_to_score(cands: list[Candidate], unscored: set[str]) -> list[Candidate
     return [c for c in cands if c.video_a in unscored or c.video_b in unscored]
 
 
-def score_pairs(
-    records: dict[str, FrameRecord],
-    pairs: list[Candidate],
-    scorer: PairScorer,
-    progress: Callable[[int], None] | None = None,
-) -> list[PairResult]:
-    out = []
-    for c in pairs:
-        out.append(scorer.score(records[c.video_a], records[c.video_b]))
-        if progress:
-            progress(1)
-    return out
-
-
 def match_and_score(
     catalog: Catalog,
     encoder: Encoder,
@@ -69,8 +56,10 @@ def match_and_score(
     run_id: str,
     rescore: bool = False,
     progress: Callable[[int], None] | None = None,
+    workers: int = 1,
 ) -> int:
-    """Score new candidate pairs; returns the number of pairs scored."""
+    """Score new candidate pairs (in ``workers`` forked processes when there are many: score_pool);
+    returns the number of pairs scored."""
     rows = catalog.videos(status="ok")
     if not rows:
         return 0
@@ -90,7 +79,7 @@ def match_and_score(
         positions=encoder.region_positions(),
         calibration=cal,
     )
-    results = score_pairs(records, todo, scorer, progress)
+    results = score_pairs(records, todo, scorer, progress, workers)
     votes = {(c.video_a, c.video_b): c.votes for c in todo}
     catalog.store_pairs(results, votes, run_id, sorted(unscored))
     log.info("scored %d pairs (%d duplicates)", len(results), sum(r.is_duplicate for r in results))

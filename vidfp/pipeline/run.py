@@ -207,7 +207,9 @@ def run_ingest(
         missing = commit_fingerprints(
             cat, planned, outcomes, encoder, feature_key, run_id, {f.uri for f in files}, shards
         )
-        n_pairs = match_and_score(cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"))
+        n_pairs = match_and_score(
+            cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"), workers=cfg.workers
+        )
         cat.publish()
         cluster_catalog(cat, cfg.scoring)
         counts = run_counts(files, planned, outcomes, n_pairs, missing)
