@@ -5,9 +5,9 @@ best of ``--repeat`` rounds, the encoders interleaved within each round so
 that load from other processes hits them alike):
 
 - baseline encoder (144², weight-free): the reference, ratio 1;
-- ``sscd-distilled`` and ``sscd`` encoders (160², 6 regions × 2 orientations:
+- ``sscd-distilled`` and ``sscd`` encoders (their default size, 144², 6 regions × 2 orientations:
   the whole frame and five ⅔-side windows, each also mirrored);
-- the raw model on whole frames only (one embedding per frame at 160²): what
+- the raw model on whole frames only (one embedding per frame at that size): what
   one vector per frame would cost, i.e. the price of the regions and the
   exact mirror map is the ratio between the two rows.
 

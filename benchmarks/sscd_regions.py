@@ -24,7 +24,7 @@ Per option (model, S, layout, flip map):
 ``approx`` keeps only e(crop) (first half, renormalised, 512-d) with a
 region permutation as its flip, at half the embedding cost.
 
-    python benchmarks/sscd_regions.py [--models sscd-distilled sscd] [--sizes 160 224] [--layouts ...]
+    python benchmarks/sscd_regions.py [--models sscd-distilled sscd] [--sizes 144 160 224] [--layouts ...]
 """
 
 from __future__ import annotations
@@ -128,7 +128,7 @@ def evaluate(enc: SSCDEncoder, keep: list[int], feats, clip_of, copies, exact: b
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", nargs="+", default=["sscd-distilled", "sscd"])
-    ap.add_argument("--sizes", nargs="+", type=int, default=[160, 224])
+    ap.add_argument("--sizes", nargs="+", type=int, default=[144, 160, 224])
     ap.add_argument("--layouts", nargs="+", default=list(VIEWS), choices=list(VIEWS))
     ap.add_argument("--threads", type=int, default=None)
     args = ap.parse_args()
