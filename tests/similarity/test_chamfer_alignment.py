@@ -6,7 +6,7 @@ from vidfp.records import FrameRecord
 from vidfp.similarity.alignment import _dp, align, align_reference
 from vidfp.similarity.chamfer import chamfer_matrix, chamfer_matrix_reference
 from vidfp.similarity.fusion import GeometricFusion, LinearFusion, blend_nonsemantic
-from vidfp.similarity.scoring import PairScorer
+from vidfp.similarity.scoring import PairScorer, run_bounds
 
 
 def _unit(x):
@@ -70,7 +70,9 @@ def test_pair_scorer_finds_subclip_segment(rng):
     res = PairScorer(ScoringConfig()).score(a, b)
     assert res.is_duplicate and res.similarity > 0.8
     seg = res.segments[0]
-    assert abs(seg.a_start_s - 5.0) < 0.01 and abs(seg.a_end_s - 15.0) < 0.01
+    # samples 10..29 of a (t = 5.0 .. 14.5 s): the copy starts and ends halfway to the unmatched
+    # neighbours (4.75 s, 14.75 s); b is matched whole, so its segment is all of b (0 .. 10 s)
+    assert abs(seg.a_start_s - 4.75) < 0.01 and abs(seg.a_end_s - 14.75) < 0.01
     assert abs(seg.b_start_s) < 0.01 and abs(seg.b_end_s - 10.0) < 0.01
     other = _record("c", _unit(rng.normal(size=(n, 16))), _unit(rng.normal(size=(n, 9, 16))), c)
     assert not PairScorer(ScoringConfig()).score(a, other).is_duplicate
@@ -110,3 +112,30 @@ def test_semantic_floor_caps_motion_only_matches():
     assert fused == pytest.approx(0.3)
     _, fused = g.fuse(0.5, [(1.0, 1.0)])
     assert fused == pytest.approx(0.5**0.3)
+
+
+def test_run_bounds_at_the_ends_and_on_variable_frame_rate():
+    t = np.arange(20) / 2.0  # 2 samples/s
+    assert run_bounds(t, 4, 9) == (1.75, 4.75)  # halfway to the unmatched neighbours
+    assert run_bounds(t, 0, 19) == (0.0, 10.0)  # the whole video: first sample to last + one step
+    assert run_bounds(t, 0, 19, duration=9.8) == (0.0, 9.8)  # clipped to the container's duration
+    vfr = np.array([0.0, 0.3, 1.1, 1.4, 2.6, 3.0])
+    assert run_bounds(vfr, 2, 3) == pytest.approx((0.7, 2.0))  # midpoints of the real, uneven gaps
+
+
+def test_run_bounds_halve_the_boundary_error_of_the_first_and_last_sample():
+    """A copied part [s, e) placed at random on a sampling grid: the midpoint estimate is unbiased
+    and its mean error half that of the first matching sample (and of last sample + one step)."""
+    rng = np.random.default_rng(0)
+    t = np.arange(60) * 0.5 + 0.02
+    err_mid, err_old = [], []
+    for _ in range(400):
+        s = rng.uniform(3, 12)
+        e = s + rng.uniform(4, 10)
+        inside = np.flatnonzero((t >= s) & (t < e))
+        start, end = run_bounds(t, int(inside[0]), int(inside[-1]))
+        err_mid += [start - s, end - e]
+        err_old += [t[inside[0]] - s, t[inside[-1]] + 0.5 - e]
+    err_mid, err_old = np.array(err_mid), np.array(err_old)
+    assert abs(err_mid.mean()) < 0.03 and err_old.mean() > 0.2  # unbiased vs half a step late
+    assert np.abs(err_mid).mean() < 0.6 * np.abs(err_old).mean()

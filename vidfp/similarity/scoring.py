@@ -238,12 +238,25 @@ class PairScorer:
 
     @staticmethod
     def _segment(a: FrameRecord, b: FrameRecord, p: AlignedPath, sim: np.ndarray) -> Segment:
-        """Seconds covered by the path: from the first sample to the end of the last one."""
-        da, db = a.meta.get("duration_s"), b.meta.get("duration_s")
-        a_end = float(a.t_s[p.i[-1]]) + _step(a.t_s)
-        b_end = float(b.t_s[p.j[-1]]) + _step(b.t_s)
-        if da:
-            a_end = min(a_end, float(da))
-        if db:
-            b_end = min(b_end, float(db))
-        return Segment(float(a.t_s[p.i[0]]), a_end, float(b.t_s[p.j[0]]), b_end, round(float(sim[p.i, p.j].mean()), 6))
+        """Seconds the path stands for in each video (:func:`run_bounds`)."""
+        a0, a1 = run_bounds(a.t_s, int(p.i[0]), int(p.i[-1]), a.meta.get("duration_s"))
+        b0, b1 = run_bounds(b.t_s, int(p.j[0]), int(p.j[-1]), b.meta.get("duration_s"))
+        return Segment(a0, a1, b0, b1, round(float(sim[p.i, p.j].mean()), 6))
+
+
+def run_bounds(t: np.ndarray, first: int, last: int, duration: float | None = None) -> tuple[float, float]:
+    """(start, end) in seconds of the copied part whose matching samples are ``first..last`` of t [T].
+
+    A copied part that starts at s between two samples, t[k−1] < s ≤ t[k], is first seen at t[k];
+    with s anywhere in that gap, the midpoint (t[k−1] + t[k]) / 2 is off by at most half a gap and by
+    nothing on average, where t[k] itself is late by half a gap on average.  Likewise the end is the
+    midpoint after the last matching sample.  At the video's own ends there is no neighbour: the
+    first sample starts the segment, and the last one extends it by one sampling step (clipped to
+    ``duration``), so a whole-video match covers the whole video.  Midpoints follow the real sample
+    times, so variable frame rates need nothing special.
+    """
+    start = float(t[first]) if first == 0 else 0.5 * float(t[first - 1] + t[first])
+    end = float(t[last]) + _step(t) if last == len(t) - 1 else 0.5 * float(t[last] + t[last + 1])
+    if duration:
+        end = min(end, float(duration))
+    return start, end
