@@ -108,7 +108,10 @@ def add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
         help=f"fused-similarity threshold for a duplicate (default: {ScoringConfig().duplicate_threshold:g})",
     )
     p.add_argument(
-        "--workers", type=int, default=IngestConfig().workers, help="decode processes (0: decode in this process)"
+        "--workers",
+        type=int,
+        default=IngestConfig().workers,
+        help="decode processes, and scoring processes for 256 pairs or more (0 or 1: score in this process)",
     )
     p.add_argument(
         "--shards", help="folder or fsspec URI for the Parquet shards (default: <db>.shards next to the catalog)"

@@ -139,7 +139,7 @@ class IngestConfig:
     decode: DecodeConfig = field(default_factory=DecodeConfig)
     candidates: CandidateConfig = field(default_factory=CandidateConfig)
     scoring: ScoringConfig = field(default_factory=ScoringConfig)
-    workers: int = 2  # decode processes
+    workers: int = 2  # decode processes; also scoring processes for many pairs (vidfp.pipeline.score_pool)
     shard_videos: int = 64  # videos per Parquet shard
     # a run that would mark more than this share of the catalog's present videos missing stops
     # unchanged (unmounted disk, typo); allow_removal accepts it (vidfp.pipeline.guard)
