@@ -77,3 +77,20 @@ def test_copies_agree_other_paths_do_not(journeys):
     assert compare_camera(pan, camera_motion(journeys["reverse"], t), idx, idx[::-1].copy())[0] < 0.2
     assert compare_camera(pan, camera_motion(journeys["reverse"], t), idx, idx)[0] < 0.2
     assert compare_camera(pan, camera_motion(journeys["cross"], t), idx, idx)[0] < 0.5
+
+
+def test_low_confidence_steps_do_not_vote():
+    """A still camera with moving subjects: estimates above the speed floor but with low peaks
+    (as the real bikes/carphone clips give) abstain; the same velocities with pan-like peaks vote."""
+    rng = np.random.default_rng(0)
+    n = 20
+    va, vb = rng.normal(0, 0.15, (n, 2)), rng.normal(0, 0.15, (n, 2))  # unrelated noise, ≈ 0.15 frames/s
+    path = np.arange(n)
+
+    def track(v, peak):
+        return np.c_[v, np.full(n, peak)].astype(np.float32)
+
+    _, w_noise = compare_camera(track(va, 0.22), track(vb, 0.22), path, path)
+    _, w_pan = compare_camera(track(va, 0.6), track(vb, 0.6), path, path)
+    _, w_old = compare_camera(track(va, 0.22), track(vb, 0.22), path, path, min_peak=0.05)
+    assert w_noise == 0.0 and w_pan > 0.9 and w_old > 0.9

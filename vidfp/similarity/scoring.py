@@ -204,7 +204,7 @@ class PairScorer:
             parts.append((motion, w["motion"] * w_m))
         camera = 0.0
         if a.camera is not None and b.camera is not None:
-            camera, w_c = compare_camera(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed)
+            camera, w_c = compare_camera(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed, self.cfg.camera_min_peak)
             # a copy's camera tracks agree almost perfectly; partial agreement (two paths
             # that cross, the same wave) is pushed down by the power
             parts.append((camera**self.cfg.camera_power, w["camera"] * w_c))
