@@ -86,3 +86,18 @@ def test_a_dead_worker_falls_back_to_serial(monkeypatch):
 def test_a_daemonic_process_does_not_fork(monkeypatch):
     monkeypatch.setattr(mp.current_process(), "daemon", True, raising=False)
     assert not can_fork()
+
+
+def _blas_threads(keys):
+    from threadpoolctl import threadpool_info
+
+    return [max((i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"), default=1)] * len(keys)
+
+
+@pytest.mark.skipif(not can_fork(), reason="forked scoring runs on Linux only")
+def test_each_scoring_worker_uses_one_blas_thread(monkeypatch):
+    """Workers sized for the whole machine each would oversubscribe the cores."""
+    monkeypatch.setattr(score_pool, "_score_chunk", _blas_threads)  # forked workers inherit the patch
+    recs = _records(4)
+    out = score_pool._score_forked(recs, None, [[("v00", "v01")], [("v00", "v02")]], None, 2)
+    assert out == [1, 1]
