@@ -111,7 +111,7 @@ def add_run_opts(p: argparse.ArgumentParser, with_source: bool = True) -> None:
         "--workers",
         type=int,
         default=IngestConfig().workers,
-        help="decode processes, and scoring processes for 256 pairs or more (0 or 1: score in this process)",
+        help="decode processes (0: decode in this process), also scoring processes for 256 pairs or more",
     )
     p.add_argument(
         "--shards", help="folder or fsspec URI for the Parquet shards (default: <db>.shards next to the catalog)"
