@@ -16,6 +16,7 @@ from PIL import Image
 from vidfp.corpus.media import clip_path, read_frames, write_video
 from vidfp.encoders import get_encoder
 from vidfp.encoders.sscd import (
+    DEFAULT_SIZE,
     INSTALL,
     MODELS,
     SSCDEncoder,
@@ -26,7 +27,7 @@ from vidfp.similarity.chamfer import chamfer_matrix
 
 CLIPS = ("bikes", "bigbuckbunny", "carphone_pristine")
 N_PER_CLIP = 3
-S = 160
+S = DEFAULT_SIZE  # what the decoder squashes frames to for the default encoder
 
 
 def _frames(name: str, n: int = N_PER_CLIP, step: int = 30) -> np.ndarray:
