@@ -1,6 +1,7 @@
 """Scoring in forked workers gives exactly the serial results, in order; it falls back cleanly."""
 
 import multiprocessing as mp
+import os
 
 import numpy as np
 import pytest
@@ -68,19 +69,25 @@ def test_few_pairs_or_one_worker_score_in_this_process(monkeypatch):
     assert len(score_pairs(recs, pairs, scorer, workers=1, min_parallel=1)) == len(pairs)
 
 
-def test_a_dead_worker_falls_back_to_serial(monkeypatch):
-    from concurrent.futures.process import BrokenProcessPool
+def _score_or_die(keys):
+    """A forked worker's chunk function that dies (as if killed for memory) on the chunk holding (v00, v02)."""
+    if ("v00", "v02") in keys:
+        os._exit(1)
+    records, scorer = score_pool._STATE
+    return [scorer.score(records[a], records[b]) for a, b in keys]
 
+
+@pytest.mark.skipif(not can_fork(), reason="forked scoring runs on Linux only")
+def test_a_dead_worker_leaves_the_rest_to_this_process(monkeypatch):
     recs = _records(4)
-    pairs = _pairs(recs)
-
-    def broken(*a, **k):
-        raise BrokenProcessPool("worker killed")
-
-    monkeypatch.setattr(score_pool, "_score_forked", broken)
-    monkeypatch.setattr(score_pool, "can_fork", lambda: True)
+    pairs = _pairs(recs)  # 6 pairs, one per chunk below
+    monkeypatch.setattr(score_pool, "CHUNK", 1)
+    monkeypatch.setattr(score_pool, "_score_chunk", _score_or_die)  # forked workers inherit the patch
     scorer = PairScorer(ScoringConfig())
-    assert score_pairs(recs, pairs, scorer, workers=2, min_parallel=1) == score_pairs(recs, pairs, scorer)
+    ticks = []
+    out = score_pairs(recs, pairs, scorer, progress=ticks.append, workers=2, min_parallel=1)
+    assert out == score_pairs(recs, pairs, scorer)  # every pair once, in order
+    assert sum(ticks) == len(pairs)  # none counted twice
 
 
 def test_a_daemonic_process_does_not_fork(monkeypatch):
@@ -91,13 +98,38 @@ def test_a_daemonic_process_does_not_fork(monkeypatch):
 def _blas_threads(keys):
     from threadpoolctl import threadpool_info
 
-    return [max((i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"), default=1)] * len(keys)
+    return [max((i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"), default=0)] * len(keys)
 
 
 @pytest.mark.skipif(not can_fork(), reason="forked scoring runs on Linux only")
 def test_each_scoring_worker_uses_one_blas_thread(monkeypatch):
     """Workers sized for the whole machine each would oversubscribe the cores."""
+    from threadpoolctl import threadpool_info
+
+    here = max((i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"), default=1)
+    if here < 2:
+        pytest.skip("this process has one BLAS thread: nothing to limit")
     monkeypatch.setattr(score_pool, "_score_chunk", _blas_threads)  # forked workers inherit the patch
-    recs = _records(4)
-    out = score_pool._score_forked(recs, None, [[("v00", "v01")], [("v00", "v02")]], None, 2)
-    assert out == [1, 1]
+    done = []
+    score_pool._score_forked(_records(4), None, [[("v00", "v01")], [("v00", "v02")]], None, 2, done)
+    assert done == [[1], [1]]
+
+
+def _death_signal(keys):
+    import ctypes
+    import ctypes.util
+
+    sig = ctypes.c_int(0)
+    ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").prctl(2, ctypes.byref(sig), 0, 0, 0)  # PR_GET_PDEATHSIG
+    return [sig.value] * len(keys)
+
+
+@pytest.mark.skipif(not can_fork(), reason="forked scoring runs on Linux only")
+def test_scoring_workers_die_with_the_run(monkeypatch):
+    """A worker outliving a killed run would hold the catalog's inherited lock descriptor."""
+    import signal
+
+    monkeypatch.setattr(score_pool, "_score_chunk", _death_signal)
+    done = []
+    score_pool._score_forked(_records(4), None, [[("v00", "v01")], [("v00", "v02")]], None, 2, done)
+    assert done == [[signal.SIGKILL], [signal.SIGKILL]]

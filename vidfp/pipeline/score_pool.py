@@ -10,20 +10,27 @@ worker sized for the whole machine oversubscribes the cores.  Chunks are
 mapped in order, so the results are the same list, in the same order, as a
 serial run (tested).  Where fork is not safe (anything but Linux) or not
 allowed (a daemonic process such as a Dask worker), where the pairs are few,
-or when a worker dies (killed for memory, say), the pairs are scored in this
-process.
+or when a worker dies (killed for memory, say; then only the pairs not yet
+returned), the pairs are scored in this process.  Workers die with the run
+(vidfp.lifeline) and ignore Ctrl-C, which the run handles.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from threadpoolctl import threadpool_limits  # imported here: a worker must not fail on a missing module
+
 from vidfp.index.candidates import Candidate
+from vidfp.lifeline import die_with_parent
 from vidfp.records import FrameRecord
 from vidfp.similarity.scoring import PairResult, PairScorer
 
@@ -32,16 +39,23 @@ log = logging.getLogger(__name__)
 MIN_PARALLEL_PAIRS = 256  # below this, starting workers costs more than it saves
 CHUNK = 64  # pairs per task: large enough to amortise the round trip, small enough to balance
 
-# (records, scorer) of the pool being run; forked workers inherit it
+# (records, scorer) of the pool being run; forked workers inherit it.  One pool at a time per process.
 _STATE: tuple[dict[str, FrameRecord], PairScorer] | None = None
+_POOL_LOCK = threading.Lock()
 
 
-def _one_blas_thread() -> None:
-    """Worker initializer: the BLAS pool the child inherits sized for the whole machine would give
-    ``workers`` × cores threads fighting over the cores (measured on 2 cores: forked scoring took
-    12.6–18.7 s against 7.8–9.5 s serial; with one BLAS thread per worker, 4.7–5.3 s)."""
-    from threadpoolctl import threadpool_limits
+def _init_worker(parent_pid: int) -> None:
+    """Worker initializer.
 
+    - Dies with the parent (vidfp.lifeline): a worker outliving a killed run would keep the
+      catalog's lock file descriptor, which it inherited, and block every later run.
+    - Ignores Ctrl-C, which reaches the whole process group: the parent stops the pool.
+    - One BLAS thread: the machine-sized BLAS pool each child inherits would give ``workers`` ×
+      cores threads fighting over the cores (measured on 2 cores: forked scoring took 12.6–18.7 s
+      against 7.8–9.5 s serial; with one BLAS thread per worker, 4.7–5.3 s).
+    """
+    die_with_parent(parent_pid=parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threadpool_limits(limits=1, user_api="blas")
 
 
@@ -68,18 +82,20 @@ def score_pairs(
     """Score ``pairs`` with ``scorer``; results in the order of ``pairs``."""
     keys = [(c.video_a, c.video_b) for c in pairs]
     chunks = [keys[s : s + CHUNK] for s in range(0, len(keys), CHUNK)]
+    done: list[list[PairResult]] = []  # results of whole chunks, in order
     if workers > 1 and len(keys) >= min_parallel and can_fork():
         try:
-            return _score_forked(records, scorer, chunks, progress, workers)
+            _score_forked(records, scorer, chunks, progress, workers, done)
         except BrokenProcessPool as e:
-            log.warning("a scoring worker died (%s); scoring the pairs in this process", e)
-    out: list[PairResult] = []
-    for chunk in chunks:
+            log.warning("a scoring worker died (%s); scoring the remaining pairs in this process", e)
+    for chunk in chunks[len(done) :]:  # all of them, or those a broken pool did not return
+        res = []
         for a, b in chunk:
-            out.append(scorer.score(records[a], records[b]))
+            res.append(scorer.score(records[a], records[b]))
             if progress:
                 progress(1)
-    return out
+        done.append(res)
+    return [r for res in done for r in res]
 
 
 def _score_forked(
@@ -88,17 +104,19 @@ def _score_forked(
     chunks: list[list[tuple[str, str]]],
     progress: Callable[[int], None] | None,
     workers: int,
-) -> list[PairResult]:
+    done: list,
+) -> None:
+    """Append each chunk's results to ``done`` in order, as they arrive."""
     global _STATE
-    _STATE = (records, scorer)
-    out: list[PairResult] = []
-    try:
-        n = min(workers, len(chunks))
-        with ProcessPoolExecutor(n, mp_context=mp.get_context("fork"), initializer=_one_blas_thread) as pool:
-            for res in pool.map(_score_chunk, chunks):
-                out.extend(res)
-                if progress:
-                    progress(len(res))
-    finally:
-        _STATE = None
-    return out
+    with _POOL_LOCK:
+        _STATE = (records, scorer)
+        try:
+            n = min(workers, len(chunks))
+            ctx = mp.get_context("fork")
+            with ProcessPoolExecutor(n, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(),)) as pool:
+                for res in pool.map(_score_chunk, chunks):
+                    done.append(res)
+                    if progress:
+                        progress(len(res))
+        finally:
+            _STATE = None
