@@ -220,3 +220,14 @@ def test_a_catalog_from_before_framing_keeps_its_feature_key():
     new = _from_dict(DecodeConfig, {**old, "blurred_fill": True, "find_inset": True})
     assert new.blurred_fill and new.find_inset  # a stored value always wins
     assert IngestConfig(decode=new).fingerprint_key("e") != then
+
+
+def test_a_catalog_from_before_the_camera_floor_is_scored_as_it_was():
+    """Search and review score against stored pairs with the catalog's own settings: a run stored
+    before camera_min_peak existed used the old floor 0.05, not today's default."""
+    from vidfp.config import ScoringConfig
+    from vidfp.search.settings import _from_dict
+
+    assert _from_dict(ScoringConfig, {"alpha": 0.6}).camera_min_peak == 0.05
+    assert _from_dict(ScoringConfig, {"alpha": 0.6, "camera_min_peak": 0.3}).camera_min_peak == 0.3
+    assert ScoringConfig().camera_min_peak == 0.3

@@ -71,7 +71,10 @@ def read_only(db: str) -> Iterator[Catalog]:
 
 # Fields added after catalogs existed whose default is not what older catalogs did: a stored
 # configuration without the field ran with this value (framing became a default in the third round).
-_BEFORE_FIELD: dict[type, dict[str, Any]] = {DecodeConfig: {"blurred_fill": False, "find_inset": False}}
+_BEFORE_FIELD: dict[type, dict[str, Any]] = {
+    DecodeConfig: {"blurred_fill": False, "find_inset": False},
+    ScoringConfig: {"camera_min_peak": 0.05},
+}
 
 
 def _from_dict(cls, d: dict[str, Any] | None):
