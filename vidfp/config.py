@@ -127,7 +127,7 @@ class ScoringConfig:
     motion_lags_s: tuple[float, ...] = (1.0, 2.0)  # region-flow lags
     motion_min: float = 0.01  # region-flow magnitudes below this are "not moving"
     camera_min_speed: float = 0.06  # slower cameras count as static and the camera signal abstains
-    camera_min_peak: float = 0.3  # a step with peak √(peak_a·peak_b) below is not confident (fingerprints.camera)
+    camera_min_peak: float = 0.3  # a step votes only if √(peak_a·peak_b) exceeds this (fingerprints.camera)
 
     @property
     def signal_weights(self) -> dict[str, float]:

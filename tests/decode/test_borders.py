@@ -18,7 +18,7 @@ def test_letterbox_and_pillarbox_boxes():
     pb = np.zeros((4, 60, 120, 3), np.uint8)
     pb[:, :, 20:100] = c
     assert content_box(pb) == (0, 60, 20, 100)
-    out, box = remove_borders(lb)
+    out, box = remove_borders(lb, fill=False)
     assert out.shape == lb.shape and box == (15, 75, 0, 80)
     assert out[:, :3].mean() > 40  # no black rows left
 

@@ -213,7 +213,10 @@ def test_search_box(cat, tmp_path):
     r = c.get("/search", params={"q": q, "token": TOKEN})
     assert r.status_code == 200
     first = re.search(r"<td>1</td>.*?</tr>", r.text, re.S).group(0)
-    assert "chelsea_zigzag.mp4" in first and "0:03.0" in first
+    assert "chelsea_zigzag.mp4" in first
+    # the copied range in the catalog video (query ↔ catalog): 3.0–7.0 s, within half a 2-frames/s step
+    m, sec = re.search(r"↔ (\d+):(\d+\.\d)–", first).groups()
+    assert abs(60 * int(m) + float(sec) - 3.0) <= 0.25, first
     r = c.get("/search", params={"q": str(tmp_path / "none.mp4"), "token": TOKEN})
     assert r.status_code == 200 and "could not be read" in r.text
 
@@ -223,12 +226,15 @@ def test_pair_matrix_is_the_scorers(cat):
     from vidfp.review.data import CatalogReader
     from vidfp.review.pairview import PairMatrices
     from vidfp.search.settings import read_settings
+    from vidfp.similarity.scoring import run_bounds
 
     a, b = pair_ids(cat["db"], "grass_host.mp4", "coffee_circle.mp4")
     p = CatalogReader(cat["db"]).pair(a, b)
     pm = PairMatrices(read_settings(cat["db"])).compute(p.a, p.b, p.flipped)
     (seg,) = p.segments
     path = pm.paths[0]
-    assert pm.t_a[path.i[0]] == pytest.approx(seg[0]) and pm.t_b[path.j[0]] == pytest.approx(seg[2])
+    # the stored segment is the path's run of samples (similarity.scoring.run_bounds)
+    assert run_bounds(pm.t_a, int(path.i[0]), int(path.i[-1]))[0] == pytest.approx(seg[0])
+    assert run_bounds(pm.t_b, int(path.j[0]), int(path.j[-1]))[0] == pytest.approx(seg[2])
     assert pm.sim.shape == (p.a.n_frames, p.b.n_frames)
     assert float(pm.sim[path.i, path.j].mean()) == pytest.approx(seg[4], abs=1e-5)

@@ -26,6 +26,13 @@ def test_chamfer_is_symmetric_and_region_permutation_invariant(rng):
     np.testing.assert_allclose(chamfer_matrix(a, b), chamfer_matrix(a, b[:, rng.permutation(9)]), atol=1e-6)
 
 
+@pytest.mark.parametrize("shape", [(1, 1), (1, 5), (5, 1), (2, 2), (2, 3), (3, 2), (4, 7)])
+def test_vectorised_dp_equals_plain_loop_on_small_matrices(shape):
+    s = np.random.default_rng(sum(shape)).uniform(-0.5, 1, size=shape)
+    h, _ = _dp(s - 0.4)
+    np.testing.assert_allclose(h, align_reference(s, 0.4)[0], atol=1e-12)
+
+
 @pytest.mark.parametrize("seed", range(5))
 def test_vectorised_dp_equals_plain_loop(seed):
     s = np.random.default_rng(seed).uniform(-0.5, 1, size=(17, 23))

@@ -258,5 +258,5 @@ def run_bounds(t: np.ndarray, first: int, last: int, duration: float | None = No
     start = float(t[first]) if first == 0 else 0.5 * float(t[first - 1] + t[first])
     end = float(t[last]) + _step(t) if last == len(t) - 1 else 0.5 * float(t[last] + t[last + 1])
     if duration:
-        end = min(end, float(duration))
+        end = max(start, min(end, float(duration)))  # a container duration shorter than the samples: empty
     return start, end
