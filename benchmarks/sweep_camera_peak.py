@@ -4,8 +4,8 @@ The camera signal votes with weight × (share of steps whose phase-correlation p
 floor).  Too low a floor lets a still camera with moving subjects vote on noise (a sped-up copy of
 the real ``bikes`` clip is then vetoed out of its group); too high a floor silences real pans.  For
 each value the script copies a family-A catalog, rescores every pair from the stored fingerprints
-(``kind="rescan"``: nothing is decoded again) and prints the acceptance criteria of
-``tune_family_a.py``.  Like it, it refuses a family B or C truth file.
+(``kind="rescan"``: only the broken files are tried again) with the catalog's own other settings,
+and prints the acceptance criteria of ``tune_family_a.py``.  Like it, it refuses a family B or C truth file.
 
     python benchmarks/sweep_camera_peak.py --source A --truth A/truth.json --db A.duckdb \
         [--values 0.05 0.1 0.2 0.3 0.4 0.5 0.6]
@@ -14,6 +14,7 @@ each value the script copies a family-A catalog, rescores every pair from the st
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import shutil
@@ -22,7 +23,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from vidfp.config import IngestConfig, ScoringConfig  # noqa: E402
+from vidfp.config import IngestConfig  # noqa: E402
 from vidfp.eval.report import evaluate_catalog  # noqa: E402
 from vidfp.pipeline.run import run_ingest  # noqa: E402
 from vidfp.search.settings import make_encoder, read_settings  # noqa: E402
@@ -48,7 +49,8 @@ def main() -> None:
         for v in args.values:
             db = os.path.join(tmp, f"sweep_{v}.duckdb")
             shutil.copy(args.db, db)
-            cfg = IngestConfig(decode=settings.decode, scoring=ScoringConfig(camera_min_peak=v))
+            scoring = dataclasses.replace(settings.scoring, camera_min_peak=v)
+            cfg = IngestConfig(decode=settings.decode, candidates=settings.candidates, scoring=scoring)
             # the copy reads the catalog's shards; anything it writes (a manifest) goes to tmp
             run_ingest(args.source, db, encoder, cfg, shards=os.path.join(tmp, f"shards_{v}"), kind="rescan")
             r = evaluate_catalog(args.truth, db)
