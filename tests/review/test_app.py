@@ -238,3 +238,28 @@ def test_pair_matrix_is_the_scorers(cat):
     assert run_bounds(pm.t_b, int(path.j[0]), int(path.j[-1]))[0] == pytest.approx(seg[2])
     assert pm.sim.shape == (p.a.n_frames, p.b.n_frames)
     assert float(pm.sim[path.i, path.j].mean()) == pytest.approx(seg[4], abs=1e-5)
+
+
+def test_pair_matrices_read_each_shard_once(cat):
+    """A report draws many pairs over the same videos: each shard is read once, not twice per pair,
+    and the cached records give the matrices a fresh read gives."""
+    import numpy as np
+
+    from vidfp.review.data import CatalogReader
+    from vidfp.review.pairview import PairMatrices
+    from vidfp.search.settings import read_settings
+
+    con = duckdb.connect(cat["db"], read_only=True)
+    pairs = con.execute(
+        "SELECT video_a, video_b, flipped FROM pair_scores ORDER BY similarity DESC LIMIT 12"
+    ).fetchall()
+    n_shards = con.execute("SELECT count(DISTINCT shard_uri) FROM videos WHERE status = 'ok'").fetchone()[0]
+    con.close()
+    assert len(pairs) >= 4
+    reader, settings = CatalogReader(cat["db"]), read_settings(cat["db"])
+    pm = PairMatrices(settings, cached_shards=n_shards)
+    for a, b, flipped in pairs:
+        p = reader.pair(a, b)
+        fresh = PairMatrices(settings).compute(p.a, p.b, flipped)
+        assert np.array_equal(pm.compute(p.a, p.b, flipped).sim, fresh.sim)
+    assert pm.shard_reads == n_shards  # not 2 per pair

@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import logging
 import math
+from collections import OrderedDict
 from dataclasses import dataclass
 from types import SimpleNamespace
 
 import numpy as np
 
-from vidfp.pipeline.match import load_records
+from vidfp.records import FrameRecord
 from vidfp.review.data import Video
 from vidfp.search.settings import CatalogSettings, make_encoder
 from vidfp.similarity.alignment import AlignedPath
 from vidfp.similarity.chamfer import chamfer_matrix
 from vidfp.similarity.scoring import DEFAULT_CALIBRATION, PairScorer
+from vidfp.store.shards import read_shard
 
 log = logging.getLogger(__name__)
 
@@ -63,22 +65,41 @@ def flip_function(settings: CatalogSettings):
 
 
 class PairMatrices:
-    """Recomputes pairs of one catalog (settings read once)."""
+    """Recomputes pairs of one catalog (settings read once).
 
-    def __init__(self, settings: CatalogSettings):
+    Shards are read whole (a Parquet shard holds up to 64 videos), and a report draws hundreds of
+    pairs over the same videos, so the last ``cached_shards`` shards read are kept: without that, a
+    165-video catalog's report read a whole shard twice per pair and took minutes.  Memory is at
+    most ``cached_shards`` shards' fingerprints.
+    """
+
+    def __init__(self, settings: CatalogSettings, cached_shards: int = 4):
         self.settings = settings
         self.flip = flip_function(settings)
         self.scorer = PairScorer(settings.scoring, flip=self.flip, calibration=settings.calibration)
         self.calibration = settings.calibration or DEFAULT_CALIBRATION
+        self.cached_shards = max(1, cached_shards)
+        self._shards: OrderedDict[str, dict[str, FrameRecord]] = OrderedDict()
+        self.shard_reads = 0
+
+    def record(self, v: Video) -> FrameRecord:
+        """``v``'s fingerprints from its shard (cached, least recently used shard dropped first)."""
+        uri = v.shard_uri
+        if uri not in self._shards:
+            self.shard_reads += 1
+            self._shards[uri] = {r.video_id: r for r in read_shard(uri)}
+            while len(self._shards) > self.cached_shards:
+                self._shards.popitem(last=False)
+        self._shards.move_to_end(uri)
+        rec = self._shards[uri][v.video_id]  # KeyError: not in its shard (the caller shows a placeholder)
+        rec.meta["duration_s"] = v.duration_s
+        return rec
 
     def compute(self, a: Video, b: Video, flipped: bool | None = None) -> PairMatrix:
         """Matrix and paths of (A, B); ``flipped`` None: both orientations, the better kept (as the scorer)."""
         if not (a.shard_uri and b.shard_uri):
             raise ValueError("no fingerprints stored for this pair")
-        recs = load_records(
-            [{"video_id": v.video_id, "shard_uri": v.shard_uri, "duration_s": v.duration_s} for v in (a, b)]
-        )
-        ra, rb = recs[a.video_id], recs[b.video_id]
+        ra, rb = self.record(a), self.record(b)
         options = [False, True] if flipped is None else [bool(flipped)]
         if self.flip is None:
             options = [False]
