@@ -32,14 +32,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from vidfp.config import ScoringConfig
+
 SIZE = 64
-MIN_SPEED = 0.06  # frame sizes / s (median): slower cameras count as static and the signal abstains
-# Per-step confidence √(peak_a · peak_b) below which a step is not a confident estimate.  On bench
+# The defaults are ScoringConfig's (one place for each number; the pipeline passes its config's values).
+MIN_SPEED = ScoringConfig.camera_min_speed  # frame sizes / s (median): slower cameras count as static
+# camera_min_peak: per-step confidence √(peak_a · peak_b) below which a step is not a confident estimate.  On bench
 # family A, pans through photos have median peaks 0.42–0.72 and ≥ 83 % of steps above 0.3, while real
 # clips from a (nearly) still camera with moving subjects (bikes, carphone) have median peaks 0.22 and
 # 22–30 % above: their "camera motion" is the subjects', which a speed change re-samples into noise.
 # Everything from 0.1 to 0.5 gave family A the same figures; 0.3 is the middle (0.05 before).
-MIN_PEAK = 0.3
+MIN_PEAK = ScoringConfig.camera_min_peak
 
 
 def _grey_small(pixels: np.ndarray, size: int) -> np.ndarray:
