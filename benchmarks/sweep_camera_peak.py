@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import shutil
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from _family_a import family_a_truth  # noqa: E402
 
 from vidfp.config import IngestConfig  # noqa: E402
 from vidfp.eval.report import evaluate_catalog  # noqa: E402
@@ -36,10 +37,7 @@ def main() -> None:
     ap.add_argument("--db", required=True, help="a family-A catalog (left unchanged)")
     ap.add_argument("--values", nargs="+", type=float, default=[0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
     args = ap.parse_args()
-    with open(args.truth) as f:
-        t = json.load(f)
-    if t.get("family", "A") != "A" or "provenance" in t:  # as tune_family_a.py
-        sys.exit("refusing: tuning looks at family A only")
+    family_a_truth(args.truth)
     settings = read_settings(args.db)
     encoder = make_encoder(settings)  # the catalog's own encoder, so its stored fingerprints are reused
     keys = ("micro_ap", "cluster_f1", "hard_negatives_clustered", "copy_over_hard_negative", "partial_segment_iou")

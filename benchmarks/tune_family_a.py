@@ -22,6 +22,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from _family_a import family_a_truth  # noqa: E402
+
 from vidfp.cluster import clusters_from_edges  # noqa: E402
 from vidfp.config import CandidateConfig, ScoringConfig  # noqa: E402
 from vidfp.encoders import get_encoder  # noqa: E402
@@ -139,9 +141,7 @@ def main():
     ap.add_argument("--cache", help="pickle of the captured ingredients (reused when present)")
     ap.add_argument("--show", help="lo,hi,alpha,thr,min_cov: list the errors of one setting")
     a = ap.parse_args()
-    t = json.load(open(a.truth, encoding="utf-8"))
-    if t.get("family", "A") != "A" or "provenance" in t:  # B and C carry provenance; C also says so
-        sys.exit("refusing: tuning looks at family A only")
+    family_a_truth(a.truth)
     cfg = ScoringConfig()
     import pickle
 
