@@ -111,7 +111,14 @@ def commit_task(
 @task(name="score-pairs", cache_policy=NO_CACHE)
 def score_task(catalog: Catalog, spec: dict[str, Any], cfg: IngestConfig, run_id: str, rescore: bool = False) -> int:
     n = match_and_score(
-        catalog, make_encoder(**spec), cfg.candidates, cfg.scoring, run_id, rescore=rescore, workers=cfg.workers
+        catalog,
+        make_encoder(**spec),
+        cfg.candidates,
+        cfg.scoring,
+        run_id,
+        rescore=rescore,
+        workers=cfg.workers,
+        decode_cfg=cfg.decode,
     )
     catalog.publish()
     return n

@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import write_test_video
 from vidfp.config import DecodeConfig
 from vidfp.decode import DecodeError, decode_video, sample_indices
+from vidfp.decode.sampler import indices_at
 
 
 def container_pts(path):
@@ -62,3 +63,27 @@ def test_bad_files_raise_clear_errors(tmp_path, content, msg):
     p.write_bytes(content)
     with pytest.raises(DecodeError, match=msg):
         decode_video(str(p), "v", (32, 32), DecodeConfig())
+
+
+def test_indices_at_given_instants():
+    starts = np.array([0.0, 0.04, 0.08, 0.5, 0.9])  # variable rate
+    assert indices_at(starts, np.array([0.0, 0.05, 0.07, 0.6, 2.0])).tolist() == [0, 1, 3, 4]
+    assert indices_at(starts + 3.0, np.array([0.5 - 1e-7])).tolist() == [3]  # relative to the first frame
+    assert indices_at(np.zeros(0), np.array([1.0])).tolist() == []
+
+
+@pytest.mark.parametrize("ext", ["mp4", "mkv"])
+def test_decode_at_instants_equals_the_grid_there(tmp_path, ext):
+    """``at_s`` = the fps grid's own sample times gives the grid's frames; instants between samples give
+    the frames on screen then (variable frame rate, to the decoder's real times)."""
+    pts = np.concatenate([np.arange(20) * 0.04, 0.8 + np.arange(20) * 0.2])
+    p = tmp_path / f"vfr.{ext}"
+    write_test_video(p, n=40, pts_s=pts)
+    grid, _ = decode_video(str(p), "v", (32, 32), DecodeConfig(fps=4.0))
+    same, _ = decode_video(str(p), "v", (32, 32), DecodeConfig(fps=4.0), at_s=grid.t_s)
+    assert np.array_equal(same.frame_idx, grid.frame_idx) and np.array_equal(same.pixels, grid.pixels)
+    at = np.array([0.13, 0.61, 1.35, 2.9])
+    rec, _ = decode_video(str(p), "v", (32, 32), DecodeConfig(fps=4.0), at_s=at)
+    real = container_pts(p) - container_pts(p)[0]
+    expect = [int(np.searchsorted(real, t + 1e-6, side="right") - 1) for t in at]
+    assert rec.frame_idx.tolist() == expect

@@ -5,7 +5,7 @@ import pytest
 
 from vidfp.corpus.media import clip_path, read_frames
 from vidfp.corpus.transforms import TRANSFORMS, pip
-from vidfp.decode.borders import frame_content, resize_bilinear
+from vidfp.decode.borders import frame_content, frame_content_of, resize_bilinear
 from vidfp.decode.inset import inset_box, longest_runs
 
 S = 160
@@ -77,3 +77,26 @@ def test_a_window_at_the_frame_edge_is_not_an_inset(tmp_path):
     write_video(path, fr, fps, codec="libx264", crf=23)
     rec, _ = decode_video(path, "v", (144, 144), DecodeConfig(fps=4.0, blurred_fill=True, find_inset=True))
     assert rec.meta.get("content_box") is None
+
+
+@pytest.mark.parametrize("name", ["pip", "letterbox", "vertical", "reencode"])
+def test_frames_between_samples_are_framed_as_the_samples(bikes, name):
+    """frame_content_of(ref, x) frames x with the decisions taken on ref (segment refinement decodes
+    frames between the fingerprint samples): on ref itself it is frame_content exactly, and the
+    odd frames framed by the even frames' decisions equal the odd half of the whole framed set
+    whenever both halves lead to the same decisions."""
+    fr, fps = bikes
+    v = (
+        pip(fr, fps, np.random.default_rng(0))[0]
+        if name == "pip"
+        else TRANSFORMS[name](fr, fps, np.random.default_rng(0))[0]
+    )
+    sq = resize_bilinear(v, (S, S))
+    whole, box = frame_content(sq)
+    np.testing.assert_array_equal(frame_content_of(sq, sq), whole)
+    ref, other = sq[::2], sq[1::2]
+    same = frame_content(ref)[1] == box
+    if same:
+        np.testing.assert_array_equal(frame_content_of(ref, other), whole[1::2])
+    if name == "pip":
+        assert box is not None and same  # the test exercises a crop

@@ -9,6 +9,7 @@ from vidfp.config import DecodeConfig
 from vidfp.decode import decode_video, sample_indices
 from vidfp.decode.probe import probe
 from vidfp.decode.pyav_reader import decode_pyav
+from vidfp.decode.sampler import indices_at
 
 SIZE = (32, 48)
 
@@ -58,3 +59,13 @@ def test_missing_pts_fall_back_to_index_over_rate(tmp_path):
     assert "PyAV times invalid (missing (40 of 40 frames))" in note and "25 fps" in note
     _, ref_px = reference(p, SIZE)
     np.testing.assert_array_equal(rec.pixels, ref_px[rec.frame_idx])
+
+
+def test_pyav_at_given_instants_equals_the_frames_on_screen(vfr):
+    """Segment refinement's instants (vidfp.pipeline.refine) through PyAV: the frames on screen then."""
+    ref_t, ref_px = reference(vfr, SIZE)
+    at = np.array([0.0, 0.33, 0.335, 1.7, 2.95, 99.0])
+    d = decode_pyav(str(vfr), SIZE, DecodeConfig(), probe(str(vfr)), at_s=at)
+    want = indices_at(ref_t, at)
+    assert d.idx.tolist() == want.tolist() == sorted(set(want.tolist()))
+    np.testing.assert_array_equal(d.pixels, ref_px[want])

@@ -153,6 +153,19 @@ def test_flip_equals_encoding_the_mirrored_frames(encoder, sources):
     assert (np.diag(chamfer_matrix(r, r)) > np.diag(chamfer_matrix(r, r2)) + 0.02).all()
 
 
+def test_whole_frame_descriptor_is_region_zeros_straight_half(encoder, sources):
+    """encode_whole (segment refinement) embeds the whole frame once, as given: it equals the straight
+    half of region 0 of encode, renormalised, and separates a copy from another clip."""
+    x = np.concatenate([_squash(sources[c]) for c in CLIPS])
+    w = encoder.encode_whole(x)
+    r0 = encoder.encode(x)[1][:, 0, : w.shape[1]]
+    np.testing.assert_allclose(w, r0 / np.linalg.norm(r0, axis=1, keepdims=True), atol=1e-5)
+    copy = encoder.encode_whole(_squash(_reencode(sources["bikes"])))
+    same = np.einsum("nd,nd->n", copy, w[:N_PER_CLIP])
+    other = copy @ w[N_PER_CLIP:].T
+    assert same.min() > other.max() + 0.3
+
+
 def test_shapes_norms_positions_and_keys():
     enc = get_encoder("sscd-distilled")
     x = np.random.default_rng(0).integers(0, 256, (3, *enc.input_size, 3), dtype=np.uint8)

@@ -57,6 +57,31 @@ def test_partial_copy_is_found_with_where_it_sits(cat):
     assert moment_iou((m.query_start_s, m.query_end_s, m.video_start_s, m.video_end_s), (3, 6, 2, 5)) >= 0.8
 
 
+@pytest.mark.parametrize("query", ["query_chelsea.mp4", "grass_host.mp4"])
+def test_moments_are_refined_between_samples(cat, query):
+    """The linked hits' moments are refined on frames between the samples (vidfp.pipeline.refine):
+    at least as close to the truth as the sampled ones, and close."""
+    from dataclasses import replace
+
+    folder = cat["queries"] if query.startswith("query") else cat["corpus"]
+    truth = QUERY_TRUTH.get(query) or ("coffee_circle.mp4", (3, 6), (2, 5))
+    index = SearchIndex(cat["db"])
+    target = video_ids(cat["db"])[truth[0]]
+
+    def best_iou():
+        (res,) = index.search([os.path.join(folder, query)])
+        hit = next(h for h in res.hits if h.video_id == target)
+        return max(
+            moment_iou((m.query_start_s, m.query_end_s, m.video_start_s, m.video_end_s), (*truth[1], *truth[2]))
+            for m in hit.moments
+        )
+
+    refined = best_iou()
+    index.settings = replace(index.settings, scoring=replace(index.settings.scoring, refine_fps=0.0))
+    sampled = best_iou()
+    assert refined >= sampled - 0.01 and refined >= 0.9, (refined, sampled)
+
+
 def test_votes_equal_brute_force_reference(cat):
     """The FAISS vote over the catalog's frames = every cosine similarity computed and sorted in numpy."""
     from vidfp.pipeline.match import load_records

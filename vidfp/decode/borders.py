@@ -161,12 +161,31 @@ def frame_content(
     """Borders and blurred fill off, then a picture-in-picture inset kept alone, each resized back
     to [T, H, W, 3]; also the final box (y0, y1, x0, x1) in the input's pixels, None if untouched.
     The defaults are the decoder's (DecodeConfig: remove_borders, find_inset, blurred_fill)."""
+    out, _, box = _frame_content(pixels, None, borders, inset, fill)
+    return out, box
+
+
+def frame_content_of(
+    ref: np.ndarray, pixels: np.ndarray, borders: bool = True, inset: bool = True, fill: bool = True
+) -> np.ndarray:
+    """``pixels`` uint8 [N, H, W, 3] framed as :func:`frame_content` frames ``ref`` [T, H, W, 3] (the
+    same crops and resizes, decided on ``ref`` alone): frames decoded later between a video's
+    fingerprint samples (vidfp.pipeline.refine) are framed exactly as those samples were."""
+    return _frame_content(ref, pixels, borders, inset, fill)[1]
+
+
+def _frame_content(
+    pixels: np.ndarray, other: np.ndarray | None, borders: bool, inset: bool, fill: bool
+) -> tuple[np.ndarray, np.ndarray | None, tuple[int, int, int, int] | None]:
     from vidfp.decode.inset import inset_box
 
     _, h, w, _ = pixels.shape
     box = (0, h, 0, w)
     if borders:
         pixels, box = remove_borders(pixels, fill=fill)
+        if other is not None and box != (0, h, 0, w):
+            y0, y1, x0, x1 = box
+            other = resize_bilinear(other[:, y0:y1, x0:x1], (h, w))
     inner = inset_box(pixels) if inset else None
     if inner is not None:
         iy0, iy1, ix0, ix1 = inner
@@ -174,4 +193,6 @@ def frame_content(
         sy, sx = (y1 - y0) / h, (x1 - x0) / w  # the box was resized to H × W: map back
         box = (round(y0 + iy0 * sy), round(y0 + iy1 * sy), round(x0 + ix0 * sx), round(x0 + ix1 * sx))
         pixels = resize_bilinear(pixels[:, iy0:iy1, ix0:ix1], (h, w))
-    return pixels, (None if box == (0, h, 0, w) else box)
+        if other is not None:
+            other = resize_bilinear(other[:, iy0:iy1, ix0:ix1], (h, w))
+    return pixels, other, (None if box == (0, h, 0, w) else box)

@@ -28,7 +28,7 @@ import numpy as np
 from vidfp.config import DecodeConfig
 from vidfp.decode.errors import DecodeError
 from vidfp.decode.probe import ContainerInfo
-from vidfp.decode.sampler import sample_indices
+from vidfp.decode.sampler import indices_at, sample_indices
 from vidfp.decode.timestamps import derived_times, time_problem
 
 log = logging.getLogger(__name__)
@@ -90,13 +90,16 @@ def _second_pass(path: str, idx: np.ndarray, size: tuple[int, int], n: int) -> n
     return np.stack(out)
 
 
-def decode_pyav(path: str, size: tuple[int, int], cfg: DecodeConfig, info: ContainerInfo) -> Decoded:
-    """Decode ``path`` with PyAV and sample it at ``cfg.fps``; pixels resized to size = (h, w)."""
+def decode_pyav(
+    path: str, size: tuple[int, int], cfg: DecodeConfig, info: ContainerInfo, at_s: np.ndarray | None = None
+) -> Decoded:
+    """Decode ``path`` with PyAV and sample it at ``cfg.fps`` (or at the instants ``at_s``, seconds
+    from the first frame: then always in two passes); pixels resized to size = (h, w)."""
     step = 1.0 / cfg.fps
     times: list[float] = []
     picks: list[int] = []
     px: list[np.ndarray] = []
-    streaming = True
+    streaming = at_s is None
     k = 0  # next grid instant t_0 + k·step not yet resolved
     prev = None
     last_dur = 0.0
@@ -133,7 +136,7 @@ def decode_pyav(path: str, size: tuple[int, int], cfg: DecodeConfig, info: Conta
         notes.append(f"{stats['bad']} undecodable packets skipped")
     if "cut" in stats:
         notes.append(f"stream ends early ({stats['cut'][:80]})")
-    idx = sample_indices(t_start, cfg.fps, cfg.max_frames)
+    idx = sample_indices(t_start, cfg.fps, cfg.max_frames) if at_s is None else indices_at(t_start, at_s)
     if streaming and picks != idx.tolist() and picks + [n - 1] == idx.tolist():
         picks.append(n - 1)  # the grid reaches the last frame: it is `prev`
         px.append(_to_rgb(prev, size))

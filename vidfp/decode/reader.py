@@ -30,7 +30,7 @@ import numpy as np
 from vidfp.config import DecodeConfig
 from vidfp.decode.errors import DecodeError
 from vidfp.decode.probe import ContainerInfo, probe
-from vidfp.decode.sampler import sample_indices
+from vidfp.decode.sampler import indices_at, sample_indices
 from vidfp.decode.timestamps import count_problem, time_problem
 from vidfp.records import FrameRecord
 
@@ -71,7 +71,12 @@ class _Frames:
 
 
 def _decode_via_link(
-    path: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig, on_probe: Callable[[ContainerInfo], None] | None
+    path: str,
+    video_id: str,
+    size: tuple[int, int],
+    cfg: DecodeConfig,
+    on_probe: Callable[[ContainerInfo], None] | None,
+    at_s: np.ndarray | None = None,
 ):
     import tempfile
 
@@ -80,10 +85,12 @@ def _decode_via_link(
             d, "video" + os.path.splitext(path.encode("utf-8", "surrogateescape"))[1].decode("ascii", "ignore")
         )
         os.symlink(os.path.abspath(path), link)
-        return decode_video(link, video_id, size, cfg, on_probe)
+        return decode_video(link, video_id, size, cfg, on_probe, at_s)
 
 
-def _decord(path: str, size: tuple[int, int], cfg: DecodeConfig, info: ContainerInfo) -> _Frames:
+def _decord(
+    path: str, size: tuple[int, int], cfg: DecodeConfig, info: ContainerInfo, at_s: np.ndarray | None = None
+) -> _Frames:
     """Sampled frames by decord; raises _Untrusted when its times or count are wrong."""
     import decord
 
@@ -106,7 +113,7 @@ def _decord(path: str, size: tuple[int, int], cfg: DecodeConfig, info: Container
     problem = count_problem(n_total, info)
     if problem is not None:
         raise _Untrusted(f"decord frame count invalid ({problem})")
-    idx = sample_indices(t_start, cfg.fps, cfg.max_frames)
+    idx = sample_indices(t_start, cfg.fps, cfg.max_frames) if at_s is None else indices_at(t_start, at_s)
     chunks = []
     for s in range(0, len(idx), cfg.chunk_frames):
         sel = idx[s : s + cfg.chunk_frames]
@@ -118,13 +125,15 @@ def _decord(path: str, size: tuple[int, int], cfg: DecodeConfig, info: Container
     return _Frames(t_start, float(t_end[-1]), idx, pixels, float(vr.get_avg_fps() or 0.0))
 
 
-def _pyav(path: str, size: tuple[int, int], cfg: DecodeConfig, info: ContainerInfo) -> tuple[_Frames, str | None]:
+def _pyav(
+    path: str, size: tuple[int, int], cfg: DecodeConfig, info: ContainerInfo, at_s: np.ndarray | None = None
+) -> tuple[_Frames, str | None]:
     import av
 
     from vidfp.decode.pyav_reader import decode_pyav
 
     try:
-        d = decode_pyav(path, size, cfg, info)
+        d = decode_pyav(path, size, cfg, info, at_s)
     except av.FFmpegError as e:
         raise DecodeError(f"not a decodable video: {e}"[:300]) from None
     return _Frames(d.t_start, d.t_end, d.idx, d.pixels, info.avg_fps), d.note
@@ -136,6 +145,7 @@ def decode_video(
     size: tuple[int, int],
     cfg: DecodeConfig,
     on_probe: Callable[[ContainerInfo], None] | None = None,
+    at_s: np.ndarray | None = None,
 ) -> tuple[FrameRecord, VideoMeta]:
     """Decode ``path`` into a :class:`FrameRecord` with pixels uint8 [T, H, W, 3].
 
@@ -143,7 +153,9 @@ def decode_video(
     which is far cheaper than decoding full frames and resizing after.
     Memory stays bounded by ``cfg.chunk_frames`` (decord) or ``cfg.max_frames``
     (PyAV) frames at that size.  ``on_probe`` is called with the container
-    probe before decoding starts (the caller sets its time limit from it).
+    probe before decoding starts (the caller sets its time limit from it).  ``at_s`` (seconds
+    from the first frame) replaces the ``cfg.fps`` grid by given instants (segment refinement,
+    vidfp.pipeline.refine).
     """
     if not os.path.exists(path):
         raise DecodeError(f"file not found: {path}")
@@ -152,14 +164,14 @@ def decode_video(
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:  # decord passes the name to C as UTF-8: go through a link with a clean name
-        return _decode_via_link(path, video_id, size, cfg, on_probe)
+        return _decode_via_link(path, video_id, size, cfg, on_probe, at_s)
     info = probe(path)
     if on_probe is not None:
         on_probe(info)
     reason, frames, note = info.edit_list or info.pyav_reason, None, None
     if reason is None:
         try:
-            frames = _decord(path, size, cfg, info)
+            frames = _decord(path, size, cfg, info, at_s)
         except _Untrusted as e:
             reason = str(e)
         except DecodeError as e:
@@ -169,7 +181,7 @@ def decode_video(
     if frames is None:
         log.info("%s: %s; decoding with PyAV", path, reason)
         try:
-            frames, pyav_note = _pyav(path, size, cfg, info)
+            frames, pyav_note = _pyav(path, size, cfg, info, at_s)
         except DecodeError:
             if reason.startswith("decord cannot open"):
                 raise opening_error from None

@@ -35,3 +35,15 @@ def sample_indices(frame_starts: np.ndarray, fps: float, max_frames: int) -> np.
     idx = np.searchsorted(ts, grid + 1e-6, side="right") - 1
     idx = np.clip(idx, 0, ts.size - 1)
     return np.unique(idx).astype(np.int64)
+
+
+def indices_at(frame_starts: np.ndarray, at_s: np.ndarray) -> np.ndarray:
+    """Indices of the frames on screen at the instants ``t_0 + at_s`` (at_s: seconds from the
+    first frame, the fingerprints' ``t_s``), strictly increasing; the same rule as
+    :func:`sample_indices`, on given instants instead of a grid."""
+    ts = np.asarray(frame_starts, dtype=np.float64)
+    if ts.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    at = ts[0] + np.asarray(at_s, dtype=np.float64)
+    idx = np.clip(np.searchsorted(ts, at + 1e-6, side="right") - 1, 0, ts.size - 1)
+    return np.unique(idx).astype(np.int64)

@@ -41,6 +41,12 @@ class Encoder(ABC):
         """What the catalog records per video (encoder, model, weights hash)."""
         return {"encoder": self.name, "model": "", "weights_sha": "", "key": self.key()}
 
+    def encode_whole(self, pixels: np.ndarray) -> np.ndarray:
+        """Whole-frame descriptors float32 [N, D'], L2-normalised, compared by cosine in the orientation
+        given (segment refinement, vidfp.pipeline.refine, needs only these).  Default: the global
+        vectors of ``encode``; encoders with a cheaper way override it."""
+        return self.encode(pixels)[0]
+
     def region_positions(self) -> np.ndarray:
         """Centres (x, y) ∈ [0, 1]² of the regions, [R, 2], in ``encode``'s order."""
         g = self.grid

@@ -236,6 +236,11 @@ class SSCDEncoder(Encoder):
         )
         return regions[:, 0].copy(), regions, gradient_energy_centroid(pixels)
 
+    def encode_whole(self, pixels: np.ndarray) -> np.ndarray:
+        """e(whole frame) alone, as given: 1 of the 12 embeddings per frame, float32 [N, 512]."""
+        v = self.embed(np.ascontiguousarray(pixels))
+        return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+
     def _regions(self, pixels: np.ndarray) -> np.ndarray:
         """[N, S, S, 3] → v_k = [e(c_k), e(m(c_k))] / √2, float32 [N, R, 1024]."""
         n = len(pixels)

@@ -17,9 +17,10 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from vidfp.cluster import clusters_from_edges
-from vidfp.config import CandidateConfig, ScoringConfig
+from vidfp.config import CandidateConfig, DecodeConfig, ScoringConfig
 from vidfp.encoders.base import Encoder
 from vidfp.index.candidates import Candidate, FaissKnnCandidates
+from vidfp.pipeline.refine import refine_results
 from vidfp.pipeline.score_pool import score_pairs
 from vidfp.records import FrameRecord
 from vidfp.similarity.calibration import Calibration, background_calibration
@@ -57,9 +58,12 @@ def match_and_score(
     rescore: bool = False,
     progress: Callable[[int], None] | None = None,
     workers: int = 1,
+    decode_cfg: DecodeConfig | None = None,
 ) -> int:
     """Score new candidate pairs (in ``workers`` forked processes when there are many: score_pool);
-    returns the number of pairs scored."""
+    returns the number of pairs scored.  With ``decode_cfg`` (the run's decoding), the ends of
+    partial-copy segments are refined on frames decoded between the samples (pipeline.refine;
+    ``score_cfg.refine_fps``)."""
     rows = catalog.videos(status="ok")
     if not rows:
         return 0
@@ -80,6 +84,12 @@ def match_and_score(
         calibration=cal,
     )
     results = score_pairs(records, todo, scorer, progress, workers)
+    if decode_cfg is not None and score_cfg.refine_fps > 0:
+        stored = [(a, b) for a, b, dup, _, _ in catalog.pair_edges() if dup]
+        uris = {r["video_id"]: r["uri"] for r in rows}
+        results = refine_results(
+            results, records, uris, encoder, decode_cfg, score_cfg.refine_fps, max(workers, 1), stored
+        )
     votes = {(c.video_a, c.video_b): c.votes for c in todo}
     catalog.store_pairs(results, votes, run_id, sorted(unscored))
     log.info("scored %d pairs (%d duplicates)", len(results), sum(r.is_duplicate for r in results))

@@ -208,7 +208,14 @@ def run_ingest(
             cat, planned, outcomes, encoder, feature_key, run_id, {f.uri for f in files}, shards
         )
         n_pairs = match_and_score(
-            cat, encoder, cfg.candidates, cfg.scoring, run_id, rescore=(kind == "rescan"), workers=cfg.workers
+            cat,
+            encoder,
+            cfg.candidates,
+            cfg.scoring,
+            run_id,
+            rescore=(kind == "rescan"),
+            workers=cfg.workers,
+            decode_cfg=cfg.decode,
         )
         cat.publish()
         cluster_catalog(cat, cfg.scoring)

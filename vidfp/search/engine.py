@@ -163,8 +163,10 @@ class SearchIndex:
             self._records.update(load_records(need))
         return {v: self._records[v] for v in vids if v in self._records}
 
-    def hits_for(self, q: FrameRecord, top: int = 10) -> list[SearchHit]:
-        """Ranked catalog videos for an encoded query record."""
+    def hits_for(self, q: FrameRecord, top: int = 10, uri: str | None = None) -> list[SearchHit]:
+        """Ranked catalog videos for an encoded query record.  With the query's ``uri``, the moments of
+        the linked hits (duplicates and partial copies) are refined on frames decoded between the
+        samples, as an ingest refines partial copies (vidfp.pipeline.refine, the catalog's refine_fps)."""
         cands = self.frames.votes(q, self.encoder.flip, self.min_frame_sim)
         recs = self._catalog_records([v for v, _ in cands])
         scored: list[tuple[PairResult, str, float]] = []
@@ -172,10 +174,11 @@ class SearchIndex:
             if vid in recs:
                 scored.append((self.scorer.score(q, recs[vid]), vid, votes))
         scored.sort(key=lambda t: (-t[0].similarity, -t[2], t[1]))
+        scored = [t for t in scored if t[0].similarity > 0][:top]
+        if uri is not None and self.settings.scoring.refine_fps > 0:
+            scored = self._refined(q, uri, scored, recs)
         hits = []
         for res, vid, votes in scored:
-            if res.similarity <= 0 or len(hits) >= top:
-                continue
             q_is_a = res.video_a == q.video_id
             moments = tuple(
                 Moment(
@@ -207,6 +210,22 @@ class SearchIndex:
             )
         return hits
 
+    def _refined(self, q: FrameRecord, uri: str, scored: list, recs: dict[str, FrameRecord]) -> list:
+        from vidfp.pipeline.refine import refine_results
+
+        uris = {q.video_id: uri, **{vid: self.rows[vid]["uri"] for _, vid, _ in scored}}
+        refined = refine_results(
+            [res for res, _, _ in scored],
+            {q.video_id: q, **recs},
+            uris,
+            self.encoder,
+            self.settings.decode,
+            self.settings.scoring.refine_fps,
+            workers=self.workers,
+            select=lambda r: r.is_duplicate or r.is_partial,
+        )
+        return [(res, vid, votes) for res, (_, vid, votes) in zip(refined, scored, strict=True)]
+
     def search(self, queries: Iterable[str], top: int = 10) -> list[QueryResult]:
         queries = list(queries)
         t0 = time.perf_counter()
@@ -219,7 +238,7 @@ class SearchIndex:
                 out.append(QueryResult(q, error=rec, seconds={"decode_encode": round(t_enc, 4)}))
                 continue
             t1 = time.perf_counter()
-            hits = self.hits_for(rec, top)
+            hits = self.hits_for(rec, top, uri=q)
             out.append(
                 QueryResult(
                     q,

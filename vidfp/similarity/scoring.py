@@ -62,6 +62,10 @@ class Segment:
     b_start_s: float
     b_end_s: float
     score: float
+    # the aligned path's line, t_b ≈ offset + rate · t_a (least squares over its matched samples);
+    # None where unknown (a segment read back from the catalog): then the bounds' diagonal
+    rate: float = 1.0
+    offset: float | None = None
 
 
 @dataclass(frozen=True)
@@ -241,7 +245,28 @@ class PairScorer:
         """Seconds the path stands for in each video (:func:`run_bounds`)."""
         a0, a1 = run_bounds(a.t_s, int(p.i[0]), int(p.i[-1]), a.meta.get("duration_s"))
         b0, b1 = run_bounds(b.t_s, int(p.j[0]), int(p.j[-1]), b.meta.get("duration_s"))
-        return Segment(a0, a1, b0, b1, round(float(sim[p.i, p.j].mean()), 6))
+        rate, offset = path_line(a.t_s[p.i], b.t_s[p.j])
+        return Segment(a0, a1, b0, b1, round(float(sim[p.i, p.j].mean()), 6), rate, offset)
+
+
+def path_line(ta: np.ndarray, tb: np.ndarray) -> tuple[float, float]:
+    """(rate, offset) of t_b ≈ offset + rate · t_a through a path's matched sample times [n].
+
+    The rate is a Theil–Sen slope: the median of the slopes between pairs of path points at least
+    half the path apart (1 when the path spans no time in A), and the offset the median residual.
+    The few off-diagonal steps a monotone path takes to follow a grid of another phase move neither
+    (a least-squares slope through ten samples of a same-speed copy came out 5 % off), and the long
+    baselines keep a sped-up copy's staircase (steps of slope ½, 1, 2) from voting."""
+    ta, tb = np.asarray(ta, np.float64), np.asarray(tb, np.float64)
+    rate = 1.0
+    if ta.size >= 2 and np.ptp(ta) > 0:
+        i, j = np.triu_indices(ta.size, 1)
+        dx = ta[j] - ta[i]
+        ok = dx >= 0.5 * np.ptp(ta)  # long baselines only: a staircase's short steps have slopes ½, 1, 2
+        rate = float(np.median((tb[j] - tb[i])[ok] / dx[ok]))
+        if not np.isfinite(rate) or rate <= 0:
+            rate = 1.0
+    return round(rate, 6), round(float(np.median(tb - rate * ta)), 6)
 
 
 def run_bounds(t: np.ndarray, first: int, last: int, duration: float | None = None) -> tuple[float, float]:
