@@ -127,7 +127,7 @@ def refine_results(
         out[k] = replace(r, segments=tuple(sorted(segs, key=lambda s: s.a_start_s)))
     n_moved = sum(_ends(out[k]) != _ends(results[k]) for k in (*p.direct, *p.transfer))
     log.info(
-        "refined %d partial pairs (%d decoded, %d by transfer): %d moved",
+        "segment refinement: %d pairs (%d decoded, %d by transfer), %d moved",
         len(p.direct) + len(p.transfer),
         len(p.direct),
         len(p.transfer),

@@ -7,14 +7,15 @@ of a three-second piece.  Refinement looks again at frames ``dt`` apart (dt ≪ 
 **The time map.**  The aligned path gives a line t_b = m(u) = offset + rate · u
 (:func:`vidfp.similarity.scoring.path_line`; the bounds' diagonal when unknown).  Its offset is
 off by the two videos' sampling phase, up to h/2, and that error is the same for every matched
-sample, so no average over the path removes it.  At K instants u_k inside the segment the
+sample, so no average over the path removes it.  At K = 3 instants u_k inside the segment the
 profile
 
     P(δ) = 1/K Σ_k sim(A(u_k), B(m(u_k) + δ)),     δ ∈ {−h/2 − dt, …, h/2 + dt} in steps of dt
 
-is measured and the offset moves by its argmax δ* when that is an interior peak (above both
-edges of the profile): moving content has one; on a still shot every δ looks alike, no instant
-can be told from its neighbours, and the offset stays.
+is measured and the offset moves by its peak δ* (the top of the parabola through the highest
+lattice point and its neighbours) when that is an interior peak, above both edges of the profile:
+moving content has one; on a still shot every δ looks alike, no instant can be told from its
+neighbours, and the offset stays.
 
 **The ends.**  Around the start, u runs over a₀ ± w in steps of dt and s(u) = sim(A(u), B(m(u))).
 Before the copied part one of the two frames shows something else and s is low; inside it s is
@@ -173,9 +174,11 @@ def pair_tau(ga: np.ndarray, gb: np.ndarray, ta: np.ndarray, seg: Segment) -> fl
     level (median over A's samples inside the segment of their best cosine in B) and the outside
     level (median cosine of all sample pairs, most of which do not correspond).
 
-    ga [Ta, D], gb [Tb, D] whole-frame vectors (B's in the pair's orientation), ta [Ta] seconds.
-    Measured per pair because whole-frame cosines of a copy depend on its transform (an 80 %
-    crop matches less than a re-encode) and are not on the region-Chamfer scale of τ."""
+    ga [Ta, D], gb [Tb, D] the fingerprints' global vectors (B's in the pair's orientation), ta [Ta]
+    seconds.  Measured per pair because whole-frame cosines of a copy depend on its transform (an
+    80 % crop matches less than a re-encode) and are not on the region-Chamfer scale of τ.  (For
+    SSCD the global vector holds both orientations, so its cosine is the mean of the straight and the
+    mirrored one, a close stand-in for ``encode_whole``'s straight cosine.)"""
     m = ga @ gb.T  # [Ta, Tb]
     inside = (ta >= seg.a_start_s) & (ta < seg.a_end_s)
     lin = float(np.median(m[inside].max(axis=1))) if inside.any() else float(m.max())
