@@ -8,7 +8,10 @@ each value the script copies a family-A catalog, rescores every pair from the st
 and prints the acceptance criteria of ``tune_family_a.py``.  Like it, it refuses a family B or C truth file.
 
     python benchmarks/sweep_camera_peak.py --source A --truth A/truth.json --db A.duckdb \
-        [--values 0.05 0.1 0.2 0.3 0.4 0.5 0.6]
+        [--values 0.05 0.1 0.2 0.3 0.4 0.5 0.6] [--field motion_min]
+
+``--field`` sweeps another numeric ``ScoringConfig`` field the same way (the region-flow floor
+``motion_min`` was swept so in the fifth round).
 """
 
 from __future__ import annotations
@@ -36,18 +39,21 @@ def main() -> None:
     ap.add_argument("--truth", required=True)
     ap.add_argument("--db", required=True, help="a family-A catalog (left unchanged)")
     ap.add_argument("--values", nargs="+", type=float, default=[0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    ap.add_argument(
+        "--field", default="camera_min_peak", help="another numeric ScoringConfig field to sweep the same way"
+    )
     args = ap.parse_args()
     family_a_truth(args.truth)
     settings = read_settings(args.db)
     encoder = make_encoder(settings)  # the catalog's own encoder, so its stored fingerprints are reused
     keys = ("micro_ap", "cluster_f1", "hard_negatives_clustered", "copy_over_hard_negative", "partial_segment_iou")
-    print("| camera_min_peak | " + " | ".join(keys) + " |")
+    print(f"| {args.field} | " + " | ".join(keys) + " |")
     print("|---" * (len(keys) + 1) + "|")
     with tempfile.TemporaryDirectory() as tmp:
         for v in args.values:
             db = os.path.join(tmp, f"sweep_{v}.duckdb")
             shutil.copy(args.db, db)
-            scoring = dataclasses.replace(settings.scoring, camera_min_peak=v)
+            scoring = dataclasses.replace(settings.scoring, **{args.field: v})
             cfg = IngestConfig(decode=settings.decode, candidates=settings.candidates, scoring=scoring)
             # the copy reads the catalog's shards; anything it writes (a manifest) goes to tmp
             run_ingest(args.source, db, encoder, cfg, shards=os.path.join(tmp, f"shards_{v}"), kind="rescan")
