@@ -11,7 +11,7 @@ and prints the acceptance criteria of ``tune_family_a.py``.  Like it, it refuses
         [--values 0.05 0.1 0.2 0.3 0.4 0.5 0.6] [--field motion_min]
 
 ``--field`` sweeps another numeric ``ScoringConfig`` field the same way (the region-flow floor
-``motion_min`` was swept so in the fifth round).
+``motion_min`` was swept so when segment refinement was added; README "Results").
 """
 
 from __future__ import annotations

@@ -128,7 +128,8 @@ class ScoringConfig:
     motion_min: float = 0.01  # region-flow magnitudes below this are "not moving"
     camera_min_speed: float = 0.06  # slower cameras count as static and the camera signal abstains
     camera_min_peak: float = 0.3  # a step votes only if √(peak_a·peak_b) exceeds this (fingerprints.camera)
-    # partial-copy segment ends are re-found on frames decoded this often around them (pipeline.refine); 0: off
+    # partial-copy segment ends (and vidfp search's linked moments) are re-found on frames decoded this
+    # often around them (pipeline.refine); 0: off
     refine_fps: float = 8.0
 
     @property

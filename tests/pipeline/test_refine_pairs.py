@@ -2,7 +2,6 @@
 others take a refined pair's ends, and real decoding of a partial insert."""
 
 import logging
-import os
 
 import numpy as np
 import pytest
@@ -44,13 +43,24 @@ def test_plan_decodes_one_pair_per_host_and_group():
 def test_moved_takes_the_shared_videos_refined_ends_and_maps_the_other():
     coarse, fine = Segment(3.0, 7.0, 1.0, 5.0, 0.8), Segment(3.2, 6.9, 1.2, 4.9, 0.8)
     k = Segment(1.0, 5.5, 3.0, 7.5, 0.8, 1.0, 2.0)  # v is B here, one sample later at the end
-    out = moved(coarse, fine, k, True, False)
+    out = moved(coarse, fine, k, True, False, 10.0)
     assert (out.b_start_s, out.b_end_s) == (3.2, 6.9)
     assert (out.a_start_s, out.a_end_s) == pytest.approx((1.2, 4.9))
     slow = Segment(1.0, 5.0, 3.0, 7.0, 0.8, 0.5, 2.5)  # B runs at half A's rate: A moves twice as far
-    out = moved(coarse, fine, slow, True, False)
+    out = moved(coarse, fine, slow, True, False, 10.0)
     assert (out.a_start_s, out.a_end_s) == pytest.approx((1.4, 4.8))
-    assert moved(coarse, coarse, k, True, False) == k  # nothing refined: nothing moves
+    assert moved(coarse, coarse, k, True, False, 10.0) == k  # nothing refined: nothing moves
+
+
+def test_moved_leaves_an_end_the_other_video_cuts_itself_and_stays_inside_it():
+    """A trimmed copy o whose piece starts at its own first frame: the decoded pair's cut on v is not
+    o's, so that end stays; an end moved past o's own length is held at it."""
+    coarse, fine = Segment(1.5, 5.0, 3.5, 7.0, 0.8), Segment(1.0, 5.0, 3.0, 7.0, 0.8)  # v = B
+    trimmed = Segment(0.0, 3.5, 3.5, 7.0, 0.8, 1.0, 3.5)  # o = A starts the piece at 0
+    assert moved(coarse, fine, trimmed, False, False, 3.5) == trimmed
+    late = Segment(0.5, 3.4, 3.5, 6.4, 0.8, 1.0, 3.0)  # o = A, 3.5 s long; v's end moves 0.6 s later
+    out = moved(Segment(1.0, 6.4, 1.0, 6.4, 0.8), Segment(1.0, 6.4, 1.0, 7.0, 0.8), late, False, False, 3.5)
+    assert out.b_end_s == pytest.approx(7.0) and out.a_end_s == pytest.approx(3.5)
 
 
 def _texture_video(frames_idx, rng_seed=0, size=(64, 96)):
@@ -137,9 +147,9 @@ def test_records_are_not_touched(insert):
     recs = _records(d, enc, cfg)
     before = {k: (v.t_s.copy(), v.global_vecs.copy()) for k, v in recs.items()}
     r = PairResult("host", "src", 0.9, False, is_partial=True, segments=(Segment(2.0, 6.0, 1.0, 5.0, 0.8),))
-    refine_results([r], recs, {k: str(d / f"{k}.mp4") for k in recs}, enc, cfg, 8.0, workers=1)
+    (out,) = refine_results([r], recs, {k: str(d / f"{k}.mp4") for k in recs}, enc, cfg, 8.0, workers=1)
     for k, v in recs.items():
         assert isinstance(v, FrameRecord)
         np.testing.assert_array_equal(v.t_s, before[k][0])
         np.testing.assert_array_equal(v.global_vecs, before[k][1])
-    assert os.path.exists(d / "src.mp4")
+    assert out is not r and r.segments == (Segment(2.0, 6.0, 1.0, 5.0, 0.8),)  # a new result; the old one kept

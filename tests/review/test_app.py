@@ -224,10 +224,11 @@ def test_search_box(cat, tmp_path):
 def test_pair_matrix_is_the_scorers(cat):
     """The recomputed matrix's best path is the one the stored segment came from."""
     from vidfp.pipeline.refine import WINDOW_STEPS
+    from vidfp.similarity.refine import shifts
     from vidfp.review.data import CatalogReader
     from vidfp.review.pairview import PairMatrices
     from vidfp.search.settings import read_settings
-    from vidfp.similarity.scoring import _step, run_bounds
+    from vidfp.similarity.scoring import run_bounds, sample_step
 
     a, b = pair_ids(cat["db"], "grass_host.mp4", "coffee_circle.mp4")
     p = CatalogReader(cat["db"]).pair(a, b)
@@ -235,10 +236,13 @@ def test_pair_matrix_is_the_scorers(cat):
     (seg,) = p.segments
     path = pm.paths[0]
     # the stored segment is the path's run of samples (similarity.scoring.run_bounds), its ends then
-    # refined on frames between the samples (a partial copy: pipeline.refine) within its window
+    # refined on frames between the samples (a partial copy: pipeline.refine): within the end window
+    # (± WINDOW_STEPS steps and half a fine step) plus the largest offset correction (shifts); same rate
+    h = max(sample_step(pm.t_a), sample_step(pm.t_b))
+    dt = 1.0 / read_settings(cat["db"]).scoring.refine_fps
+    tol = WINDOW_STEPS * h + dt / 2 + float(shifts(h, dt).max()) + 1e-6
     for t, idx, (start, end) in ((pm.t_a, path.i, seg[0:2]), (pm.t_b, path.j, seg[2:4])):
         s0, s1 = run_bounds(t, int(idx[0]), int(idx[-1]))
-        tol = WINDOW_STEPS * _step(t) + 0.01
         assert abs(s0 - start) <= tol and abs(s1 - end) <= tol
     assert pm.sim.shape == (p.a.n_frames, p.b.n_frames)
     assert float(pm.sim[path.i, path.j].mean()) == pytest.approx(seg[4], abs=1e-5)

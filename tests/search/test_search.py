@@ -60,7 +60,8 @@ def test_partial_copy_is_found_with_where_it_sits(cat):
 @pytest.mark.parametrize("query", ["query_chelsea.mp4", "grass_host.mp4"])
 def test_moments_are_refined_between_samples(cat, query):
     """The linked hits' moments are refined on frames between the samples (vidfp.pipeline.refine):
-    at least as close to the truth as the sampled ones, and close."""
+    never further from the truth than the sampled ones (the whole-video chelsea match has nothing to
+    refine), closer for the partial copy, and close."""
     from dataclasses import replace
 
     folder = cat["queries"] if query.startswith("query") else cat["corpus"]
@@ -79,7 +80,9 @@ def test_moments_are_refined_between_samples(cat, query):
     refined = best_iou()
     index.settings = replace(index.settings, scoring=replace(index.settings.scoring, refine_fps=0.0))
     sampled = best_iou()
-    assert refined >= sampled - 0.01 and refined >= 0.9, (refined, sampled)
+    assert refined >= sampled and refined >= 0.9, (refined, sampled)
+    if query == "grass_host.mp4":  # the partial copy, whose sampled ends are off by the sampling phase
+        assert refined > sampled + 0.05, (refined, sampled)
 
 
 def test_votes_equal_brute_force_reference(cat):

@@ -129,7 +129,9 @@ def test_grids_put_candidate_ends_on_the_coarse_end():
     u = end_grid(seg, True, DT, H)
     mids = 0.5 * (u[1:] + u[:-1])
     assert np.isclose(mids, 2.0).any() and np.allclose(np.diff(u), DT)
-    assert u.max() <= 4.0  # the start's window stays on its side of the middle
+    short = Segment(2.0, 2.6, 5.0, 5.6, 0.8, 1.0, 3.0)  # a window of ± 1.5 steps would reach its other end
+    assert end_grid(short, True, DT, H).max() <= 2.3 <= end_grid(short, False, DT, H).min()
+    assert end_grid(short, True, DT, H).size < u.size
     d = shifts(H, DT)
     assert np.isclose(d, 0).any() and d.max() > H / 2 and d.min() < -H / 2
     ua, ub = probe_instants(seg, H, DT)

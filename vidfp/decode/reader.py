@@ -152,7 +152,8 @@ def decode_video(
     size: (height, width) the encoder wants; frames are resized during decode,
     which is far cheaper than decoding full frames and resizing after.
     Memory stays bounded by ``cfg.chunk_frames`` (decord) or ``cfg.max_frames``
-    (PyAV) frames at that size.  ``on_probe`` is called with the container
+    (PyAV) frames at that size on the ``cfg.fps`` grid; with ``at_s`` it holds one frame per given
+    instant (the caller bounds how many it asks for).  ``on_probe`` is called with the container
     probe before decoding starts (the caller sets its time limit from it).  ``at_s`` (seconds
     from the first frame) replaces the ``cfg.fps`` grid by given instants (segment refinement,
     vidfp.pipeline.refine).

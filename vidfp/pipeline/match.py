@@ -87,9 +87,12 @@ def match_and_score(
     if decode_cfg is not None and score_cfg.refine_fps > 0:
         stored = [(a, b) for a, b, dup, _, _ in catalog.pair_edges() if dup]
         uris = {r["video_id"]: r["uri"] for r in rows}
-        results = refine_results(
-            results, records, uris, encoder, decode_cfg, score_cfg.refine_fps, max(workers, 1), stored
-        )
+        try:
+            results = refine_results(
+                results, records, uris, encoder, decode_cfg, score_cfg.refine_fps, max(workers, 1), stored
+            )
+        except Exception:  # refinement only sharpens ends: a failure keeps the sampled ones, never the run
+            log.exception("segment refinement failed; partial copies keep their sampled ends")
     votes = {(c.video_a, c.video_b): c.votes for c in todo}
     catalog.store_pairs(results, votes, run_id, sorted(unscored))
     log.info("scored %d pairs (%d duplicates)", len(results), sum(r.is_duplicate for r in results))

@@ -4,8 +4,8 @@ A partial copy is the relation users look at to learn *where* a piece sits, and 
 the fingerprints are only as precise as their sampling step (vidfp.similarity.refine).  After
 scoring, for the pairs flagged ``is_partial``, in two rounds of decoding:
 
-1. at three probes inside each segment (and B at shifts around them): the time map's offset
-   (``measured_line``);
+1. at probes inside each segment (three; in a short one its middle) and B at shifts around them:
+   the time map's offset (``measured_line``);
 2. around each end, along that map: the ends (``refine_ends``, at the pair's level ``pair_tau``).
 
 Frames are decoded in isolated children like fingerprinting (vidfp.decode.isolation: a file that
@@ -37,7 +37,7 @@ from vidfp.encoders.base import Encoder
 from vidfp.pipeline.refine_plan import moved, partial, plan, same_piece
 from vidfp.records import FrameRecord
 from vidfp.similarity.refine import end_instants, measured_line, pair_tau, probe_instants, refine_ends
-from vidfp.similarity.scoring import PairResult, _duration, _step
+from vidfp.similarity.scoring import PairResult, record_duration, sample_step
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,8 @@ def decode_at(
     from vidfp.decode.reader import decode_video
     from vidfp.pipeline.extract import local_path
 
+    if "://" in uri and not uri.startswith("file://"):  # fetching a remote file: the cap, as extract_one
+        set_time_limit(cfg.timeout_s)
     path = local_path(uri)
     plain = replace(cfg, remove_borders=False, find_inset=False)
 
@@ -95,12 +97,12 @@ def refine_results(
     doc); same order."""
     if refine_fps <= 0:
         return results
-    tol = {v: SAME_END_STEPS * _step(rec.t_s) for v, rec in records.items()}
+    tol = {v: SAME_END_STEPS * sample_step(rec.t_s) for v, rec in records.items()}
     p = plan(results, dup_edges, tol, select)
     if not p.direct:
         return results
     dt = 1.0 / refine_fps
-    steps = {k: _step(records[results[k].video_a].t_s) for k in p.direct}
+    steps = {k: sample_step(records[results[k].video_a].t_s) for k in p.direct}
     # phase 1: the time map of each segment, from probes inside it
     want = _wants(results, {(k, i): probe_instants(s, steps[k], dt) for k in p.direct for i, s in _segs(results[k])})
     probes = _decode_all(want, records, uris, encoder, cfg, workers)
@@ -123,7 +125,10 @@ def refine_results(
         segs = []
         match = same_piece(rr, r, v, tol[v]) or []
         for s, j in zip(r.segments, match, strict=True):
-            segs.append(moved(rr.segments[j], fine.segments[j], s, rr.video_a == v, r.video_a == v))
+            o = r.video_b if r.video_a == v else r.video_a
+            segs.append(
+                moved(rr.segments[j], fine.segments[j], s, rr.video_a == v, r.video_a == v, record_duration(records[o]))
+            )
         out[k] = replace(r, segments=tuple(sorted(segs, key=lambda s: s.a_start_s)))
     n_moved = sum(_ends(out[k]) != _ends(results[k]) for k in (*p.direct, *p.transfer))
     log.info(
@@ -203,9 +208,10 @@ def _refine_pair(r: PairResult, records, frames, lines, k: int, encoder: Encoder
         return r
     ra, rb = records[r.video_a], records[r.video_b]
     gb = encoder.flip(rb.global_vecs, rb.region_vecs)[0] if r.flipped else rb.global_vecs
-    dur_a, dur_b = _duration(ra), _duration(rb)
+    dur_a, dur_b = record_duration(ra), record_duration(rb)
+    m = ra.global_vecs @ gb.T  # [Ta, Tb] once per pair, for every segment's level
     segs = [
-        refine_ends(s, lines[(k, i)], f, dur_a, dur_b, dt, WINDOW_STEPS * h, pair_tau(ra.global_vecs, gb, ra.t_s, s))
+        refine_ends(s, lines[(k, i)], f, dur_a, dur_b, dt, WINDOW_STEPS * h, pair_tau(ra.global_vecs, gb, ra.t_s, s, m))
         for i, s in _segs(r)
     ]
     return replace(r, segments=tuple(segs))  # the coarse order: transfers pair segments by index

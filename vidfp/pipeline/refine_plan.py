@@ -37,6 +37,9 @@ def _union_find(edges: Iterable[tuple[str, str]]):
     return find
 
 
+EDGE_S = 1e-3  # an end this close to a video's own start or end is that video's edge
+
+
 def side(seg: Segment, video_is_a: bool) -> tuple[float, float]:
     return (seg.a_start_s, seg.a_end_s) if video_is_a else (seg.b_start_s, seg.b_end_s)
 
@@ -92,16 +95,23 @@ def plan(
     return Plan(direct, transfer)
 
 
-def moved(coarse: Segment, fine: Segment, k_seg: Segment, v_is_a_rep: bool, v_is_a_k: bool) -> Segment:
+def moved(
+    coarse: Segment, fine: Segment, k_seg: Segment, v_is_a_rep: bool, v_is_a_k: bool, o_duration: float
+) -> Segment:
     """k_seg with each end on the shared video v that refinement moved in ``fine`` (from ``coarse``) set
-    to the refined one, and the other video's end moved along k_seg's own line by as much."""
+    to the refined one, and the other video o's end moved along k_seg's own line by as much.
+
+    An end that k_seg has at o's own start or end (``o_duration`` seconds) stays: there the piece is
+    cut by o itself (a trimmed copy), not where the decoded pair found its cut.  Moved ends stay inside
+    [0, o_duration]."""
     c, f = side(coarse, v_is_a_rep), side(fine, v_is_a_rep)
     v, o = list(side(k_seg, v_is_a_k)), list(side(k_seg, not v_is_a_k))
     rate = seg_line(k_seg)[0]
     rate = rate if v_is_a_k else 1.0 / rate  # the line maps A to B: from v = B, o moves by δ / rate
+    at_edge = (o[0] <= EDGE_S, o[1] >= o_duration - EDGE_S)
     for i in (0, 1):
-        if f[i] != c[i]:
-            o[i] += (f[i] - v[i]) * rate
+        if f[i] != c[i] and not at_edge[i]:
+            o[i] = min(max(o[i] + (f[i] - v[i]) * rate, 0.0), o_duration)
             v[i] = f[i]
     a, b = (v, o) if v_is_a_k else (o, v)
     if a[1] <= a[0] or b[1] <= b[0]:

@@ -19,13 +19,13 @@ neighbours, and the offset stays.
 
 **The ends.**  Around the start, u runs over a₀ ± w in steps of dt and s(u) = sim(A(u), B(m(u))).
 Before the copied part one of the two frames shows something else and s is low; inside it s is
-high.  The end is the least-squares fit of a two-level step to s,
+high.  The end is the least-squares two-level step through s, among the splits whose levels
+straddle the pair's level τ (``pair_tau``), μ_hi ≥ τ > μ_lo:
 
-    k* = argmin_k  Σ_{i<k} (s_i − μ_lo)² + Σ_{i≥k} (s_i − μ_hi)²,
+    k* = argmin_k  Σ_{i<k} (s_i − μ_lo)² + Σ_{i≥k} (s_i − μ_hi)²   over those k,
 
 rising into the segment, and the new start is (u_{k*−1} + u_{k*}) / 2, off by at most dt/2, in A and
-m of it in B.  A fit counts only when its levels straddle the pair's level τ (``pair_tau``),
-μ_hi ≥ τ > μ_lo; otherwise (the window matches throughout, as at a video's own first frame, or
+m of it in B.  Where no split straddles τ (the window matches throughout, as at a video's own first frame, or
 nowhere) the coarse end stays.  The end is the mirror image.  Instants that do not exist in both
 videos are left out.
 """
@@ -169,7 +169,7 @@ def step_change_reference(s: np.ndarray, tau: float) -> int | None:
     return best
 
 
-def pair_tau(ga: np.ndarray, gb: np.ndarray, ta: np.ndarray, seg: Segment) -> float:
+def pair_tau(ga: np.ndarray, gb: np.ndarray, ta: np.ndarray, seg: Segment, m: np.ndarray | None = None) -> float:
     """The pair's own "matching frame" level for whole-frame vectors: halfway between the inside
     level (median over A's samples inside the segment of their best cosine in B) and the outside
     level (median cosine of all sample pairs, most of which do not correspond).
@@ -178,8 +178,9 @@ def pair_tau(ga: np.ndarray, gb: np.ndarray, ta: np.ndarray, seg: Segment) -> fl
     seconds.  Measured per pair because whole-frame cosines of a copy depend on its transform (an
     80 % crop matches less than a re-encode) and are not on the region-Chamfer scale of τ.  (For
     SSCD the global vector holds both orientations, so its cosine is the mean of the straight and the
-    mirrored one, a close stand-in for ``encode_whole``'s straight cosine.)"""
-    m = ga @ gb.T  # [Ta, Tb]
+    mirrored one, a close stand-in for ``encode_whole``'s straight cosine.)  ``m`` = ga @ gbᵀ when the
+    caller already has it (one matrix per pair serves all its segments)."""
+    m = ga @ gb.T if m is None else m  # [Ta, Tb]
     inside = (ta >= seg.a_start_s) & (ta < seg.a_end_s)
     lin = float(np.median(m[inside].max(axis=1))) if inside.any() else float(m.max())
     return 0.5 * (lin + float(np.median(m)))

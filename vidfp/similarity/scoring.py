@@ -62,7 +62,7 @@ class Segment:
     b_start_s: float
     b_end_s: float
     score: float
-    # the aligned path's line, t_b ≈ offset + rate · t_a (least squares over its matched samples);
+    # the aligned path's line, t_b ≈ offset + rate · t_a (a long-baseline Theil–Sen fit: path_line);
     # None where unknown (a segment read back from the catalog): then the bounds' diagonal
     rate: float = 1.0
     offset: float | None = None
@@ -101,13 +101,15 @@ class MonotoneLocalAligner(Aligner):
         return align(sim, self.tau, self.max_paths)
 
 
-def _step(t: np.ndarray) -> float:
+def sample_step(t: np.ndarray) -> float:
+    """The typical gap between sample times t [T] (seconds; 1 for a single sample)."""
     return float(np.median(np.diff(t))) if len(t) > 1 else 1.0
 
 
-def _duration(r: FrameRecord) -> float:
+def record_duration(r: FrameRecord) -> float:
+    """The video's length in seconds: the container's, else the samples' span plus one step."""
     d = r.meta.get("duration_s")
-    return float(d) if d else float(r.t_s[-1] - r.t_s[0]) + _step(r.t_s)
+    return float(d) if d else float(r.t_s[-1] - r.t_s[0]) + sample_step(r.t_s)
 
 
 def _union_len(iv: list[tuple[float, float]]) -> float:
@@ -194,7 +196,7 @@ class PairScorer:
         flipped, paths, sim, gb, cb, rb, vb = best
         p = paths[0]
         frame_sim = float(sim[p.i, p.j].mean())
-        dur = float(a.t_s[p.i[-1]] - a.t_s[p.i[0]]) + _step(a.t_s)
+        dur = float(a.t_s[p.i[-1]] - a.t_s[p.i[0]]) + sample_step(a.t_s)
         semantic = self.semantic(frame_sim, dur)
         deriv, w_d = self.derivs.compare_aligned(a.global_vecs, gb, a.t_s, p.i, p.j)
         ta = self.traj.compute_fingerprint(a.centroids, a.t_s)
@@ -218,7 +220,7 @@ class PairScorer:
             seg = self._segment(a, b, q, sim)
             if seg.a_end_s - seg.a_start_s >= self.cfg.min_segment_s:
                 segs.append(seg)
-        cov = coverage(segs, _duration(a), _duration(b))
+        cov = coverage(segs, record_duration(a), record_duration(b))
         linked = fused >= self.cfg.duplicate_threshold
         full = linked and cov >= self.cfg.min_coverage
         return PairResult(
@@ -281,7 +283,7 @@ def run_bounds(t: np.ndarray, first: int, last: int, duration: float | None = No
     times, so variable frame rates need nothing special.
     """
     start = float(t[first]) if first == 0 else 0.5 * float(t[first - 1] + t[first])
-    end = float(t[last]) + _step(t) if last == len(t) - 1 else 0.5 * float(t[last] + t[last + 1])
+    end = float(t[last]) + sample_step(t) if last == len(t) - 1 else 0.5 * float(t[last] + t[last + 1])
     if duration:
         end = max(start, min(end, float(duration)))  # a container duration shorter than the samples: empty
     return start, end
