@@ -224,10 +224,10 @@ def test_search_box(cat, tmp_path):
 def test_pair_matrix_is_the_scorers(cat):
     """The recomputed matrix's best path is the one the stored segment came from."""
     from vidfp.pipeline.refine import WINDOW_STEPS
-    from vidfp.similarity.refine import shifts
     from vidfp.review.data import CatalogReader
     from vidfp.review.pairview import PairMatrices
     from vidfp.search.settings import read_settings
+    from vidfp.similarity.refine import shifts
     from vidfp.similarity.scoring import run_bounds, sample_step
 
     a, b = pair_ids(cat["db"], "grass_host.mp4", "coffee_circle.mp4")
