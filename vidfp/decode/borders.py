@@ -19,11 +19,13 @@ and trailing runs of rows whose detail is below ``flat_ratio`` · ref are a
 fill when their median detail is below ``fill_ratio`` · ref (a blur, not a
 plain part of the picture) and *both* runs are at least ``min_band`` of the
 side and about equal (shorter ≥ ``symmetry`` × longer): a centred fill, as
-editors make it.  The fill must also end in a step: the two content rows next
-to each band carry at least ``step`` × the detail of the band's last three
-rows, since a picture that softens towards its edges (lens blur, vignetting,
-the real ``carphone_distorted`` clip) ramps instead.  One flat side alone (a sky, a ceiling) is content and
-stays.  Columns likewise, with vertical gradients.
+editors make it.  Such a band is then a fill when it shows the video itself zoomed to fill the
+frame (vidfp.decode.zoomfill: the band is then the fitted one), or else when it ends in a step: the
+two content rows next to each band carry at least ``step`` × the detail of the band's last three
+rows, since a picture that softens towards its edges (lens blur, vignetting, the real
+``carphone_distorted`` clip) ramps instead.  The zoom test finds the reposts whose own content is
+soft at its edges (a dark ceiling), where the step rule alone missed them.  One flat side alone (a
+sky, a ceiling) is content and stays.  Columns likewise, with vertical gradients.
 
 Frames are decoded squashed to S × S, so the content box of a 9:16 reframe of
 a 16:9 video, resized back to S × S, is the original squashed the same way:
@@ -36,6 +38,8 @@ interpolation, so the encoder sees the same input shape either way.
 from __future__ import annotations
 
 import numpy as np
+
+from vidfp.decode.zoomfill import zoom_fill_band
 
 LUMA = np.array([0.299, 0.587, 0.114], np.float32)
 
@@ -72,9 +76,9 @@ def content_box(pixels: np.ndarray, thr: float = 24.0, min_keep: float = 0.5) ->
 
 
 def _flat_runs(
-    detail: np.ndarray, flat_ratio: float, fill_ratio: float, min_band: float, symmetry: float, step: float
+    detail: np.ndarray, flat_ratio: float, fill_ratio: float, min_band: float, symmetry: float
 ) -> tuple[int, int]:
-    """(lead, trail) of a centred low-detail fill along one axis, or (0, 0) if there is none.
+    """(lead, trail) of a centred low-detail band along one axis, or (0, 0) if there is none.
 
     detail: float [n], the detail of each row (or column) of the content box.
     """
@@ -87,12 +91,30 @@ def _flat_runs(
         return 0, 0
     if np.median(np.r_[detail[:lead], detail[n - trail :]]) >= fill_ratio * ref:
         return 0, 0
-    # an edited fill ends in a step; a picture that softens towards its edges (lens blur, vignetting) ramps
+    return lead, trail
+
+
+def _ends_in_step(detail: np.ndarray, lead: int, trail: int, step: float) -> bool:
+    """An edited fill ends in a step; a picture that softens towards its edges (lens blur,
+    vignetting) ramps: the two content rows next to each band carry ``step`` × the band's last three."""
+    n = len(detail)
     inner = min(detail[lead : lead + 2].mean(), detail[n - trail - 2 : n - trail].mean())
     outer = max(detail[max(lead - 3, 0) : lead].mean(), detail[n - trail : n - trail + 3].mean())
-    if inner < step * max(outer, 1e-6):
+    return bool(inner >= step * max(outer, 1e-6))
+
+
+def _fill(y: np.ndarray, flat_ratio, fill_ratio, min_band, symmetry, step) -> tuple[int, int]:
+    """(lead, trail) rows of a centred blurred fill of luma y [T, n, w], or (0, 0): a low-detail band
+    (``_flat_runs``) that shows the video zoomed (vidfp.decode.zoomfill: then the fitted band) or,
+    failing that, ends in a step."""
+    detail = np.median(np.abs(np.diff(y, axis=2)).mean(axis=0), axis=1)  # [n]
+    lead, trail = _flat_runs(detail, flat_ratio, fill_ratio, min_band, symmetry)
+    if lead == trail == 0:
         return 0, 0
-    return lead, trail
+    k = zoom_fill_band(y, lead, trail)
+    if k is not None:
+        return k, k
+    return (lead, trail) if _ends_in_step(detail, lead, trail, step) else (0, 0)
 
 
 def fill_box(
@@ -111,10 +133,8 @@ def fill_box(
     h, w = y.shape[1:]
     if h < 8 or w < 8:
         return box
-    gx = np.abs(np.diff(y, axis=2)).mean(axis=0)  # [h, w − 1]
-    gy = np.abs(np.diff(y, axis=1)).mean(axis=0)  # [h − 1, w]
-    top, bottom = _flat_runs(np.median(gx, axis=1), flat_ratio, fill_ratio, min_band, symmetry, step)
-    left, right = _flat_runs(np.median(gy, axis=0), flat_ratio, fill_ratio, min_band, symmetry, step)
+    top, bottom = _fill(y, flat_ratio, fill_ratio, min_band, symmetry, step)
+    left, right = _fill(y.transpose(0, 2, 1), flat_ratio, fill_ratio, min_band, symmetry, step)
     if h - top - bottom < min_keep * h:
         top = bottom = 0
     if w - left - right < min_keep * w:
