@@ -113,7 +113,17 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench_make(args) -> int:
-    if args.family == "C":  # held out and measured once per release: never look at it to choose
+    if args.family == "R":  # real footage, held out: report only
+        from vidfp.corpus.family_r import build_family_r
+        from vidfp.corpus.footage import FootageError
+
+        if not args.footage:
+            raise SystemExit("family R is built from clips other packages ship: pass --footage DIR")
+        try:
+            t = build_family_r(args.dir, args.footage, seed=args.seed or 0)
+        except FootageError as e:
+            raise SystemExit(str(e)) from None
+    elif args.family == "C":  # held out and measured once per release: never look at it to choose
         from vidfp.corpus.family_c import build_family_c
 
         if args.scale != "bench":

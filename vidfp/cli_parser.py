@@ -224,10 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     b.add_argument(
         "--family",
-        choices=["A", "B", "C"],
+        choices=["A", "B", "C", "R"],
         default="A",
         help="A: the tuning family; B: held out, other sources and structure; C: held out, B's structure on "
-        "other content, measured once per release (B and C need the familyb extra)",
+        "other content, measured once per release (B and C need the familyb extra); R: held out, real "
+        "footage other packages ship (needs --footage)",
+    )
+    b.add_argument(
+        "--footage",
+        metavar="DIR",
+        help="family R: a folder holding the downloaded packages with its clips (the error lists the commands)",
     )
     b.add_argument(
         "--seed", type=int, default=None, help="random seed (default 0; family C 1; family A seed 0 is tuned on)"

