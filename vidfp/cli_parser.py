@@ -233,7 +233,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument(
         "--footage",
         metavar="DIR",
-        help="family R: a folder holding the downloaded packages with its clips (the error lists the commands)",
+        help="family R: a folder holding the downloaded packages with its clips (the error lists the "
+        "commands; default: none, needed for R)",
     )
     b.add_argument(
         "--seed", type=int, default=None, help="random seed (default 0; family C 1; family A seed 0 is tuned on)"

@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 
 import numpy as np
@@ -70,6 +71,12 @@ def test_truth_is_consistent_with_the_files(footage, tmp_path):
     on_disk = set(os.listdir(out))
     assert ".footage" not in on_disk and "truth.json" in on_disk
     assert json.load(open(out / "truth.json")) == json.loads(json.dumps(truth))
+    assert truth["family"] == "R"
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks"))
+    from _family_a import family_a_truth
+
+    with pytest.raises(SystemExit, match="family A only"):  # the tuning scripts refuse it
+        family_a_truth(str(out / "truth.json"))
     named = set(truth["videos"]) | set(truth["broken"])
     assert named == on_disk - {"truth.json"}
     # five copied originals, each with every made copy; the natural groups and the two single sources
