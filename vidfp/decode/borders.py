@@ -19,12 +19,12 @@ and trailing runs of rows whose detail is below ``flat_ratio`` · ref are a
 fill when their median detail is below ``fill_ratio`` · ref (a blur, not a
 plain part of the picture) and *both* runs are at least ``min_band`` of the
 side and about equal (shorter ≥ ``symmetry`` × longer): a centred fill, as
-editors make it.  Such a band is then a fill when it shows the video itself zoomed to fill the
-frame (vidfp.decode.zoomfill: the band is then the fitted one), or else when it ends in a step: the
-two content rows next to each band carry at least ``step`` × the detail of the band's last three
-rows, since a picture that softens towards its edges (lens blur, vignetting, the real
-``carphone_distorted`` clip) ramps instead.  The zoom test finds the reposts whose own content is
-soft at its edges (a dark ceiling), where the step rule alone missed them.  One flat side alone (a
+editors make it.  Such a band is then a fill when it ends in a step: the two content rows next to
+each band carry at least ``step`` × the detail of the band's last three rows, since a picture that
+softens towards its edges (lens blur, vignetting, the real ``carphone_distorted`` clip) ramps
+instead; or, failing that, when it shows the video itself zoomed to fill the frame
+(vidfp.decode.zoomfill: the band is then the fitted one).  The zoom test finds the reposts whose own
+content is soft at its edges (a dark ceiling), where the step rule alone missed them.  One flat side alone (a
 sky, a ceiling) is content and stays.  Columns likewise, with vertical gradients.
 
 Frames are decoded squashed to S × S, so the content box of a 9:16 reframe of
@@ -105,16 +105,16 @@ def _ends_in_step(detail: np.ndarray, lead: int, trail: int, step: float) -> boo
 
 def _fill(y: np.ndarray, flat_ratio, fill_ratio, min_band, symmetry, step) -> tuple[int, int]:
     """(lead, trail) rows of a centred blurred fill of luma y [T, n, w], or (0, 0): a low-detail band
-    (``_flat_runs``) that shows the video zoomed (vidfp.decode.zoomfill: then the fitted band) or,
-    failing that, ends in a step."""
+    (``_flat_runs``) that ends in a step (its own rows: the detail's edges are exact) or, failing
+    that, shows the video zoomed (vidfp.decode.zoomfill: then the fitted band)."""
     detail = np.median(np.abs(np.diff(y, axis=2)).mean(axis=0), axis=1)  # [n]
     lead, trail = _flat_runs(detail, flat_ratio, fill_ratio, min_band, symmetry)
     if lead == trail == 0:
         return 0, 0
+    if _ends_in_step(detail, lead, trail, step):
+        return lead, trail
     k = zoom_fill_band(y, lead, trail)
-    if k is not None:
-        return k, k
-    return (lead, trail) if _ends_in_step(detail, lead, trail, step) else (0, 0)
+    return (k, k) if k is not None else (0, 0)
 
 
 def fill_box(

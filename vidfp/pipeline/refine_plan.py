@@ -103,7 +103,7 @@ def moved(
 
     An end that k_seg has at o's own start or end (``o_duration`` seconds) stays: there the piece is
     cut by o itself (a trimmed copy), not where the decoded pair found its cut.  Moved ends stay inside
-    [0, o_duration]."""
+    [0, o_duration]; where o's end is held there, v's end moves only as far as the line allows."""
     c, f = side(coarse, v_is_a_rep), side(fine, v_is_a_rep)
     v, o = list(side(k_seg, v_is_a_k)), list(side(k_seg, not v_is_a_k))
     rate = seg_line(k_seg)[0]
@@ -111,8 +111,10 @@ def moved(
     at_edge = (o[0] <= EDGE_S, o[1] >= o_duration - EDGE_S)
     for i in (0, 1):
         if f[i] != c[i] and not at_edge[i]:
-            o[i] = min(max(o[i] + (f[i] - v[i]) * rate, 0.0), o_duration)
-            v[i] = f[i]
+            want = o[i] + (f[i] - v[i]) * rate
+            o_i = min(max(want, 0.0), o_duration)
+            v[i] = f[i] + (o_i - want) / rate  # held at o's edge: v moves only as far, on k_seg's line
+            o[i] = o_i
     a, b = (v, o) if v_is_a_k else (o, v)
     if a[1] <= a[0] or b[1] <= b[0]:
         return k_seg
