@@ -39,7 +39,7 @@ import numpy as np
 
 from vidfp.corpus.footage import find_footage
 from vidfp.corpus.media import read_frames, write_video
-from vidfp.corpus.transforms import blur_noise, crop, flip, grey, letterbox, overlay, speed, subclip
+from vidfp.corpus.transforms import blur_noise, crop, flip, grey, letterbox, overlay, reencode, speed, subclip
 
 ORIGINALS = {  # group -> file as shipped (the street window is cut below)
     "box": "box.mp4",
@@ -67,17 +67,12 @@ SINGLES = ("single_face.mp4", "no_face.mp4")  # sources of natural partial copie
 INSERTS = (("box", "tree.avi", (4.0, 8.0), "tree_box.mp4"), ("cup", "cube.mpeg", (2.0, 5.0), "cube_cup.mp4"))
 
 
-def _keep(frames, fps, rng):
-    d = len(frames) / fps
-    return frames, fps, (0.0, d, 0.0, d)
-
-
 def _zoom(frames, fps, rng):
-    """The central 70 % of each side."""
+    """The central 70 % of each side (the timeline kept)."""
     _, h, w, _ = frames.shape
     ch, cw = int(h * 0.7) // 2 * 2, int(w * 0.7) // 2 * 2
     y0, x0 = (h - ch) // 2, (w - cw) // 2
-    return _keep(frames[:, y0 : y0 + ch, x0 : x0 + cw], fps, rng)
+    return reencode(frames[:, y0 : y0 + ch, x0 : x0 + cw], fps, rng)
 
 
 def _then(first, second):
@@ -90,7 +85,7 @@ def _then(first, second):
 
 
 COPIES = {  # name -> (transform, codec, file extension)
-    "reencode": (_keep, "mpeg4", ".avi"),
+    "reencode": (reencode, "mpeg4", ".avi"),
     "crop_flip": (_then(crop, flip), "libx264", ".mp4"),
     "zoom": (_zoom, "libx264", ".mp4"),
     "speed": (lambda f, fps, rng: speed(f, fps, rng, factor=1.25), "libx264", ".mp4"),

@@ -35,25 +35,31 @@ def local_path(uri: str) -> str:
     return fsspec.open_local(f"simplecache::{uri}")
 
 
-def extract_one(
-    uri: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig, encoder: Encoder | None
-) -> tuple[FrameRecord, dict[str, Any]]:
-    """Child-process job: decode (and encode when ``encoder`` is given).
+def fetch_within_limit(uri: str, cfg: DecodeConfig) -> tuple[str, Callable[[Any], None]]:
+    """In a child job: the local file for ``uri`` and the container-probe callback for decode_video.
 
-    The job's time limit follows the video's length (DecodeConfig.time_limit):
-    fetching a remote file may take up to the cap, and once the container
-    probe knows the duration the limit becomes base + factor · duration.
-    """
+    The job's time limit follows the video's length (DecodeConfig.time_limit): fetching a remote
+    file may take up to the cap, and once the container probe knows the duration the limit becomes
+    base + factor · duration (a file libavformat cannot open gets only the base limit)."""
     from vidfp.decode.isolation import set_time_limit
-    from vidfp.decode.reader import decode_video
 
     if "://" in uri and not uri.startswith("file://"):
         set_time_limit(cfg.timeout_s)
-    path = local_path(uri)
 
-    def on_probe(info) -> None:  # a file libavformat cannot open gets only the base limit
+    def on_probe(info) -> None:
         set_time_limit(cfg.timeout_base_s if info.error else cfg.time_limit(info.duration_s))
 
+    return local_path(uri), on_probe
+
+
+def extract_one(
+    uri: str, video_id: str, size: tuple[int, int], cfg: DecodeConfig, encoder: Encoder | None
+) -> tuple[FrameRecord, dict[str, Any]]:
+    """Child-process job: decode (and encode when ``encoder`` is given), within the time limit
+    that ``fetch_within_limit`` sets from the video's length."""
+    from vidfp.decode.reader import decode_video
+
+    path, on_probe = fetch_within_limit(uri, cfg)
     rec, meta = decode_video(path, video_id, size, cfg, on_probe=on_probe)
     if encoder is not None:
         rec = rec.with_features(*encoder.encode(rec.pixels))

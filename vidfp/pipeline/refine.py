@@ -60,18 +60,11 @@ def decode_at(
     Returns (t_s float64 [n] frame start times, pixels uint8 [n, H, W, 3]) of the frames on screen at
     ``at_s``; the fingerprint samples ``coarse_t`` are decoded too, only to decide the framing."""
     from vidfp.decode.borders import frame_content_of
-    from vidfp.decode.isolation import set_time_limit
     from vidfp.decode.reader import decode_video
-    from vidfp.pipeline.extract import local_path
+    from vidfp.pipeline.extract import fetch_within_limit
 
-    if "://" in uri and not uri.startswith("file://"):  # fetching a remote file: the cap, as extract_one
-        set_time_limit(cfg.timeout_s)
-    path = local_path(uri)
+    path, on_probe = fetch_within_limit(uri, cfg)  # the fingerprinting job's time limit
     plain = replace(cfg, remove_borders=False, find_inset=False)
-
-    def on_probe(info) -> None:  # the fingerprinting job's limit (vidfp.pipeline.extract)
-        set_time_limit(cfg.timeout_base_s if info.error else cfg.time_limit(info.duration_s))
-
     rec, _ = decode_video(path, video_id, size, plain, on_probe=on_probe, at_s=np.union1d(coarse_t, at_s))
     # the frames on screen at the wanted instants (the fingerprint samples were decoded only for framing)
     keep = np.unique(np.clip(np.searchsorted(rec.t_s, at_s + 1e-6, side="right") - 1, 0, rec.n_frames - 1))

@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Polygon, Rectangle
 
 from vidfp.review.pairview import PairMatrix
+from vidfp.similarity.scoring import sample_step
 
 PATH_COLOURS = ("#00e5ff", "#7CFC00", "#ffd54f")
 SEG_COLOURS = ("#e4572e", "#29335c", "#f3a712", "#669bbc")
@@ -30,17 +31,13 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def _step(t: np.ndarray) -> float:
-    return float(np.median(np.diff(t))) if len(t) > 1 else 1.0
-
-
 def _short(name: str, n: int = 42) -> str:
     return name if len(name) <= n else name[: n // 2 - 1] + "…" + name[-(n // 2 - 1) :]
 
 
 def matrix_png(pm: PairMatrix, name_a: str, name_b: str) -> bytes:
     """Heatmap of S [Ta, Tb]: rows = A's sampled frames (time down), columns = B's."""
-    sa, sb = _step(pm.t_a), _step(pm.t_b)
+    sa, sb = sample_step(pm.t_a), sample_step(pm.t_b)
     ext = (pm.t_b[0], pm.t_b[-1] + sb, pm.t_a[-1] + sa, pm.t_a[0])
     fig = Figure(figsize=(6.2, 5.0), dpi=100)
     ax = fig.add_subplot()
