@@ -118,6 +118,9 @@ class ScoringConfig:
     w_motion: float = 1.0
     w_camera: float = 2.0
     camera_power: float = 3.0  # camera agreement c enters as c^p
+    # activity time course (vidfp.fingerprints.activity): confirms a copy only where the camera is still,
+    # else it may only veto; chosen on family A once it held a still camera at other moments
+    w_activity: float = 2.0
     # The signals' own numbers (vidfp.fingerprints.*): recorded with every run like the rest.
     min_path_s: float = 3.0  # aligned paths shorter than this get a proportionally smaller semantic score
     max_paths: int = 3  # disjoint aligned paths (segments) kept per pair
@@ -128,13 +131,23 @@ class ScoringConfig:
     motion_min: float = 0.01  # region-flow magnitudes below this are "not moving"
     camera_min_speed: float = 0.06  # slower cameras count as static and the camera signal abstains
     camera_min_peak: float = 0.3  # a step votes only if √(peak_a·peak_b) exceeds this (fingerprints.camera)
+    activity_lags_s: tuple[float, ...] = (0.5, 1.0)  # activity lags
+    activity_cv: tuple[float, float] = (0.2, 0.4)  # the series' std/mean from which it counts (0) to fully (1)
+    activity_min_steps: int = 8  # fewer lag steps count proportionally less
+    activity_level: tuple[float, float] = (0.005, 0.015)  # mean region change from which it counts (0) to fully (1)
     # partial-copy segment ends (and vidfp search's linked moments) are re-found on frames decoded this
     # often around them (pipeline.refine); 0: off
     refine_fps: float = 8.0
 
     @property
     def signal_weights(self) -> dict[str, float]:
-        return {"deriv": self.w_deriv, "traj": self.w_traj, "motion": self.w_motion, "camera": self.w_camera}
+        return {
+            "deriv": self.w_deriv,
+            "traj": self.w_traj,
+            "motion": self.w_motion,
+            "camera": self.w_camera,
+            "activity": self.w_activity,
+        }
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ def test_recipe_names_exist():
 def test_content_is_disjoint_from_the_tuning_family():
     a = family_a.SCALES["bench"]
     family_a_content = set(PHOTOS) | set(CLIPS) | set(a.host_photos) | set(a.photos) | set(a.distractor_photos)
+    family_a_content |= {p for pair in a.fixed_scenes + a.frozen_shots for p in pair}  # still cameras, their hosts
     assert not _photos(SCALE_C) & family_a_content
     assert {name for name, _, _ in SCALE_C.footage} <= {"session", "city"}  # family B's sources, never A's
 

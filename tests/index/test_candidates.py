@@ -50,3 +50,39 @@ def test_neighbouring_frames_of_one_video_do_not_crowd_out_a_copy_group(rng):
     cfg = CandidateConfig(k_frames=5, max_per_video=10, min_frame_sim=0.5, use_flip=False, gpu=False)
     pairs = {(c.video_a, c.video_b) for c in FaissKnnCandidates(cfg).generate(recs)}
     assert pairs == {(f"v{i}", f"v{j}") for i in range(6) for j in range(i + 1, 6)}
+
+
+def _reference_pairs(recs, cfg):
+    """Brute force: each frame's best sim per other video, its k_frames best videos vote; top max_per_video."""
+    g = [r.global_vecs for r in recs]
+    votes = {}
+    for qi, gq in enumerate(g):
+        for f in gq:
+            best = sorted(
+                ((float((gv @ f).max()), vi) for vi, gv in enumerate(g) if vi != qi), key=lambda t: (-t[0], t[1])
+            )
+            best = [(s, vi) for s, vi in best if s >= cfg.min_frame_sim][: cfg.k_frames]
+            for s, vi in best:
+                votes[(qi, vi)] = votes.get((qi, vi), 0.0) + s
+    pairs = set()
+    for qi in range(len(g)):
+        lst = sorted(((s, v) for (q, v), s in votes.items() if q == qi), key=lambda t: (-t[0], t[1]))
+        pairs |= {tuple(sorted((recs[qi].video_id, recs[v].video_id))) for _, v in lst[: cfg.max_per_video]}
+    return pairs
+
+
+def test_still_camera_group_is_searched_deep_enough_to_find_every_copy(rng):
+    """A still camera's frames all look alike: each copy's 30 frames sit closer to each other than to
+    any other copy's (each copy its own small distortion), so a neighbour list fills with the frame's own
+    video and the one or two nearest copies.  The first search's depth here (3·k_frames + min(own
+    frames, 4·k_frames) = 75) reaches about 2 other videos of 14.  Lists that name too few videos are
+    searched deeper, so the pairs equal the brute-force reference's."""
+    scene = _unit(rng.normal(size=64))
+    recs = [
+        _rec(f"c{j:02d}", _unit(scene + rng.normal(0, 0.05, 64) + rng.normal(0, 0.005, (30, 64)))) for j in range(15)
+    ]
+    recs += [_rec(f"z{j}", _unit(rng.normal(size=(30, 64)))) for j in range(3)]  # unrelated videos
+    cfg = CandidateConfig(k_frames=15, max_per_video=20, min_frame_sim=0.5, use_flip=False, gpu=False)
+    pairs = {(c.video_a, c.video_b) for c in FaissKnnCandidates(cfg).generate(recs)}
+    assert pairs == _reference_pairs(recs, cfg)
+    assert pairs == {(f"c{i:02d}", f"c{j:02d}") for i in range(15) for j in range(i + 1, 15)}

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vidfp.corpus.fixed_scene import render_fixed_scene, render_frozen_shot
 from vidfp.corpus.journeys import MAX_MIRROR_SYMMETRY, mirror_symmetry, path_points, render_journey
 from vidfp.corpus.media import clip_path, photo, read_frames, write_video
 from vidfp.corpus.transforms import TRANSFORMS, partial_insert
@@ -55,6 +56,13 @@ class Scale:
     host_photos: tuple[str, ...] = ("camera", "moon", "coins", "grass", "gravel", "cell", "clock", "page")
     journey_s: float = 12.0
     journey_fps: float = 15.0
+    # (photo, host photo of its partial insert): a still camera over the photo (vidfp.corpus.fixed_scene),
+    # copied like every original; its other moments are its hard negatives
+    fixed_scenes: tuple[tuple[str, str], ...] = ()
+    other_moments: int = 2
+    # (photo, host photo of its partial insert): one view of the photo held for the whole clip, nothing
+    # moving (an upload of a still image); copied like every original, no hard negative
+    frozen_shots: tuple[tuple[str, str], ...] = ()
 
 
 SCALES = {
@@ -89,6 +97,9 @@ SCALES = {
         ),
         hard_negatives=("reverse", "cross", "zoom", "mirror"),
         paths=(("chelsea", "stopgo"), ("immunohistochemistry", "spiral")),
+        host_photos=("colorwheel", "moon", "coins", "grass", "gravel", "cell", "clock", "page"),
+        fixed_scenes=(("camera", "logo"),),
+        frozen_shots=(("text", "horse"),),
     ),
 }
 
@@ -152,6 +163,19 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
     for p in sc.photos:
         originals[f"{p}_{base[p]}"] = (_journey(photo(p), base[p], sc, rng), sc.journey_fps)
     hosts = [(_journey(photo(p), "circle", sc, rng), sc.journey_fps) for p in sc.host_photos]
+    # the fixed scenes and frozen shots draw from streams of their own, so adding them leaves every other
+    # video as it was
+    frng, zrng = np.random.default_rng([seed, 1]), np.random.default_rng([seed, 2])
+    n_fixed = int(sc.journey_s * sc.journey_fps)
+    own_rng, own_host = {}, {}
+    for p, host in sc.fixed_scenes:
+        originals[f"{p}_fixed"] = (render_fixed_scene(photo(p), n_fixed, sc.journey_fps, frng), sc.journey_fps)
+        own_rng[f"{p}_fixed"] = frng
+        own_host[f"{p}_fixed"] = (_journey(photo(host), "circle", sc, frng), sc.journey_fps)
+    for p, host in sc.frozen_shots:
+        originals[f"{p}_still"] = (render_frozen_shot(photo(p), n_fixed), sc.journey_fps)
+        own_rng[f"{p}_still"] = zrng
+        own_host[f"{p}_still"] = (_journey(photo(host), "circle", sc, zrng), sc.journey_fps)
     distractors = [(_journey(photo(p), "circle", sc, rng), sc.journey_fps) for p in sc.distractor_photos]
 
     def add(fname, group, role, transform, source):
@@ -162,15 +186,17 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
     for k, (name, (frames, fps)) in enumerate(originals.items()):
         f0 = _write(out, name, frames, fps)
         add(f0, name, "original", "none", name)
+        r = own_rng.get(name, rng)
         for ci, chain in enumerate(sc.copies):
             fr, f_fps, seg = frames, fps, (0.0, len(frames) / fps, 0.0, len(frames) / fps)
             for t in chain:
                 if t == "partial_insert":
-                    host, h_fps = hosts[k % len(hosts)]  # one host per original, used once
-                    fr, f_fps, seg = partial_insert(fr, f_fps, host, rng)
+                    # one host per original, used once
+                    host, h_fps = own_host[name] if name in own_host else hosts[k % len(hosts)]
+                    fr, f_fps, seg = partial_insert(fr, f_fps, host, r)
                 else:
                     prev = seg
-                    fr, f_fps, s2 = TRANSFORMS[t](fr, f_fps, rng)
+                    fr, f_fps, s2 = TRANSFORMS[t](fr, f_fps, r)
                     # compose: s2 maps the previous copy's time into this one's (linear)
                     scale_k = (s2[3] - s2[2]) / max(s2[1] - s2[0], 1e-9)
                     seg = (
@@ -213,6 +239,15 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
             fname = _write(out, name, _journey(photo(p), kind, sc, rng), sc.journey_fps)
             add(fname, None, "hard_negative", hn, p)
             truth["hard_negative_pairs"] += [[m, fname] for m in members + others]
+            others.append(fname)
+    for p, _ in sc.fixed_scenes:
+        members = list(truth["groups"][f"{p}_fixed"])
+        others = []
+        for m in range(2, 2 + sc.other_moments):  # the same still camera at other moments
+            frames = render_fixed_scene(photo(p), n_fixed, sc.journey_fps, frng)
+            fname = _write(out, f"{p}_fixed_moment{m}", frames, sc.journey_fps)
+            add(fname, None, "hard_negative", "other_moment", p)
+            truth["hard_negative_pairs"] += [[x, fname] for x in members + others]
             others.append(fname)
     for i, (frames, fps) in enumerate(distractors):
         add(

@@ -39,7 +39,7 @@ from vidfp.similarity.scoring import PairScorer
 from vidfp.store.catalog import Catalog
 
 Pair = tuple[str, str]
-SIGNALS = ("deriv", "traj", "motion", "camera")
+SIGNALS = ("deriv", "traj", "motion", "camera", "activity")
 
 
 class RecordingFusion(Fusion):
@@ -85,6 +85,7 @@ def default_variants(cfg: ScoringConfig) -> list[Variant]:
         Variant("default without camera motion", without("camera"), cfg.duplicate_threshold),
         Variant("default without derivatives", without("deriv"), cfg.duplicate_threshold),
         Variant("default without region flow", without("motion"), cfg.duplicate_threshold),
+        Variant("default without activity", without("activity"), cfg.duplicate_threshold),
     ]
 
 

@@ -142,3 +142,18 @@ def compare_camera(
         return 0.0, 0.0
     weight = min(1.0, min(ma, mb) / min_speed) * float(np.mean(w > min_peak))
     return float(max(0.0, num / den)), float(weight)
+
+
+def camera_moving(
+    ca: np.ndarray, cb: np.ndarray, pi: np.ndarray, pj: np.ndarray, min_speed: float = MIN_SPEED
+) -> float:
+    """How surely both cameras move along the path, in [0, 1]: min(1, slower median speed / ``min_speed``).
+
+    The speed factor of :func:`compare_camera`'s weight: 0 for a still camera (a street camera, a
+    tripod), 1 for one that pans at least ``min_speed`` frame sizes a second.
+    """
+    if len(pi) == 0:
+        return 0.0
+    ma = float(np.median(np.linalg.norm(ca[pi, :2], axis=1)))
+    mb = float(np.median(np.linalg.norm(cb[pj, :2], axis=1)))
+    return min(1.0, min(ma, mb) / min_speed)

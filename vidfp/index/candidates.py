@@ -9,7 +9,9 @@ q and another video v the vote is
     votes(q, v) = Σ_{frames f of q} max_{hits h of f in v} sim(f, h)
 
 i.e. each query frame votes once per video with its best match.  Each video
-keeps its ``max_per_video`` best-voted partners; pairs are symmetrised.
+keeps its ``max_per_video`` best-voted partners; pairs are symmetrised.  A neighbour list that
+fills up before naming ``k_frames`` other videos (a still camera's frames all look alike) is
+searched again deeper (:meth:`FaissKnnCandidates._neighbours`).
 
 Index choice: exact ``IndexFlatIP`` up to 200k frames, else IVF-Flat with
 nlist ≈ 4√N and nprobe 32 (``index='ivf'`` forces it; tests compare it with
@@ -70,9 +72,42 @@ def build_index(x: np.ndarray, kind: str = "auto", gpu: bool = True):
     return index
 
 
+MAX_K = 2048  # the deepest one search goes (faiss-gpu's limit for k)
+
+
 class FaissKnnCandidates(CandidateGenerator):
     def __init__(self, cfg: CandidateConfig):
         self.cfg = cfg
+
+    def _neighbours(self, index, q: np.ndarray, owner: np.ndarray, max_own: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each query frame's neighbour list (sims [k_f], frame ids [k_f]), deep enough for ``k_frames`` videos.
+
+        The first search over-fetches: a video's own frames crowd its neighbour list, and so do
+        the neighbouring frames of each other video.  Where a list still names fewer than
+        ``k_frames`` other videos and its last hit is above ``min_frame_sim`` (a still camera's
+        frames all look alike, so its copies' frames fill any fixed depth), that frame is asked
+        again twice as deep, up to ``MAX_K``: the result is then the one an unbounded search gives.
+        """
+        n, kf, floor = index.ntotal, self.cfg.k_frames, self.cfg.min_frame_sim
+        k = min(n, MAX_K, 3 * kf + min(max_own, 4 * kf))
+        sims, ids = index.search(q, k)
+        out = list(zip(sims, ids, strict=True))
+
+        def short(f: int) -> bool:
+            s, h = out[f]
+            if len(h) >= min(n, MAX_K) or s[-1] < floor:
+                return False  # everything above the floor is in the list, or the list holds all it can
+            seen = set(owner[h[(h >= 0) & (s >= floor)]].tolist()) - {int(owner[f])}
+            return len(seen) < kf
+
+        todo = [f for f in range(len(q)) if short(f)]
+        while todo and k < min(n, MAX_K):
+            k = min(n, MAX_K, 2 * k)
+            s2, i2 = index.search(np.ascontiguousarray(q[todo]), k)
+            for row, f in enumerate(todo):
+                out[f] = (s2[row], i2[row])
+            todo = [f for f in todo if short(f)]
+        return out
 
     def generate(self, records: list[FrameRecord], flip: FlipFn | None = None) -> list[Candidate]:
         recs = [r for r in records if r.has_features and r.n_frames > 0]
@@ -88,16 +123,11 @@ class FaissKnnCandidates(CandidateGenerator):
                     np.concatenate([flip(r.global_vecs, r.region_vecs)[0] for r in recs]), dtype=np.float32
                 )
             )
-        # over-fetch: a video's own frames crowd its neighbour list, and so do the neighbouring
-        # frames of each other video (a large copy group would otherwise fill k with few videos)
-        max_own = max(r.n_frames for r in recs)
-        k = min(len(x), 3 * self.cfg.k_frames + min(max_own, 4 * self.cfg.k_frames))
         best: dict[tuple[int, int], float] = {}  # (query frame, other video) -> best sim
         for q in queries:
-            sims, ids = index.search(q, k)
-            for f in range(len(q)):
+            for f, (sims, ids) in enumerate(self._neighbours(index, q, owner, max(r.n_frames for r in recs))):
                 kept = 0
-                for s, h in zip(sims[f], ids[f], strict=False):
+                for s, h in zip(sims, ids, strict=False):
                     if h < 0 or s < self.cfg.min_frame_sim or kept >= self.cfg.k_frames:
                         continue
                     v = int(owner[h])

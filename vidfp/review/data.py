@@ -44,7 +44,7 @@ _VIDEO_COLS = "v.video_id, v.uri, v.duration_s, v.width, v.height, v.fps, v.stat
 _PAIR_COLS = (
     "p.video_a, p.video_b, p.similarity, p.is_duplicate, coalesce(p.is_partial, false), p.semantic, "
     "p.nonsemantic, p.frame_sim, p.deriv_score, p.traj_score, p.motion_score, p.camera_score, "
-    "p.coverage, p.path_frames, p.flipped, p.votes, r.verdict"
+    "p.activity_score, p.coverage, p.path_frames, p.flipped, p.votes, r.verdict"
 )
 _PAIRS_FROM = f"SELECT {_PAIR_COLS} FROM pair_scores p LEFT JOIN pair_verdicts r USING (video_a, video_b) "
 # Statements with the column lists spliced in once, here (identifiers from the constants above, never input).
@@ -134,9 +134,13 @@ def _video(row: tuple) -> Video:
 
 def _pair(row: tuple) -> Pair:
     comp = dict(
-        zip(("semantic", "nonsemantic", "frame_sim", "deriv", "traj", "motion", "camera"), row[5:12], strict=True)
+        zip(
+            ("semantic", "nonsemantic", "frame_sim", "deriv", "traj", "motion", "camera", "activity"),
+            row[5:13],
+            strict=True,
+        )
     )
-    return Pair(row[0], row[1], row[2], bool(row[3]), bool(row[4]), comp, row[12], row[13], row[14], row[15], row[16])
+    return Pair(row[0], row[1], row[2], bool(row[3]), bool(row[4]), comp, row[13], row[14], row[15], row[16], row[17])
 
 
 class CatalogReader:

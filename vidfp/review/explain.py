@@ -21,7 +21,7 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     (
         "nonsemantic",
         "motion & order",
-        "Agreement of the four signals below, each weighted by how much motion it saw; a still shot abstains "
+        "Agreement of the five signals below, each weighted by how much motion it saw; a still shot abstains "
         "and this equals appearance.",
     ),
     (
@@ -30,6 +30,12 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
         "Do both cameras pan and tilt the same way at the same moments? The strongest sign of the same recording.",
     ),
     ("motion", "region motion", "Do the parts of the picture move alike (region flow)?"),
+    (
+        "activity",
+        "activity",
+        "Does the picture change as much, at the same moments (people passing a still camera)? "
+        "With a moving camera it can only count against.",
+    ),
     (
         "deriv",
         "change rhythm",

@@ -35,7 +35,7 @@ from vidfp.similarity.scoring import PairResult, PairScorer
 
 log = logging.getLogger(__name__)
 
-COMPONENTS = ("semantic", "nonsemantic", "frame_sim", "deriv", "traj", "motion", "camera", "coverage")
+COMPONENTS = ("semantic", "nonsemantic", "frame_sim", "deriv", "traj", "motion", "camera", "activity", "coverage")
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Fusion of the semantic score with the non-semantic signals (see vidfp.similarity.scoring).
 
 Every fusion gets the semantic score s ∈ [0, 1] and the non-semantic parts
-(score_k, weight_k), blends the parts into one non-semantic score n
-(:func:`blend_nonsemantic`) and combines the two:
+(score_k, weight_k) or (score_k, weight_k, confirm_k), blends the parts into one non-semantic
+score n (:func:`blend_nonsemantic`) and combines the two:
 
 - :class:`VetoFusion` (default): min(s, s^α · n^(1−α)) — motion and order only lower;
 - :class:`GeometricFusion`: s^α · n^(1−α) — both required, but n > s lifts the score;
@@ -16,19 +16,35 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 
 
-def blend_nonsemantic(semantic: float, parts: list[tuple[float, float]]) -> float:
+def _blend(semantic: float, parts: list[tuple]) -> float:
+    w = sum(max(p[1], 0.0) for p in parts)
+    if w <= 1e-9:
+        return semantic
+    nonsem = sum(p[0] * max(p[1], 0.0) for p in parts) / w
+    conf = min(w, 1.0)
+    return conf * nonsem + (1 - conf) * semantic
+
+
+def blend_nonsemantic(semantic: float, parts: list[tuple]) -> float:
     """nonsem = c·Σ s_k w_k / Σ w_k + (1 − c)·semantic with confidence c = min(1, Σ w_k).
 
     One confident signal is enough to speak for the temporal structure; when
     none saw change or motion (a static shot), they abstain and the semantic
     score stands alone.
+
+    A part (s, w, γ) with a third element γ ∈ [0, 1] may confirm only that much: its agreement can
+    also come from something other than a copy (the activity of a moving camera follows the camera's
+    pace, which another path through the same place can share).  With n₁ the blend of all parts and
+    n₀ the blend without such parts, nonsem = γ·n₁ + (1 − γ)·min(n₀, n₁): at γ = 0 the part can
+    lower the blend but never raise it.  With several such parts, γ is the smallest.
     """
-    w = sum(max(wt, 0.0) for _, wt in parts)
-    if w <= 1e-9:
-        return semantic
-    nonsem = sum(s * max(wt, 0.0) for s, wt in parts) / w
-    conf = min(w, 1.0)
-    return conf * nonsem + (1 - conf) * semantic
+    n1 = _blend(semantic, parts)
+    limited = [p for p in parts if len(p) > 2 and p[2] < 1.0]
+    if not limited:
+        return n1
+    n0 = _blend(semantic, [p for p in parts if not (len(p) > 2 and p[2] < 1.0)])
+    gamma = min(max(p[2], 0.0) for p in limited)
+    return gamma * n1 + (1 - gamma) * min(n0, n1)
 
 
 class Fusion(ABC):
@@ -37,8 +53,8 @@ class Fusion(ABC):
             raise ValueError("alpha must be in [0, 1]")
         self.alpha, self.min_semantic = alpha, min_semantic
 
-    def fuse(self, semantic: float, parts: list[tuple[float, float]]) -> tuple[float, float]:
-        """(nonsemantic, fused) from the semantic score and (score, weight) parts.
+    def fuse(self, semantic: float, parts: list[tuple]) -> tuple[float, float]:
+        """(nonsemantic, fused) from the semantic score and (score, weight[, confirm]) parts.
 
         Below ``min_semantic`` the fused score is capped at the semantic one.
         """

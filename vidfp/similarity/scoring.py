@@ -15,7 +15,12 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
 - ``motion``: region-flow motion correlation along the path (vidfp.fingerprints.motion).
 - ``camera``: camera-velocity correlation along the path (vidfp.fingerprints.camera),
   the strongest "same path?" signal: scale- and speed-invariant, mirror-aware.
-- ``nonsemantic``: weight-averaged deriv/traj/motion/camera (weights = how much change
+- ``activity``: correlation of how much the picture changes, and when, along the path
+  (vidfp.fingerprints.activity): what tells a still camera's copy from the same place at another
+  moment.  With a moving camera the activity follows the camera's pace, which another path can
+  share, so it confirms a copy only in proportion to how still the camera is, and otherwise may
+  only veto (vidfp.similarity.fusion.blend_nonsemantic).
+- ``nonsemantic``: weight-averaged deriv/traj/motion/camera/activity (weights = how much change
   or motion they saw × a per-signal trust); with no information it equals ``semantic``.
 - ``similarity``: a fusion of the two (vidfp.similarity.fusion).  The default
   :class:`VetoFusion`, min(semantic, semantic^α · nonsemantic^(1−α)), lets motion and
@@ -38,7 +43,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from vidfp.config import ScoringConfig
-from vidfp.fingerprints.camera import compare_camera
+from vidfp.fingerprints.activity import ActivityTimeCourse
+from vidfp.fingerprints.camera import camera_moving, compare_camera
 from vidfp.fingerprints.camera import mirror as mirror_camera
 from vidfp.fingerprints.motion import RegionFlowMotion
 from vidfp.fingerprints.temporal import MultiScaleDerivativeFingerprint
@@ -48,6 +54,7 @@ from vidfp.similarity.alignment import AlignedPath, align
 from vidfp.similarity.calibration import Calibration
 from vidfp.similarity.chamfer import chamfer_matrix
 from vidfp.similarity.fusion import FUSIONS, Fusion
+from vidfp.similarity.segments import path_line, run_bounds, sample_step
 
 # The weight-free baseline's background (bench family A), for callers that pass no calibration.
 DEFAULT_CALIBRATION = Calibration(0.478, 0.096)
@@ -81,6 +88,7 @@ class PairResult:
     traj: float = 0.0
     motion: float = 0.0
     camera: float = 0.0
+    activity: float = 0.0
     path_frames: int = 0
     coverage: float = 0.0
     is_partial: bool = False
@@ -99,11 +107,6 @@ class MonotoneLocalAligner(Aligner):
 
     def align(self, sim: np.ndarray) -> list[AlignedPath]:
         return align(sim, self.tau, self.max_paths)
-
-
-def sample_step(t: np.ndarray) -> float:
-    """The typical gap between sample times t [T] (seconds; 1 for a single sample)."""
-    return float(np.median(np.diff(t))) if len(t) > 1 else 1.0
 
 
 def record_duration(r: FrameRecord) -> float:
@@ -165,6 +168,9 @@ class PairScorer:
             if positions is not None
             else None
         )
+        self.activity = ActivityTimeCourse(
+            cfg.activity_lags_s, *cfg.activity_cv, cfg.activity_min_steps, *cfg.activity_level
+        )
 
     def semantic(self, frame_sim: float, path_s: float) -> float:
         """clip((frame_sim − lo) / (hi − lo), 0, 1) · min(1, path_s / L₀)."""
@@ -203,17 +209,28 @@ class PairScorer:
         tb = self.traj.compute_fingerprint(cb, b.t_s)
         traj, w_t, _ = self.traj.compare_aligned(ta, tb, p.i, p.j)
         w = self.cfg.signal_weights
-        parts = [(deriv, w["deriv"] * w_d), (traj, w["traj"] * w_t)]
-        motion = 0.0
+        # one part per signal, in the order of vidfp.eval.ablation.SIGNALS; a signal that cannot be
+        # measured (no region positions, no camera track) has weight 0 and changes nothing
+        motion, w_m = 0.0, 0.0
         if self.motion is not None:
             motion, w_m = self.motion.compare_aligned(a.region_vecs, rb, a.t_s, p.i, p.j)
-            parts.append((motion, w["motion"] * w_m))
-        camera = 0.0
+        camera, w_c = 0.0, 0.0
         if a.camera is not None and b.camera is not None:
             camera, w_c = compare_camera(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed, self.cfg.camera_min_peak)
+        parts = [
+            (deriv, w["deriv"] * w_d),
+            (traj, w["traj"] * w_t),
+            (motion, w["motion"] * w_m),
             # a copy's camera tracks agree almost perfectly; partial agreement (two paths
             # that cross, the same wave) is pushed down by the power
-            parts.append((camera**self.cfg.camera_power, w["camera"] * w_c))
+            (camera**self.cfg.camera_power, w["camera"] * w_c),
+        ]
+        activity, w_a = self.activity.compare_aligned(a.region_vecs, rb, a.t_s, p.i, p.j)
+        # it confirms as far as the camera is still; unknown camera motion counts as moving
+        still = 0.0
+        if a.camera is not None and b.camera is not None:
+            still = 1.0 - camera_moving(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed)
+        parts.append((activity, w["activity"] * w_a, still))
         nonsem, fused = self.fusion.fuse(semantic, parts)
         segs = []
         for q in paths:
@@ -237,6 +254,7 @@ class PairScorer:
             traj=round(traj, 6),
             motion=round(motion, 6),
             camera=round(camera, 6),
+            activity=round(activity, 6),
             path_frames=len(p),
             flipped=flipped,
             segments=tuple(sorted(segs, key=lambda s: s.a_start_s)),
@@ -249,41 +267,3 @@ class PairScorer:
         b0, b1 = run_bounds(b.t_s, int(p.j[0]), int(p.j[-1]), b.meta.get("duration_s"))
         rate, offset = path_line(a.t_s[p.i], b.t_s[p.j])
         return Segment(a0, a1, b0, b1, round(float(sim[p.i, p.j].mean()), 6), rate, offset)
-
-
-def path_line(ta: np.ndarray, tb: np.ndarray) -> tuple[float, float]:
-    """(rate, offset) of t_b ≈ offset + rate · t_a through a path's matched sample times [n].
-
-    The rate is a Theil–Sen slope: the median of the slopes between pairs of path points at least
-    half the path apart (1 when the path spans no time in A), and the offset the median residual.
-    The few off-diagonal steps a monotone path takes to follow a grid of another phase move neither
-    (a least-squares slope through ten samples of a same-speed copy came out 5 % off), and the long
-    baselines keep a sped-up copy's staircase (steps of slope ½, 1, 2) from voting."""
-    ta, tb = np.asarray(ta, np.float64), np.asarray(tb, np.float64)
-    rate = 1.0
-    if ta.size >= 2 and np.ptp(ta) > 0:
-        i, j = np.triu_indices(ta.size, 1)
-        dx = ta[j] - ta[i]
-        ok = dx >= 0.5 * np.ptp(ta)  # long baselines only: a staircase's short steps have slopes ½, 1, 2
-        rate = float(np.median((tb[j] - tb[i])[ok] / dx[ok]))
-        if not np.isfinite(rate) or rate <= 0:
-            rate = 1.0
-    return round(rate, 6), round(float(np.median(tb - rate * ta)), 6)
-
-
-def run_bounds(t: np.ndarray, first: int, last: int, duration: float | None = None) -> tuple[float, float]:
-    """(start, end) in seconds of the copied part whose matching samples are ``first..last`` of t [T].
-
-    A copied part that starts at s between two samples, t[k−1] < s ≤ t[k], is first seen at t[k];
-    with s anywhere in that gap, the midpoint (t[k−1] + t[k]) / 2 is off by at most half a gap and by
-    nothing on average, where t[k] itself is late by half a gap on average.  Likewise the end is the
-    midpoint after the last matching sample.  At the video's own ends there is no neighbour: the
-    first sample starts the segment, and the last one extends it by one sampling step (clipped to
-    ``duration``), so a whole-video match covers the whole video.  Midpoints follow the real sample
-    times, so variable frame rates need nothing special.
-    """
-    start = float(t[first]) if first == 0 else 0.5 * float(t[first - 1] + t[first])
-    end = float(t[last]) + sample_step(t) if last == len(t) - 1 else 0.5 * float(t[last] + t[last + 1])
-    if duration:
-        end = max(start, min(end, float(duration)))  # a container duration shorter than the samples: empty
-    return start, end

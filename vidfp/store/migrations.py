@@ -88,6 +88,12 @@ MIGRATIONS: tuple[Migration, ...] = (
                  JOIN matched_segments s ON s.video_a = p.video_a AND s.video_b = p.video_b
                  WHERE p.is_partial;""",
     ),
+    # NULL for pairs scored before: the signal was not measured (vidfp rescan rescores them)
+    Migration(
+        5,
+        "pair_scores.activity_score",
+        "ALTER TABLE pair_scores ADD COLUMN IF NOT EXISTS activity_score DOUBLE;",
+    ),
 )
 
 LATEST = MIGRATIONS[-1].version

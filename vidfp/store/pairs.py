@@ -28,6 +28,7 @@ _PAIR_FLOATS = (
     ("traj_score", "traj"),
     ("motion_score", "motion"),
     ("camera_score", "camera"),
+    ("activity_score", "activity"),
     ("coverage", "coverage"),
 )
 _SEG_COLUMNS = (

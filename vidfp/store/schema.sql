@@ -75,6 +75,7 @@ CREATE TABLE IF NOT EXISTS pair_scores (
     traj_score   DOUBLE,           -- attention/gradient-energy centroid trajectory agreement
     motion_score DOUBLE,           -- region-flow motion agreement
     camera_score DOUBLE,           -- camera-velocity (phase correlation) agreement
+    activity_score DOUBLE,         -- agreement of when the picture changes (NULL: scored before schema 5)
     path_frames  INTEGER,
     coverage     DOUBLE,           -- share of the shorter video the matched segments cover (duplicate: most of it)
     flipped      BOOLEAN,          -- B matched in mirrored orientation
