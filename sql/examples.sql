@@ -15,7 +15,7 @@ ORDER BY similarity DESC, uri_a, uri_b, seg_idx;
 
 -- Near misses: the closest pairs that are not duplicates, with each evidence component.
 SELECT a.uri AS uri_a, b.uri AS uri_b, p.similarity, p.semantic, p.nonsemantic, p.coverage, p.frame_sim,
-       p.deriv_score, p.traj_score, p.motion_score, p.camera_score
+       p.deriv_score, p.traj_score, p.motion_score, p.camera_score, p.activity_score
 FROM pair_scores p
 JOIN videos a ON a.video_id = p.video_a
 JOIN videos b ON b.video_id = p.video_b

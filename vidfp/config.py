@@ -119,8 +119,9 @@ class ScoringConfig:
     w_camera: float = 2.0
     camera_power: float = 3.0  # camera agreement c enters as c^p
     # activity time course (vidfp.fingerprints.activity): confirms a copy only where the camera is still,
-    # else it may only veto; chosen on family A once it held a still camera at other moments
-    w_activity: float = 2.0
+    # else it may only veto; its numbers chosen on family A (with a still camera at other moments and a
+    # frozen shot) by benchmarks/sweep_activity.py: trusts 3–6 tie, 8 clusters 16 hard pairs
+    w_activity: float = 4.0
     # The signals' own numbers (vidfp.fingerprints.*): recorded with every run like the rest.
     min_path_s: float = 3.0  # aligned paths shorter than this get a proportionally smaller semantic score
     max_paths: int = 3  # disjoint aligned paths (segments) kept per pair

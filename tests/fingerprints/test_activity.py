@@ -46,18 +46,30 @@ def test_a_copy_agrees_and_another_moment_of_the_same_place_does_not(rng):
     assert s_copy > 0.9 and s_later < 0.3
 
 
-def test_a_level_series_abstains(rng):
-    """An even pan changes the picture by the same amount every step: no time course to agree on."""
-    t = np.arange(30) * 0.5
-    path = np.arange(30)
-    base = _unit(rng.normal(size=(9, 16)))
-    steps = [_unit(base + 0.3 * k * rng.normal(size=(9, 16)) / (1 + 0.3 * k)) for k in range(30)]
-    a = np.stack(steps)
-    act = ActivityTimeCourse(lags_s=(0.5,), cv_lo=0.2, cv_hi=0.4)
-    series_a, _ = act.series(a, a, t, path, path)
-    level = series_a.std() / series_a.mean()
-    score, w = act.compare_aligned(a, a, t, path, path)
-    assert level < 0.2 and w == 0.0 and score == 0.0
+def _even_pan(rng, n=40, r=9, d=32, step=0.15):
+    """Region vectors [n, R, D] of a camera panning at an even pace: every region's vector rotates by
+    the same small angle each sample (a smooth change of the same size at every step)."""
+    start, drift = _unit(rng.normal(size=(r, d))), rng.normal(size=(r, d))
+    drift -= (drift * start).sum(-1, keepdims=True) * start
+    drift = _unit(drift)
+    ang = step * np.arange(n)[:, None, None]
+    return _unit(np.cos(ang) * start[None] + np.sin(ang) * drift[None])
+
+
+def test_two_even_pans_abstain_with_the_default_lags(rng):
+    """Two unrelated pans at an even pace: each lag's series is level, so the signal abstains.  (Joined
+    across lags, the 1 s changes sit above the 0.5 s ones in both series: that step once made any two
+    even pans "vary" and correlate at ρ ≈ 1.)"""
+    t = np.arange(40) * 0.5
+    path = np.arange(40)
+    a, b = _even_pan(np.random.default_rng(1)), _even_pan(np.random.default_rng(2))
+    act = ActivityTimeCourse()  # ScoringConfig's lags: 0.5 s and 1 s
+    assert act.lags_s == (0.5, 1.0)
+    blocks = act.series(a, b, t, path, path)
+    assert len(blocks) == 2 and all(x.std() / x.mean() < 0.05 for blk in blocks for x in blk)
+    joined = np.concatenate([x for x, _ in blocks])
+    assert joined.std() / joined.mean() > 0.3  # what a joined series would have looked like
+    assert act.compare_aligned(a, b, t, path, path) == (0.0, 0.0)
 
 
 def test_confidence_ramps_with_the_variation_and_the_number_of_steps():
@@ -81,10 +93,11 @@ def test_a_frozen_shot_abstains_though_its_noise_varies(rng):
     still = _unit(np.repeat(rng.normal(size=(1, 9, 32)), 40, 0) + rng.normal(0, 0.002, (40, 9, 32)))
     still[::8] = _unit(still[::8] + rng.normal(0, 0.03, (5, 9, 32)))  # a keyframe's small jump now and then
     copy = _unit(still + rng.normal(0, 0.002, still.shape))
-    a, b = ActivityTimeCourse(lags_s=(0.5, 1.0)).series(still, copy, t, path, path)
-    assert max(a.mean(), b.mean()) < 0.005 and min(a.std() / a.mean(), b.std() / b.mean()) > 0.4
+    for a, b in ActivityTimeCourse(lags_s=(0.5, 1.0)).series(still, copy, t, path, path):
+        assert max(a.mean(), b.mean()) < 0.005 and min(a.std() / a.mean(), b.std() / b.mean()) > 0.4
     assert ActivityTimeCourse(lags_s=(0.5, 1.0)).compare_aligned(still, copy, t, path, path) == (0.0, 0.0)
     no_floor = ActivityTimeCourse(lags_s=(0.5, 1.0), level_lo=0.0, level_hi=1e-6)
     assert no_floor.compare_aligned(still, copy, t, path, path)[1] > 0.9
-    with pytest.raises(ValueError):
-        ActivityTimeCourse(level_lo=0.02, level_hi=0.01)
+    for bad in (dict(level_lo=0.02, level_hi=0.01), dict(min_steps=0), dict(lags_s=()), dict(lags_s=(0.0,))):
+        with pytest.raises(ValueError):
+            ActivityTimeCourse(**bad)

@@ -271,3 +271,19 @@ def test_pair_matrices_read_each_shard_once(cat):
         fresh = PairMatrices(settings).compute(p.a, p.b, flipped)
         assert np.array_equal(pm.compute(p.a, p.b, flipped).sim, fresh.sim)
     assert pm.shard_reads == n_shards  # not 2 per pair
+
+
+def test_pair_fields_are_the_catalogs_columns(cat):
+    """Every Pair field reads its own pair_scores column (a positional read shifts when a column is added)."""
+    from vidfp.review.data import CatalogReader
+
+    a, b = pair_ids(cat["db"], "astronaut_pan.mp4", "astronaut_pan_copy.mp4")
+    p = CatalogReader(cat["db"]).pair(a, b)
+    con = duckdb.connect(cat["db"], read_only=True)
+    cols = "similarity, semantic, nonsemantic, frame_sim, deriv_score, traj_score, motion_score, camera_score"
+    cols += ", activity_score, coverage, path_frames, flipped, votes"
+    row = con.execute(f"SELECT {cols} FROM pair_scores WHERE video_a = ? AND video_b = ?", [a, b]).fetchone()
+    con.close()
+    comp = ("semantic", "nonsemantic", "frame_sim", "deriv", "traj", "motion", "camera", "activity")
+    got = (p.similarity, *(p.components[k] for k in comp), p.coverage, p.path_frames, p.flipped, p.votes)
+    assert got == row and p.path_frames > 1 and p.votes > 0

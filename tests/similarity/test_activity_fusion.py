@@ -82,3 +82,35 @@ def test_with_a_moving_camera_agreeing_activity_does_not_lift_the_score():
     # the same pair from still cameras: the agreeing activity confirms and lifts the blend
     r_still = on.score(_still("a", first), _still("b", copy))
     assert r_still.nonsemantic > r_off.nonsemantic + 0.2
+
+
+def test_a_copy_needs_both_cameras_still_for_activity_to_confirm():
+    """One camera still, the other panning: not "the camera is still", so agreeing activity may not lift."""
+    first = _scene(1, [(3, 9), (20, 24), (31, 37)])
+    copy = _unit(first + np.random.default_rng(5).normal(0, 0.02, first.shape))
+    kw = dict(positions=np.zeros((9, 2), np.float32), calibration=Calibration(0.3, 0.1))
+    on, off = PairScorer(ScoringConfig(), **kw), PairScorer(ScoringConfig(w_activity=0.0), **kw)
+    a, b = _still("a", first), _still("b", copy, pan_speed=0.2)
+    r_on, r_off = on.score(a, b), off.score(a, b)
+    assert r_on.activity > 0.9
+    assert r_on.nonsemantic == pytest.approx(r_off.nonsemantic)
+
+
+def test_every_signal_has_its_slot_in_the_order_the_ablation_drops_them():
+    from vidfp.eval.ablation import SIGNALS
+    from vidfp.similarity.fusion import Fusion
+
+    class Keep(VetoFusion):
+        def fuse(self, semantic, parts):
+            self.parts = list(parts)
+            return super().fuse(semantic, parts)
+
+    first = _scene(1, [(3, 9), (20, 24), (31, 37)])
+    keep = Keep(0.6, 0.4)
+    assert isinstance(keep, Fusion)
+    # without region positions (no region flow) the slots stay where the ablation looks for them
+    sc = PairScorer(ScoringConfig(), fusion=keep, calibration=Calibration(0.3, 0.1))
+    r = sc.score(_still("a", first), _still("b", first))
+    assert SIGNALS == ("deriv", "traj", "motion", "camera", "activity") and len(keep.parts) == len(SIGNALS)
+    assert keep.parts[2][1] == 0.0  # motion: not measured, weight 0
+    assert keep.parts[4][0] == pytest.approx(r.activity) and len(keep.parts[4]) == 3

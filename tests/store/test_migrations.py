@@ -80,8 +80,10 @@ def test_old_catalog_is_upgraded_in_place_keeping_every_row(tmp_path):
     assert versions == list(range(2, LATEST + 1))
     con = duckdb.connect(db, read_only=True)  # new columns describe old rows truthfully
     got = con.execute("SELECT status, attempts, last_error = error, decode_note FROM videos ORDER BY ALL").fetchall()
+    activity = con.execute("SELECT count(*), count(activity_score) FROM pair_scores").fetchone()
     con.close()
     assert got == [("failed", 1, True, None)] + [("ok", 0, None, None)] * 3
+    assert activity[0] > 0 and activity[1] == 0  # scored before the signal existed: NULL, not 0
     with Catalog(db) as cat:  # opening again changes nothing
         assert cat.schema_version() == LATEST
     assert rows(db, old_cols) == before

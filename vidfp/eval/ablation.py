@@ -2,8 +2,9 @@
 
 Every candidate pair of a catalog is scored once with the default scorer; a
 recording fusion keeps each pair's semantic score and its non-semantic parts
-(score, weight), so variants that only change the fusion (semantic only,
-linear instead of geometric, a signal switched off) are re-fused exactly
+(score, weight[, confirm]; one per signal, in the order of ``SIGNALS``), so
+variants that only change the fusion (semantic only, linear instead of
+geometric, a signal switched off) are re-fused exactly
 without rescoring.  For each variant we report what users care about on a
 corpus with same-place-other-path negatives:
 

@@ -25,13 +25,19 @@ A frozen shot (a still image held for the whole clip) is the opposite trap: noth
 series is the encoder's noise around a mean near 0, and the coefficient of variation of such a
 series is large.  So the weight is also multiplied by the smaller series mean, mapped linearly from
 ``level_lo`` (0) to ``level_hi`` (1): below it nothing happens that a copy could keep.
+
+With several lags each lag is one series with its own ρ and weight, and the two are averaged over
+the lags, weighted by their steps.  Never one series across lags: the change over 1 s is larger than
+over 0.5 s in any moving picture, so two joined series share a low-then-high step that makes any
+two even pans "vary" and correlate (ρ ≈ 1).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from vidfp.fingerprints.temporal import path_lag_steps
+from vidfp.config import ScoringConfig
+from vidfp.fingerprints.temporal import path_lag_pairs
 
 
 def region_change(u: np.ndarray, v: np.ndarray) -> np.ndarray:
@@ -47,46 +53,42 @@ def pearson(a: np.ndarray, b: np.ndarray) -> float:
 
 
 class ActivityTimeCourse:
-    """Agreement of two videos' activity series along an alignment path (module doc)."""
+    """Agreement of two videos' activity series along an alignment path (module doc).
+
+    The defaults are ScoringConfig's (one place for each number; the scorer passes its config's values).
+    """
 
     def __init__(
         self,
-        lags_s: tuple[float, ...] = (1.0,),
-        cv_lo: float = 0.2,
-        cv_hi: float = 0.5,
-        min_steps: int = 8,
-        level_lo: float = 0.005,
-        level_hi: float = 0.015,
+        lags_s: tuple[float, ...] = ScoringConfig.activity_lags_s,
+        cv_lo: float = ScoringConfig.activity_cv[0],
+        cv_hi: float = ScoringConfig.activity_cv[1],
+        min_steps: int = ScoringConfig.activity_min_steps,
+        level_lo: float = ScoringConfig.activity_level[0],
+        level_hi: float = ScoringConfig.activity_level[1],
     ):
-        if not 0 <= cv_lo < cv_hi:
-            raise ValueError("need 0 ≤ cv_lo < cv_hi")
-        if not 0 <= level_lo < level_hi:
-            raise ValueError("need 0 ≤ level_lo < level_hi")
-        self.lags_s, self.cv_lo, self.cv_hi, self.min_steps = lags_s, cv_lo, cv_hi, min_steps
+        if not lags_s or min(lags_s) <= 0:
+            raise ValueError("need at least one lag, all > 0")
+        if not 0 <= cv_lo < cv_hi or not 0 <= level_lo < level_hi or min_steps < 1:
+            raise ValueError("need 0 ≤ cv_lo < cv_hi, 0 ≤ level_lo < level_hi and min_steps ≥ 1")
+        self.lags_s, self.cv_lo, self.cv_hi, self.min_steps = tuple(lags_s), cv_lo, cv_hi, min_steps
         self.level_lo, self.level_hi = level_lo, level_hi
 
     def series(
         self, ra: np.ndarray, rb: np.ndarray, ta: np.ndarray, pi: np.ndarray, pj: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Activity of A [K] and B [K] over the path's lag intervals, lags concatenated.
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per lag that fits the path: the activity of A [K_l] and of B [K_l] over its intervals.
 
         ra [Ta, R, D], rb [Tb, R, D] region vectors; ta [Ta] A's times; pi, pj [n] the path.
         """
-        sa, sb = [], []
-        for lag in self.lags_s:
-            steps = path_lag_steps(ta, pi, lag)
-            if steps is None:
-                continue
-            k1, k2 = steps
-            sa.append(region_change(ra[pi[k1]], ra[pi[k2]]))
-            sb.append(region_change(rb[pj[k1]], rb[pj[k2]]))
-        if not sa:
-            return np.zeros(0), np.zeros(0)
-        return np.concatenate(sa), np.concatenate(sb)
+        return [
+            (region_change(ra[pi[k1]], ra[pi[k2]]), region_change(rb[pj[k1]], rb[pj[k2]]))
+            for _, k1, k2 in path_lag_pairs(ta, pi, self.lags_s)
+        ]
 
     def confidence(self, a: np.ndarray, b: np.ndarray) -> float:
-        """min(cv_a, cv_b) mapped from [cv_lo, cv_hi] to [0, 1], times min(mean_a, mean_b) mapped from
-        [level_lo, level_hi] to [0, 1], times min(1, K / min_steps)."""
+        """For one lag's series a, b [K]: min(cv_a, cv_b) mapped from [cv_lo, cv_hi] to [0, 1], times
+        min(mean_a, mean_b) mapped from [level_lo, level_hi] to [0, 1], times min(1, K / min_steps)."""
         if len(a) < 3:
             return 0.0
         cv = min(float(a.std() / max(a.mean(), 1e-9)), float(b.std() / max(b.mean(), 1e-9)))
@@ -98,9 +100,14 @@ class ActivityTimeCourse:
     def compare_aligned(
         self, ra: np.ndarray, rb: np.ndarray, ta: np.ndarray, pi: np.ndarray, pj: np.ndarray
     ) -> tuple[float, float]:
-        """(score = max(0, ρ) ∈ [0, 1], weight ∈ [0, 1]) of A's and B's activity along the path."""
-        a, b = self.series(ra, rb, ta, pi, pj)
-        w = self.confidence(a, b)
-        if w <= 0.0:
+        """(score = max(0, ρ̄) ∈ [0, 1], weight w̄ ∈ [0, 1]): ρ and weight per lag, averaged over the
+        lags weighted by their steps."""
+        blocks = self.series(ra, rb, ta, pi, pj)
+        n = sum(len(a) for a, _ in blocks)
+        if n == 0:
             return 0.0, 0.0
-        return max(0.0, pearson(a, b)), w
+        w = sum(len(a) * self.confidence(a, b) for a, b in blocks) / n
+        rho = sum(len(a) * pearson(a, b) for a, b in blocks) / n
+        if not (w > 0.0 and np.isfinite(w) and np.isfinite(rho)):  # abstains (also on NaN vectors)
+            return 0.0, 0.0
+        return max(0.0, rho), w

@@ -133,7 +133,7 @@ def compare_camera(
         return 0.0, 0.0
     va, vb = ca[pi, :2].astype(np.float64), cb[pj, :2].astype(np.float64)
     sa, sb = np.linalg.norm(va, axis=1), np.linalg.norm(vb, axis=1)
-    ma, mb = float(np.median(sa)), float(np.median(sb))
+    ma, mb = _median_speeds(ca, cb, pi, pj)
     inlier = (sa <= 4 * ma + 0.05) & (sb <= 4 * mb + 0.05)
     w = np.sqrt(np.clip(ca[pi, 2], 0, 1) * np.clip(cb[pj, 2], 0, 1)) * inlier
     num = float(np.sum(w * np.sum(va * vb, axis=1)))
@@ -144,16 +144,22 @@ def compare_camera(
     return float(max(0.0, num / den)), float(weight)
 
 
+def _median_speeds(ca: np.ndarray, cb: np.ndarray, pi: np.ndarray, pj: np.ndarray) -> tuple[float, float]:
+    """Median camera speed (frame sizes / s) of A and of B over the path's samples."""
+    sa = np.linalg.norm(ca[pi, :2].astype(np.float64), axis=1)
+    sb = np.linalg.norm(cb[pj, :2].astype(np.float64), axis=1)
+    return float(np.median(sa)), float(np.median(sb))
+
+
 def camera_moving(
     ca: np.ndarray, cb: np.ndarray, pi: np.ndarray, pj: np.ndarray, min_speed: float = MIN_SPEED
 ) -> float:
-    """How surely both cameras move along the path, in [0, 1]: min(1, slower median speed / ``min_speed``).
+    """How surely either camera moves along the path, in [0, 1]: min(1, faster median speed / ``min_speed``).
 
-    The speed factor of :func:`compare_camera`'s weight: 0 for a still camera (a street camera, a
-    tripod), 1 for one that pans at least ``min_speed`` frame sizes a second.
+    0 only when both cameras are still (a street camera and its copy; a tripod), 1 when either pans
+    at least ``min_speed`` frame sizes a second.  (A still camera with busy subjects may read as
+    moving, its subjects' motion taken for the camera's: that errs on the side of "moving".)
     """
     if len(pi) == 0:
         return 0.0
-    ma = float(np.median(np.linalg.norm(ca[pi, :2], axis=1)))
-    mb = float(np.median(np.linalg.norm(cb[pj, :2], axis=1)))
-    return min(1.0, min(ma, mb) / min_speed)
+    return min(1.0, max(_median_speeds(ca, cb, pi, pj)) / min_speed)

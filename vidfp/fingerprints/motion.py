@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vidfp.fingerprints.temporal import path_lag_steps
+from vidfp.fingerprints.temporal import path_lag_pairs
 
 
 def region_flow(u: np.ndarray, v: np.ndarray, positions: np.ndarray, temp: float = 0.03) -> np.ndarray:
@@ -46,11 +46,7 @@ class RegionFlowMotion:
     ) -> tuple[float, float]:
         """(score ∈ [0, 1], weight) — correlation of A's and B's motion along the path."""
         ma, mb = [], []
-        for lag in self.lags_s:
-            steps = path_lag_steps(ta, pi, lag)
-            if steps is None:
-                continue
-            k1, k2 = steps
+        for _, k1, k2 in path_lag_pairs(ta, pi, self.lags_s):
             ma.append(region_flow(ra[pi[k1]], ra[pi[k2]], self.positions))
             mb.append(region_flow(rb[pj[k1]], rb[pj[k2]], self.positions))
         if not ma:

@@ -62,6 +62,14 @@ def path_lag_steps(ta: np.ndarray, pi: np.ndarray, lag_s: float) -> tuple[np.nda
     return np.nonzero(ok)[0], k2[ok]
 
 
+def path_lag_pairs(ta: np.ndarray, pi: np.ndarray, lags_s: tuple[float, ...]):
+    """(lag, k1, k2) for each lag in ``lags_s`` that fits the path (:func:`path_lag_steps`)."""
+    for lag in lags_s:
+        steps = path_lag_steps(ta, pi, lag)
+        if steps is not None:
+            yield lag, *steps
+
+
 class TemporalDerivativeFingerprint:
     """Derivative of one order at one lag (frames)."""
 

@@ -73,6 +73,7 @@ def build_index(x: np.ndarray, kind: str = "auto", gpu: bool = True):
 
 
 MAX_K = 2048  # the deepest one search goes (faiss-gpu's limit for k)
+BATCH = 4096  # query frames per deeper search
 
 
 class FaissKnnCandidates(CandidateGenerator):
@@ -86,7 +87,9 @@ class FaissKnnCandidates(CandidateGenerator):
         the neighbouring frames of each other video.  Where a list still names fewer than
         ``k_frames`` other videos and its last hit is above ``min_frame_sim`` (a still camera's
         frames all look alike, so its copies' frames fill any fixed depth), that frame is asked
-        again twice as deep, up to ``MAX_K``: the result is then the one an unbounded search gives.
+        again twice as deep, up to ``MAX_K`` frames: below that cap the result is the one an unbounded
+        search gives; a frame that reaches it is logged.  Deeper searches go in batches of ``BATCH``
+        query frames, and each kept row is copied, so a batch's result matrix is freed with it.
         """
         n, kf, floor = index.ntotal, self.cfg.k_frames, self.cfg.min_frame_sim
         k = min(n, MAX_K, 3 * kf + min(max_own, 4 * kf))
@@ -103,10 +106,14 @@ class FaissKnnCandidates(CandidateGenerator):
         todo = [f for f in range(len(q)) if short(f)]
         while todo and k < min(n, MAX_K):
             k = min(n, MAX_K, 2 * k)
-            s2, i2 = index.search(np.ascontiguousarray(q[todo]), k)
-            for row, f in enumerate(todo):
-                out[f] = (s2[row], i2[row])
+            for b in range(0, len(todo), BATCH):
+                part = todo[b : b + BATCH]
+                s2, i2 = index.search(np.ascontiguousarray(q[part]), k)
+                for row, f in enumerate(part):
+                    out[f] = (s2[row].copy(), i2[row].copy())
             todo = [f for f in todo if short(f)]
+        if todo:
+            log.info("%d query frames still name fewer than %d videos at depth %d", len(todo), kf, k)
         return out
 
     def generate(self, records: list[FrameRecord], flip: FlipFn | None = None) -> list[Candidate]:

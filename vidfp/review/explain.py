@@ -34,7 +34,8 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
         "activity",
         "activity",
         "Does the picture change as much, at the same moments (people passing a still camera)? "
-        "With a moving camera it can only count against.",
+        "0 also when there was no time course to compare (an even pan, a frozen picture); "
+        "with a moving camera it can only count against.",
     ),
     (
         "deriv",

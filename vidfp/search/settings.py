@@ -73,7 +73,7 @@ def read_only(db: str) -> Iterator[Catalog]:
 # configuration without the field ran with this value (framing became a default in the third round).
 _BEFORE_FIELD: dict[type, dict[str, Any]] = {
     DecodeConfig: {"blurred_fill": False, "find_inset": False},
-    ScoringConfig: {"camera_min_peak": 0.05, "refine_fps": 0.0},
+    ScoringConfig: {"camera_min_peak": 0.05, "refine_fps": 0.0, "w_activity": 0.0},
 }
 
 

@@ -1,7 +1,7 @@
 """Where an aligned path sits in time: sampling step, segment bounds and the path's line.
 
-Kept apart from vidfp.similarity.scoring (which re-exports them) because segment refinement and
-search use them on their own.
+Kept apart from vidfp.similarity.scoring, which imports them and re-exports them to its callers
+(segment refinement, search, the review plots), so that module stays about scoring.
 """
 
 from __future__ import annotations

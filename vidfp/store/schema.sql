@@ -69,7 +69,7 @@ CREATE TABLE IF NOT EXISTS pair_scores (
     is_duplicate BOOLEAN NOT NULL,  -- the same video: similarity ≥ threshold and coverage ≥ min_coverage
     is_partial   BOOLEAN,          -- similarity ≥ threshold but a part only: a partial copy (never clusters)
     semantic     DOUBLE,           -- aligned region-Chamfer evidence
-    nonsemantic  DOUBLE,           -- temporal-derivative + trajectory evidence
+    nonsemantic  DOUBLE,           -- the non-semantic signals' blended agreement (*_score columns)
     frame_sim    DOUBLE,           -- mean Chamfer similarity along the best path
     deriv_score  DOUBLE,
     traj_score   DOUBLE,           -- attention/gradient-energy centroid trajectory agreement
