@@ -76,45 +76,59 @@ MAX_K = 2048  # the deepest one search goes (faiss-gpu's limit for k)
 BATCH = 4096  # query frames per deeper search
 
 
+def deep_neighbours(
+    index, q: np.ndarray, owner: np.ndarray, k_videos: int, floor: float, first_k: int, own: np.ndarray | None = None
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each query frame's neighbour list (sims [k_f], frame ids [k_f], best first) for queries q [Q, D].
+
+    The lists start ``first_k`` deep.  Where a list still names fewer than ``k_videos`` videos other
+    than the query frame's own (``own[f]``; None: the query is not in the index) and its last hit is
+    above ``floor`` (a still camera's frames all look alike, so its copies' frames fill any fixed
+    depth), that frame is asked again twice as deep, up to ``MAX_K`` frames: below that cap the
+    result is the one an unbounded search gives; a frame that reaches it is logged.  Deeper searches
+    go in batches of ``BATCH`` query frames, and each kept row is copied, so a batch's result matrix
+    is freed with it.  ``owner`` [N] maps the index's frames to their videos.
+    """
+    n = index.ntotal
+    k = min(n, MAX_K, first_k)
+    sims, ids = index.search(q, k)
+    out = [(sims[f].copy(), ids[f].copy()) for f in range(len(q))]
+
+    def short(f: int) -> bool:
+        s, h = out[f]
+        if len(h) >= min(n, MAX_K) or s[-1] < floor:
+            return False  # everything above the floor is in the list, or the list holds all it can
+        seen = set(owner[h[(h >= 0) & (s >= floor)]].tolist())
+        if own is not None:
+            seen.discard(int(own[f]))
+        return len(seen) < k_videos
+
+    todo = [f for f in range(len(q)) if short(f)]
+    while todo and k < min(n, MAX_K):
+        k = min(n, MAX_K, 2 * k)
+        for b in range(0, len(todo), BATCH):
+            part = todo[b : b + BATCH]
+            s2, i2 = index.search(np.ascontiguousarray(q[part]), k)
+            for row, f in enumerate(part):
+                out[f] = (s2[row].copy(), i2[row].copy())
+        todo = [f for f in todo if short(f)]
+    if todo:
+        log.info("%d query frames still name fewer than %d videos at depth %d", len(todo), k_videos, k)
+    return out
+
+
 class FaissKnnCandidates(CandidateGenerator):
     def __init__(self, cfg: CandidateConfig):
         self.cfg = cfg
 
     def _neighbours(self, index, q: np.ndarray, owner: np.ndarray, max_own: int) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Each query frame's neighbour list (sims [k_f], frame ids [k_f]), deep enough for ``k_frames`` videos.
+        """Each query frame's neighbour list, deep enough for ``k_frames`` other videos (:func:`deep_neighbours`).
 
         The first search over-fetches: a video's own frames crowd its neighbour list, and so do
-        the neighbouring frames of each other video.  Where a list still names fewer than
-        ``k_frames`` other videos and its last hit is above ``min_frame_sim`` (a still camera's
-        frames all look alike, so its copies' frames fill any fixed depth), that frame is asked
-        again twice as deep, up to ``MAX_K`` frames: below that cap the result is the one an unbounded
-        search gives; a frame that reaches it is logged.  Deeper searches go in batches of ``BATCH``
-        query frames, and each kept row is copied, so a batch's result matrix is freed with it.
-        """
-        n, kf, floor = index.ntotal, self.cfg.k_frames, self.cfg.min_frame_sim
-        k = min(n, MAX_K, 3 * kf + min(max_own, 4 * kf))
-        sims, ids = index.search(q, k)
-        out = list(zip(sims, ids, strict=True))
-
-        def short(f: int) -> bool:
-            s, h = out[f]
-            if len(h) >= min(n, MAX_K) or s[-1] < floor:
-                return False  # everything above the floor is in the list, or the list holds all it can
-            seen = set(owner[h[(h >= 0) & (s >= floor)]].tolist()) - {int(owner[f])}
-            return len(seen) < kf
-
-        todo = [f for f in range(len(q)) if short(f)]
-        while todo and k < min(n, MAX_K):
-            k = min(n, MAX_K, 2 * k)
-            for b in range(0, len(todo), BATCH):
-                part = todo[b : b + BATCH]
-                s2, i2 = index.search(np.ascontiguousarray(q[part]), k)
-                for row, f in enumerate(part):
-                    out[f] = (s2[row].copy(), i2[row].copy())
-            todo = [f for f in todo if short(f)]
-        if todo:
-            log.info("%d query frames still name fewer than %d videos at depth %d", len(todo), kf, k)
-        return out
+        the neighbouring frames of each other video."""
+        kf = self.cfg.k_frames
+        first_k = 3 * kf + min(max_own, 4 * kf)
+        return deep_neighbours(index, q, owner, kf, self.cfg.min_frame_sim, first_k, own=owner[: len(q)])
 
     def generate(self, records: list[FrameRecord], flip: FlipFn | None = None) -> list[Candidate]:
         recs = [r for r in records if r.has_features and r.n_frames > 0]

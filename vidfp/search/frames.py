@@ -5,10 +5,13 @@ makes every frame of every video query all others.  A search has one query
 video q, so only its frames query an index of the catalog's frames, with the
 same vote (VSC22 baseline style, same CandidateConfig):
 
-    votes(q, v) = Σ_{frames f of q} max_{h ∈ kNN(f) ∩ frames of v, sim ≥ s_min} sim(f, h)
+    votes(q, v) = Σ_{frames f of q} [v ∈ top_k(f)] · max_{h ∈ frames of v} sim(f, h)
 
-where kNN(f) holds the k_frames nearest catalog frames of f *or* of its mirrored
-descriptor (best of the two orientations per frame and video).  The
+where top_k(f) are the k_frames catalog videos whose best frame is nearest to f *or* to its
+mirrored descriptor, among those at sim ≥ s_min (best of the two orientations per frame and
+video).  As in the catalog's stage, k_frames counts *videos*, and a neighbour list that fills up
+with the frames of a few videos (a still camera's frames all look alike) is searched again deeper
+(vidfp.index.candidates.deep_neighbours).  The
 ``max_per_video`` best-voted videos are scored.  The catalog drops neighbours
 below ``min_frame_sim`` (0.3) to prune its N² pairs; a search scores a fixed
 number of candidates anyway, so there every neighbour votes (s_min = 0 by
@@ -30,7 +33,7 @@ from collections.abc import Callable
 import numpy as np
 
 from vidfp.config import CandidateConfig
-from vidfp.index.candidates import build_index
+from vidfp.index.candidates import build_index, deep_neighbours
 from vidfp.records import FrameRecord
 
 log = logging.getLogger(__name__)
@@ -94,17 +97,21 @@ class FrameIndex:
         queries = [np.ascontiguousarray(q.global_vecs, dtype=np.float32)]
         if self.cfg.use_flip and flip is not None:
             queries.append(np.ascontiguousarray(flip(q.global_vecs, q.region_vecs)[0], dtype=np.float32))
-        k = min(self.n_frames, self.cfg.k_frames)
+        kf = self.cfg.k_frames
         best: dict[tuple[int, int], float] = {}  # (query frame, catalog video) -> best sim
         for x in queries:
-            sims, hits = self.index.search(x, k)
-            for f in range(len(x)):
-                for s, h in zip(sims[f], hits[f], strict=True):
+            for f, (sims, hits) in enumerate(deep_neighbours(self.index, x, self.owner, kf, floor, 7 * kf)):
+                named: set[int] = set()  # the first k_frames videos of this orientation's list
+                for s, h in zip(sims, hits, strict=True):
                     if h < 0 or s < floor:
                         continue
-                    key = (f, int(self.owner[h]))
-                    if s > best.get(key, -1.0):
-                        best[key] = float(s)
+                    v = int(self.owner[h])
+                    if v not in named:
+                        if len(named) >= kf:
+                            continue
+                        named.add(v)
+                    if s > best.get((f, v), -1.0):
+                        best[(f, v)] = float(s)
         votes: dict[int, float] = defaultdict(float)
         for (_, v), s in best.items():
             votes[v] += s
@@ -132,10 +139,13 @@ def votes_reference(
     for qx in qs:
         sims = qx @ x.T
         for f in range(len(qx)):
-            for h in np.argsort(-sims[f], kind="stable")[: cfg.k_frames]:
-                if sims[f, h] >= floor:
-                    key = (f, int(owner[h]))
-                    best[key] = max(best.get(key, -1.0), float(sims[f, h]))
+            per_video = {}
+            for h in range(len(owner)):
+                v = int(owner[h])
+                per_video[v] = max(per_video.get(v, -np.inf), float(sims[f, h]))
+            ranked = sorted(((s, v) for v, s in per_video.items() if s >= floor), key=lambda t: (-t[0], t[1]))
+            for s, v in ranked[: cfg.k_frames]:
+                best[(f, v)] = max(best.get((f, v), -1.0), s)
     out: dict[str, float] = defaultdict(float)
     for (_, v), s in best.items():
         out[ids[v]] += s
