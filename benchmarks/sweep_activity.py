@@ -30,12 +30,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from _family_a import family_a_truth  # noqa: E402
 
 from vidfp.config import CandidateConfig, ScoringConfig  # noqa: E402
-from vidfp.eval.ablation import _truth_sets, evaluate_variant  # noqa: E402
-from vidfp.index.candidates import FaissKnnCandidates  # noqa: E402
-from vidfp.pipeline.match import current_calibration, load_records  # noqa: E402
+from vidfp.eval.ablation import _truth_sets, catalog_candidates, evaluate_variant  # noqa: E402
 from vidfp.search.settings import make_encoder, read_settings  # noqa: E402
 from vidfp.similarity.scoring import PairScorer  # noqa: E402
-from vidfp.store.catalog import Catalog  # noqa: E402
 
 GRID: dict[str, list] = {
     "w_activity": [0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0],
@@ -59,11 +56,7 @@ def main() -> None:
     family_a_truth(a.truth)
     settings = read_settings(a.db)
     encoder = make_encoder(settings)
-    with Catalog(a.db, read_only=True) as cat:
-        rows = cat.videos(status="ok")
-        cal = current_calibration(cat, encoder)
-    records = load_records(rows)
-    cands = FaissKnnCandidates(CandidateConfig()).generate(list(records.values()), flip=encoder.flip)
+    records, cands, cal = catalog_candidates(a.db, encoder, CandidateConfig())
     ok, pos, hard = _truth_sets(a.truth, a.db)
     base = ScoringConfig()
     print(f"{len(cands)} candidate pairs; defaults: " + ", ".join(f"{k}={getattr(base, k)}" for k in GRID))

@@ -280,9 +280,11 @@ def test_pair_fields_are_the_catalogs_columns(cat):
     a, b = pair_ids(cat["db"], "astronaut_pan.mp4", "astronaut_pan_copy.mp4")
     p = CatalogReader(cat["db"]).pair(a, b)
     con = duckdb.connect(cat["db"], read_only=True)
-    cols = "similarity, semantic, nonsemantic, frame_sim, deriv_score, traj_score, motion_score, camera_score"
-    cols += ", activity_score, coverage, path_frames, flipped, votes"
-    row = con.execute(f"SELECT {cols} FROM pair_scores WHERE video_a = ? AND video_b = ?", [a, b]).fetchone()
+    row = con.execute(
+        "SELECT similarity, semantic, nonsemantic, frame_sim, deriv_score, traj_score, motion_score, camera_score, "
+        "activity_score, coverage, path_frames, flipped, votes FROM pair_scores WHERE video_a = ? AND video_b = ?",
+        [a, b],
+    ).fetchone()
     con.close()
     comp = ("semantic", "nonsemantic", "frame_sim", "deriv", "traj", "motion", "camera", "activity")
     got = (p.similarity, *(p.components[k] for k in comp), p.coverage, p.path_frames, p.flipped, p.votes)

@@ -57,6 +57,11 @@ def _position(w: dict, k: int, fps: float) -> float | None:
     return None if x > 1.1 else (x if w["left"] else 1.0 - x)
 
 
+def _still_view(img: np.ndarray, out_hw: tuple[int, int]) -> np.ndarray:
+    """The still camera's view of ``img``: one centred crop at zoom 0.7, uint8 [H, W, 3]."""
+    return render_journey(img, np.array([[0.5, 0.5]]), np.array([0.7]), out_hw)[0]
+
+
 def render_fixed_scene(
     img: np.ndarray, n: int, fps: float, rng: np.random.Generator, out_hw: tuple[int, int] = (144, 192)
 ) -> np.ndarray:
@@ -67,7 +72,7 @@ def render_fixed_scene(
     and a little sensor noise, so a still frame is not bit-identical to the next.
     """
     h, w = out_hw
-    bg = render_journey(img, np.array([[0.5, 0.5]]), np.array([0.7]), out_hw)[0].astype(np.float32)
+    bg = _still_view(img, out_hw).astype(np.float32)
     gy, gx = np.mgrid[0:h, 0:w].astype(np.float32)
     frames = np.empty((n, h, w, 3), np.uint8)
     walkers = passers_by(n, fps, rng)
@@ -89,5 +94,4 @@ def render_fixed_scene(
 
 def render_frozen_shot(img: np.ndarray, n: int, out_hw: tuple[int, int] = (144, 192)) -> np.ndarray:
     """``n`` identical frames of one centred view of ``img`` (zoom 0.7): uint8 [n, H, W, 3]."""
-    view = render_journey(img, np.array([[0.5, 0.5]]), np.array([0.7]), out_hw)[0]
-    return np.repeat(view[None], n, axis=0)
+    return np.repeat(_still_view(img, out_hw)[None], n, axis=0)

@@ -33,8 +33,10 @@ from vidfp.config import CandidateConfig, ScoringConfig
 from vidfp.encoders.base import Encoder
 from vidfp.eval.metrics import micro_ap, pair_ordering
 from vidfp.eval.truth import load_truth
-from vidfp.index.candidates import FaissKnnCandidates
+from vidfp.index.candidates import Candidate, FaissKnnCandidates
 from vidfp.pipeline.match import current_calibration, load_records
+from vidfp.records import FrameRecord
+from vidfp.similarity.calibration import Calibration
 from vidfp.similarity.fusion import FUSIONS, Fusion
 from vidfp.similarity.scoring import PairScorer
 from vidfp.store.catalog import Catalog
@@ -90,16 +92,23 @@ def default_variants(cfg: ScoringConfig) -> list[Variant]:
     ]
 
 
+def catalog_candidates(
+    db: str, encoder: Encoder, cand: CandidateConfig
+) -> tuple[dict[str, FrameRecord], list[Candidate], Calibration]:
+    """(records of the catalog's ok videos, their candidate pairs, the catalog's stored calibration)."""
+    with Catalog(db, read_only=True) as cat:
+        rows = cat.videos(status="ok")
+        cal = current_calibration(cat, encoder)
+    records = load_records(rows)
+    return records, FaissKnnCandidates(cand).generate(list(records.values()), flip=encoder.flip), cal
+
+
 def capture(
     db: str, encoder: Encoder, cand: CandidateConfig, cfg: ScoringConfig
 ) -> dict[Pair, tuple[float, list, float]]:
     """(semantic, parts, coverage) for every candidate pair of the catalog's ok videos, scored with the
     catalog's stored calibration, as the pipeline scores them."""
-    with Catalog(db, read_only=True) as cat:
-        rows = cat.videos(status="ok")
-        cal = current_calibration(cat, encoder)
-    records = load_records(rows)
-    cands = FaissKnnCandidates(cand).generate(list(records.values()), flip=encoder.flip)
+    records, cands, cal = catalog_candidates(db, encoder, cand)
     rec = RecordingFusion(FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic))
     scorer = PairScorer(cfg, flip=encoder.flip, fusion=rec, positions=encoder.region_positions(), calibration=cal)
     out = {}

@@ -133,7 +133,7 @@ def compare_camera(
         return 0.0, 0.0
     va, vb = ca[pi, :2].astype(np.float64), cb[pj, :2].astype(np.float64)
     sa, sb = np.linalg.norm(va, axis=1), np.linalg.norm(vb, axis=1)
-    ma, mb = _median_speeds(ca, cb, pi, pj)
+    ma, mb = float(np.median(sa)), float(np.median(sb))
     inlier = (sa <= 4 * ma + 0.05) & (sb <= 4 * mb + 0.05)
     w = np.sqrt(np.clip(ca[pi, 2], 0, 1) * np.clip(cb[pj, 2], 0, 1)) * inlier
     num = float(np.sum(w * np.sum(va * vb, axis=1)))
@@ -142,13 +142,6 @@ def compare_camera(
         return 0.0, 0.0
     weight = min(1.0, min(ma, mb) / min_speed) * float(np.mean(w > min_peak))
     return float(max(0.0, num / den)), float(weight)
-
-
-def _median_speeds(ca: np.ndarray, cb: np.ndarray, pi: np.ndarray, pj: np.ndarray) -> tuple[float, float]:
-    """Median camera speed (frame sizes / s) of A and of B over the path's samples."""
-    sa = np.linalg.norm(ca[pi, :2].astype(np.float64), axis=1)
-    sb = np.linalg.norm(cb[pj, :2].astype(np.float64), axis=1)
-    return float(np.median(sa)), float(np.median(sb))
 
 
 def camera_moving(
@@ -162,4 +155,6 @@ def camera_moving(
     """
     if len(pi) == 0:
         return 0.0
-    return min(1.0, max(_median_speeds(ca, cb, pi, pj)) / min_speed)
+    ma = float(np.median(np.linalg.norm(ca[pi, :2].astype(np.float64), axis=1)))
+    mb = float(np.median(np.linalg.norm(cb[pj, :2].astype(np.float64), axis=1)))
+    return min(1.0, max(ma, mb) / min_speed)

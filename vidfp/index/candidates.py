@@ -144,9 +144,10 @@ class FaissKnnCandidates(CandidateGenerator):
                     np.concatenate([flip(r.global_vecs, r.region_vecs)[0] for r in recs]), dtype=np.float32
                 )
             )
+        max_own = max(r.n_frames for r in recs)
         best: dict[tuple[int, int], float] = {}  # (query frame, other video) -> best sim
         for q in queries:
-            for f, (sims, ids) in enumerate(self._neighbours(index, q, owner, max(r.n_frames for r in recs))):
+            for f, (sims, ids) in enumerate(self._neighbours(index, q, owner, max_own)):
                 kept = 0
                 for s, h in zip(sims, ids, strict=False):
                     if h < 0 or s < self.cfg.min_frame_sim or kept >= self.cfg.k_frames:

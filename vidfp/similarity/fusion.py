@@ -25,6 +25,11 @@ def _blend(semantic: float, parts: list[tuple]) -> float:
     return conf * nonsem + (1 - conf) * semantic
 
 
+def _confirms_partly(part: tuple) -> bool:
+    """A (score, weight, confirm) part whose confirm is below 1."""
+    return len(part) > 2 and part[2] < 1.0
+
+
 def blend_nonsemantic(semantic: float, parts: list[tuple]) -> float:
     """nonsem = c·Σ s_k w_k / Σ w_k + (1 − c)·semantic with confidence c = min(1, Σ w_k).
 
@@ -39,10 +44,10 @@ def blend_nonsemantic(semantic: float, parts: list[tuple]) -> float:
     lower the blend but never raise it.  With several such parts, γ is the smallest.
     """
     n1 = _blend(semantic, parts)
-    limited = [p for p in parts if len(p) > 2 and p[2] < 1.0]
+    limited = [p for p in parts if _confirms_partly(p)]
     if not limited:
         return n1
-    n0 = _blend(semantic, [p for p in parts if not (len(p) > 2 and p[2] < 1.0)])
+    n0 = _blend(semantic, [p for p in parts if not _confirms_partly(p)])
     gamma = min(max(p[2], 0.0) for p in limited)
     return gamma * n1 + (1 - gamma) * min(n0, n1)
 
