@@ -60,6 +60,11 @@ class DecodeConfig:
     # `vidfp ingest --no-framing` (flows: framing=False) turns both off.
     blurred_fill: bool = True  # also crop a centred blurred fill (9:16 reposts) (vidfp.decode.borders)
     find_inset: bool = True  # keep only a picture-in-picture inset when one is found (vidfp.decode.inset)
+    # Framing is decided at the video's own shape, shorter side at most this many pixels (never enlarged),
+    # then each frame is cropped and resized once to the encoder's input (vidfp.decode.framing).  Not tuned:
+    # family A's videos are at most 270 px high; 288 px keeps a 1080p video's 600 samples at 265 MB.
+    # 0: decide at the encoder's size, as earlier versions did (their feature key).
+    framing_side: int = 288
     # Per-video time limit (decode + in-worker encode), from the video's length:
     #   limit = min(timeout_s, timeout_base_s + timeout_per_video_s · duration_s)
     # duration_s comes from a header probe; until it is known (and when it is not)
@@ -206,6 +211,12 @@ class IngestConfig:
                 # the framing steps enter the key only when on (catalogs built without them keep their key)
                 **({"fill": True} if self.decode.blurred_fill else {}),
                 **({"inset": True} if self.decode.find_inset else {}),
+                # framed at the video's own size (vidfp.decode.framing); 0 keeps the older key
+                **(
+                    {"framing_side": self.decode.framing_side}
+                    if self.decode.framing_side and (self.decode.remove_borders or self.decode.find_inset)
+                    else {}
+                ),
             }
         )
         return hashlib.sha256(payload.encode()).hexdigest()[:16]

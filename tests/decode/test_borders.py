@@ -127,7 +127,7 @@ def test_library_defaults_are_the_decoders():
     import inspect
 
     from vidfp.config import DecodeConfig
-    from vidfp.decode.borders import frame_content
+    from vidfp.decode.framing import frame_content
 
     cfg = DecodeConfig()
     fc = inspect.signature(frame_content).parameters

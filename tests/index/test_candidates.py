@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from vidfp.config import CandidateConfig
 from vidfp.index.candidates import FaissKnnCandidates, build_index
@@ -86,3 +87,64 @@ def test_still_camera_group_is_searched_deep_enough_to_find_every_copy(rng):
     pairs = {(c.video_a, c.video_b) for c in FaissKnnCandidates(cfg).generate(recs)}
     assert pairs == _reference_pairs(recs, cfg)
     assert pairs == {(f"c{i:02d}", f"c{j:02d}") for i in range(15) for j in range(i + 1, 15)}
+
+
+def _loop_pairs(index_lists, owner, recs, cfg):
+    """The per-hit loop the vectorised vote replaced, kept as the exact reference: each orientation's
+    lists walked best first, a (frame, video) new to ``best`` counting towards k_frames."""
+    from collections import defaultdict
+
+    best = {}
+    for lists in index_lists:
+        for f, (sims, ids) in enumerate(lists):
+            kept = 0
+            for s, h in zip(sims, ids, strict=False):
+                if h < 0 or s < cfg.min_frame_sim or kept >= cfg.k_frames:
+                    continue
+                v = int(owner[h])
+                if v == owner[f]:
+                    continue
+                if (f, v) not in best:
+                    kept += 1
+                    best[(f, v)] = float(s)
+                elif s > best[(f, v)]:
+                    best[(f, v)] = float(s)
+    votes = defaultdict(float)
+    for (f, v), s in best.items():
+        votes[(int(owner[f]), v)] += s
+    per_video = defaultdict(list)
+    for (q, v), s in votes.items():
+        per_video[q].append((s, v))
+    pairs = {}
+    for q, lst in per_video.items():
+        lst.sort(key=lambda t: (-t[0], t[1]))
+        for s, v in lst[: cfg.max_per_video]:
+            a, b = sorted((recs[q].video_id, recs[v].video_id))
+            pairs[(a, b)] = max(pairs.get((a, b), 0.0), s)
+    return pairs
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_vectorised_votes_equal_the_per_hit_loop(seed, monkeypatch):
+    """Groups of noisy copies, some mirrored, with both orientations queried and small k_frames and
+    max_per_video so that lists overflow: the vectorised votes give the loop's pairs and votes."""
+    rng = np.random.default_rng(seed)
+    recs, k = [], 0
+    for g in range(6):
+        base = _unit(rng.normal(size=(12, 24)))
+        for c in range(4):
+            x = _unit(base + rng.normal(0, 0.25, base.shape))
+            recs.append(_rec(f"g{g}c{c}", x[:, ::-1].copy() if c == 3 else x))
+            k += 1
+    flip = lambda g, r: (np.ascontiguousarray(g[:, ::-1]), r)  # noqa: E731 - a mirror of the toy vectors
+    cfg = CandidateConfig(k_frames=3, max_per_video=4, min_frame_sim=0.1, gpu=False)
+    gen = FaissKnnCandidates(cfg)
+    seen = []
+    real = gen._neighbours
+    monkeypatch.setattr(gen, "_neighbours", lambda *a: seen.append(real(*a)) or seen[-1])
+    got = {(c.video_a, c.video_b): c.votes for c in gen.generate(recs, flip=flip)}
+    owner = np.concatenate([np.full(r.n_frames, i) for i, r in enumerate(recs)])
+    want = _loop_pairs(seen, owner, recs, cfg)
+    assert len(seen) == 2 and set(got) == set(want)
+    for p, s in want.items():
+        assert got[p] == pytest.approx(round(s, 6), abs=2e-6)

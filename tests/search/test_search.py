@@ -243,11 +243,30 @@ def test_a_catalog_from_before_framing_keeps_its_feature_key():
     old = {"fps": 2.0, "max_frames": 600, "remove_borders": True}  # what a first-release run stored
     dec = _from_dict(DecodeConfig, old)
     assert not dec.blurred_fill and not dec.find_inset and dec.fps == 2.0
-    then = IngestConfig(decode=DecodeConfig(blurred_fill=False, find_inset=False)).fingerprint_key("e")
+    then = IngestConfig(decode=DecodeConfig(blurred_fill=False, find_inset=False, framing_side=0)).fingerprint_key("e")
     assert IngestConfig(decode=dec).fingerprint_key("e") == then
     new = _from_dict(DecodeConfig, {**old, "blurred_fill": True, "find_inset": True})
     assert new.blurred_fill and new.find_inset  # a stored value always wins
     assert IngestConfig(decode=new).fingerprint_key("e") != then
+
+
+def test_a_catalog_from_before_framing_at_full_size_keeps_its_feature_key():
+    """A run stored before ``framing_side`` existed framed on the encoder-size frames: its key is the
+    hash of the payload of that version (written out here), and search rebuilds exactly that."""
+    import hashlib
+    import json
+
+    from vidfp.config import FEATURE_LAYOUT, DecodeConfig, IngestConfig
+    from vidfp.search.settings import _from_dict
+
+    stored = {"fps": 2.0, "max_frames": 600, "remove_borders": True, "blurred_fill": True, "find_inset": True}
+    payload = {"encoder": "e", "fps": 2.0, "max": 600, "borders": True, "layout": FEATURE_LAYOUT}
+    payload.update({"fill": True, "inset": True})
+    then = hashlib.sha256(json.dumps(payload).encode()).hexdigest()[:16]
+    dec = _from_dict(DecodeConfig, stored)
+    assert dec.framing_side == 0 and IngestConfig(decode=dec).fingerprint_key("e") == then
+    now = IngestConfig(decode=DecodeConfig()).fingerprint_key("e")
+    assert DecodeConfig().framing_side > 0 and now != then  # today's default fingerprints anew
 
 
 def test_a_catalog_from_before_the_camera_floor_is_scored_as_it_was():

@@ -27,12 +27,10 @@ instead; or, failing that, when it shows the video itself zoomed to fill the fra
 content is soft at its edges (a dark ceiling), where the step rule alone missed them.  One flat side alone (a
 sky, a ceiling) is content and stays.  Columns likewise, with vertical gradients.
 
-Frames are decoded squashed to S × S, so the content box of a 9:16 reframe of
-a 16:9 video, resized back to S × S, is the original squashed the same way:
-the aspect ratio is restored by the same step that removes the fill.
-
-The content box is resized back to the decode size with bilinear
-interpolation, so the encoder sees the same input shape either way.
+The box is found on frames of the video's own shape (vidfp.decode.framing) and
+then resized to the encoder's S × S, so the content of a 9:16 reframe of a 16:9
+video reaches the encoder squashed exactly as the original does: the aspect
+ratio is restored by the same step that removes the fill.
 """
 
 from __future__ import annotations
@@ -126,10 +124,12 @@ def fill_box(
     symmetry: float = 0.6,
     step: float = 3.0,
     min_keep: float = 0.2,
+    luma: np.ndarray | None = None,
 ) -> tuple[int, int, int, int]:
-    """Shrink ``box`` (y0, y1, x0, x1) of uint8 [T, H, W, 3] by a centred blurred fill, if any."""
+    """Shrink ``box`` (y0, y1, x0, x1) of uint8 [T, H, W, 3] by a centred blurred fill, if any
+    (``luma``: the frames' luma [T, H, W] float32 when the caller has it)."""
     y0, y1, x0, x1 = box
-    y = pixels[:, y0:y1, x0:x1].astype(np.float32) @ LUMA  # [T, h, w]
+    y = (pixels[:, y0:y1, x0:x1].astype(np.float32) @ LUMA) if luma is None else luma[:, y0:y1, x0:x1]
     h, w = y.shape[1:]
     if h < 8 or w < 8:
         return box
@@ -173,46 +173,3 @@ def remove_borders(
         return pixels, box
     y0, y1, x0, x1 = box
     return resize_bilinear(pixels[:, y0:y1, x0:x1], (h, w)), box
-
-
-def frame_content(
-    pixels: np.ndarray, borders: bool = True, inset: bool = True, fill: bool = True
-) -> tuple[np.ndarray, tuple[int, int, int, int] | None]:
-    """Borders and blurred fill off, then a picture-in-picture inset kept alone, each resized back
-    to [T, H, W, 3]; also the final box (y0, y1, x0, x1) in the input's pixels, None if untouched.
-    The defaults are the decoder's (DecodeConfig: remove_borders, find_inset, blurred_fill)."""
-    out, _, box = _frame_content(pixels, None, borders, inset, fill)
-    return out, box
-
-
-def frame_content_of(
-    ref: np.ndarray, pixels: np.ndarray, borders: bool = True, inset: bool = True, fill: bool = True
-) -> np.ndarray:
-    """``pixels`` uint8 [N, H, W, 3] framed as :func:`frame_content` frames ``ref`` [T, H, W, 3] (the
-    same crops and resizes, decided on ``ref`` alone): frames decoded later between a video's
-    fingerprint samples (vidfp.pipeline.refine) are framed exactly as those samples were."""
-    return _frame_content(ref, pixels, borders, inset, fill)[1]
-
-
-def _frame_content(
-    pixels: np.ndarray, other: np.ndarray | None, borders: bool, inset: bool, fill: bool
-) -> tuple[np.ndarray, np.ndarray | None, tuple[int, int, int, int] | None]:
-    from vidfp.decode.inset import inset_box
-
-    _, h, w, _ = pixels.shape
-    box = (0, h, 0, w)
-    if borders:
-        pixels, box = remove_borders(pixels, fill=fill)
-        if other is not None and box != (0, h, 0, w):
-            y0, y1, x0, x1 = box
-            other = resize_bilinear(other[:, y0:y1, x0:x1], (h, w))
-    inner = inset_box(pixels) if inset else None
-    if inner is not None:
-        iy0, iy1, ix0, ix1 = inner
-        y0, y1, x0, x1 = box
-        sy, sx = (y1 - y0) / h, (x1 - x0) / w  # the box was resized to H × W: map back
-        box = (round(y0 + iy0 * sy), round(y0 + iy1 * sy), round(x0 + ix0 * sx), round(x0 + ix1 * sx))
-        pixels = resize_bilinear(pixels[:, iy0:iy1, ix0:ix1], (h, w))
-        if other is not None:
-            other = resize_bilinear(other[:, iy0:iy1, ix0:ix1], (h, w))
-    return pixels, other, (None if box == (0, h, 0, w) else box)

@@ -1,4 +1,4 @@
-"""Decode sampled frames, resized for the encoder: decord by default, PyAV when decord cannot be trusted.
+"""Decode sampled frames, framed and resized for the encoder: decord by default, PyAV when decord cannot be trusted.
 
 The frames and times must be those ffmpeg presents.  A cheap probe of the
 container (vidfp.decode.probe) comes first.  decord decodes unless
@@ -29,6 +29,7 @@ import numpy as np
 
 from vidfp.config import DecodeConfig
 from vidfp.decode.errors import DecodeError
+from vidfp.decode.framing import analysis_size, crop_resize, frame_box
 from vidfp.decode.probe import ContainerInfo, probe
 from vidfp.decode.sampler import indices_at, sample_indices
 from vidfp.decode.timestamps import count_problem, time_problem
@@ -77,6 +78,7 @@ def _decode_via_link(
     cfg: DecodeConfig,
     on_probe: Callable[[ContainerInfo], None] | None,
     at_s: np.ndarray | None = None,
+    frame_on: np.ndarray | None = None,
 ):
     import tempfile
 
@@ -85,7 +87,7 @@ def _decode_via_link(
             d, "video" + os.path.splitext(path.encode("utf-8", "surrogateescape"))[1].decode("ascii", "ignore")
         )
         os.symlink(os.path.abspath(path), link)
-        return decode_video(link, video_id, size, cfg, on_probe, at_s)
+        return decode_video(link, video_id, size, cfg, on_probe, at_s, frame_on)
 
 
 def _decord(
@@ -146,6 +148,7 @@ def decode_video(
     cfg: DecodeConfig,
     on_probe: Callable[[ContainerInfo], None] | None = None,
     at_s: np.ndarray | None = None,
+    frame_on: np.ndarray | None = None,
 ) -> tuple[FrameRecord, VideoMeta]:
     """Decode ``path`` into a :class:`FrameRecord` with pixels uint8 [T, H, W, 3].
 
@@ -156,7 +159,13 @@ def decode_video(
     instant (the caller bounds how many it asks for).  ``on_probe`` is called with the container
     probe before decoding starts (the caller sets its time limit from it).  ``at_s`` (seconds
     from the first frame) replaces the ``cfg.fps`` grid by given instants (segment refinement,
-    vidfp.pipeline.refine).
+    vidfp.pipeline.refine); ``frame_on`` (decoded frame start times, seconds from the first frame)
+    then names the frames the framing is decided on, so that frames decoded between a video's
+    fingerprint samples are framed exactly as those samples were.
+
+    Framing (borders, blurred fill, inset; on by default) is decided on frames decoded at the
+    video's own shape, shorter side at most ``cfg.framing_side``, and each frame is then cropped
+    and resized once to ``size`` (vidfp.decode.framing).
     """
     if not os.path.exists(path):
         raise DecodeError(f"file not found: {path}")
@@ -165,14 +174,16 @@ def decode_video(
     try:
         path.encode("utf-8")
     except UnicodeEncodeError:  # decord passes the name to C as UTF-8: go through a link with a clean name
-        return _decode_via_link(path, video_id, size, cfg, on_probe, at_s)
+        return _decode_via_link(path, video_id, size, cfg, on_probe, at_s, frame_on)
     info = probe(path)
     if on_probe is not None:
         on_probe(info)
+    framing = cfg.remove_borders or cfg.find_inset
+    dsize = analysis_size((info.height, info.width), size, cfg.framing_side) if framing else size
     reason, frames, note = info.edit_list or info.pyav_reason, None, None
     if reason is None:
         try:
-            frames = _decord(path, size, cfg, info, at_s)
+            frames = _decord(path, dsize, cfg, info, at_s)
         except _Untrusted as e:
             reason = str(e)
         except DecodeError as e:
@@ -182,7 +193,7 @@ def decode_video(
     if frames is None:
         log.info("%s: %s; decoding with PyAV", path, reason)
         try:
-            frames, pyav_note = _pyav(path, size, cfg, info, at_s)
+            frames, pyav_note = _pyav(path, dsize, cfg, info, at_s)
         except DecodeError:
             if reason.startswith("decord cannot open"):
                 raise opening_error from None
@@ -190,11 +201,13 @@ def decode_video(
         note = "; ".join(x for x in (f"{reason}; PyAV used", pyav_note) if x)
     if frames.pixels.shape[0] == 0:
         raise DecodeError("no frames decoded")
-    pixels, box = frames.pixels, None
-    if cfg.remove_borders or cfg.find_inset:
-        from vidfp.decode.borders import frame_content
-
-        pixels, box = frame_content(pixels, cfg.remove_borders, cfg.find_inset, cfg.blurred_fill)
+    t_s = frames.t_start[frames.idx] - frames.t_start[0]
+    box = None
+    if framing:
+        on = np.ones(len(t_s), bool) if frame_on is None else np.isin(np.round(t_s, 6), np.round(frame_on, 6))
+        ref = frames.pixels[on] if on.any() else frames.pixels  # (no named frame decoded: decide on all)
+        box = frame_box(ref, cfg.remove_borders, cfg.find_inset, cfg.blurred_fill)
+    pixels = crop_resize(frames.pixels, box, size)
     h, w = size
     meta = VideoMeta(
         duration_s=float(frames.t_end - frames.t_start[0]),
@@ -203,12 +216,12 @@ def decode_video(
         height=info.height or h,
         n_frames_total=len(frames.t_start),
     )
-    rec_meta = {"content_box": box}
+    rec_meta = {"content_box": box}  # in the pixels of the analysis size (vidfp.decode.framing)
     if note:
         rec_meta["decode_note"] = note
     rec = FrameRecord(
         video_id=video_id,
-        t_s=frames.t_start[frames.idx] - frames.t_start[0],
+        t_s=t_s,
         frame_idx=frames.idx,
         pixels=pixels,
         meta=rec_meta,

@@ -55,19 +55,35 @@ def zoom_fill_band(
     min_corr: float = 0.85,
     drop: float = 0.05,
     sigma: float = 3.0,
+    max_frames: int = 16,
+    grid: int = 3,
 ) -> int | None:
     """The rows k (at each end) of a centred zoomed fill of luma y [T, n, w] near the band
     (lead, trail) that detail found, or None when ρ(k), k in [min(lead, trail) − r,
     max(lead, trail) + r] with r = max(4, reach · max(lead, trail)), has no interior peak above
-    ``min_corr`` and ``drop`` above both ends."""
-    n = y.shape[1]
+    ``min_corr`` and ``drop`` above both ends.  ρ is taken over at most ``max_frames`` evenly
+    spaced frames (a fill is there in every frame; the band's pixels of 16 frames pin ρ down),
+    first on every ``grid``-th k and both ends, then at every k within ``grid`` − 1 of the best
+    one (ρ is smooth in k over the blur's width; ``grid=1`` is the exhaustive search).  Columns are
+    taken every ⌊w / 144⌋-th after the blur: the zoom maps columns about the centre whatever their
+    number, and the band's rows keep their full resolution."""
+    t, n = y.shape[:2]
+    if t > max_frames:
+        y = y[np.linspace(0, t - 1, max_frames).round().astype(int)]
     r = max(4, round(reach * max(lead, trail)))
     lo, hi = max(1, min(lead, trail) - r), min(max(lead, trail) + r, n // 2 - 2)
     if hi - lo < 4:
         return None
     yb = gaussian_filter(y.astype(np.float32), (0, sigma, sigma))
+    yb = yb[:, :, :: max(1, yb.shape[2] // 144)]  # across the band the zoom is the same at any width
     ks = np.arange(lo, hi + 1)
-    rho = np.array([zoom_corr(yb, int(k)) for k in ks])
+    rho = np.full(len(ks), -np.inf)
+    for i in np.unique(np.r_[np.arange(0, len(ks), grid), len(ks) - 1]):
+        rho[i] = zoom_corr(yb, int(ks[i]))
+    c = int(np.argmax(rho))
+    for i in range(max(0, c - grid + 1), min(len(ks), c + grid)):
+        if rho[i] == -np.inf:
+            rho[i] = zoom_corr(yb, int(ks[i]))
     i = int(np.argmax(rho))
     if not 1 <= i <= len(ks) - 2 or rho[i] < min_corr:
         return None  # no interior peak: the best k is at the range's end, or nothing lines up

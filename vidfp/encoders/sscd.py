@@ -249,9 +249,12 @@ class SSCDEncoder(Encoder):
         for k, (_, _, s) in enumerate(self.boxes):
             by_side.setdefault(s, []).append(k)
         for s, ks in by_side.items():  # one batched run per crop size: [N, k, 2 orientations, s, s, 3]
-            crops = np.stack([pixels[:, y0 : y0 + s, x0 : x0 + s] for x0, y0, _ in (self.boxes[k] for k in ks)], 1)
-            both = np.stack([crops, crops[:, :, :, ::-1]], 2).reshape(-1, s, s, 3)
-            regions[:, ks] = self.embed(both).reshape(n, len(ks), 2 * EMBED_DIM)
+            both = np.empty((n, len(ks), 2, s, s, 3), np.uint8)  # filled in place: one copy of the crops
+            for j, k in enumerate(ks):
+                x0, y0, _ = self.boxes[k]
+                both[:, j, 0] = pixels[:, y0 : y0 + s, x0 : x0 + s]
+                both[:, j, 1] = both[:, j, 0, :, ::-1]  # the crop mirrored left-right
+            regions[:, ks] = self.embed(both.reshape(-1, s, s, 3)).reshape(n, len(ks), 2 * EMBED_DIM)
         return regions / np.maximum(np.linalg.norm(regions, axis=-1, keepdims=True), 1e-12)
 
     # ---- geometry --------------------------------------------------------

@@ -117,6 +117,50 @@ def deep_neighbours(
     return out
 
 
+def _valid_hits(
+    lists: list[tuple[np.ndarray, np.ndarray]], owner: np.ndarray, min_sim: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every query frame's usable hits, in list order: (frame f [M], sim [M] float64, other video v [M]),
+    sorted by f; a hit is usable when it exists, reaches ``min_sim`` and is not of f's own video."""
+    lens = np.array([len(h) for _, h in lists])
+    f = np.repeat(np.arange(len(lists)), lens)
+    s = np.concatenate([a for a, _ in lists]).astype(np.float64) if lists else np.zeros(0)
+    h = np.concatenate([b for _, b in lists]) if lists else np.zeros(0, np.int64)
+    ok = (h >= 0) & (s >= min_sim)
+    f, s, h = f[ok], s[ok], h[ok]
+    v = owner[h]
+    mine = v == owner[f]
+    return f[~mine], s[~mine], v[~mine]
+
+
+def _merge_best(
+    keys: np.ndarray, best: np.ndarray, key: np.ndarray, s: np.ndarray, f: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fold one orientation's hits into the best sim per (query frame, other video).
+
+    Walking each frame's list best first, a video not yet known for that frame is *new* and counts
+    towards ``k`` (k_frames: other videos per query frame); once a frame has had k new videos in
+    this list, the rest of its list is ignored, including better hits of videos known from an
+    earlier orientation.  Vectorised: ``new`` is the first hit of a (frame, video) key in the
+    list that ``keys`` (sorted) lacks, and a hit counts when fewer than k new hits precede it in its
+    frame's list (a cumulative sum restarted at each frame).  key, s, f [M] in list order, sorted by f;
+    keys, best [K] → the merged sorted keys and their best sims."""
+    first = np.zeros(len(key), bool)
+    first[np.unique(key, return_index=True)[1]] = True
+    known = np.isin(key, keys)
+    new = first & ~known
+    c = np.cumsum(new)
+    start = np.searchsorted(f, f, side="left")  # the first hit of each hit's frame
+    counted = (c - new) - (c[start] - new[start]) < k  # new hits before this one, in its frame's list
+    best = best.copy()
+    upd = counted & known
+    np.maximum.at(best, np.searchsorted(keys, key[upd]), s[upd])
+    add = counted & new
+    keys, best = np.concatenate([keys, key[add]]), np.concatenate([best, s[add]])
+    order = np.argsort(keys, kind="stable")
+    return keys[order], best[order]
+
+
 class FaissKnnCandidates(CandidateGenerator):
     def __init__(self, cfg: CandidateConfig):
         self.cfg = cfg
@@ -145,25 +189,15 @@ class FaissKnnCandidates(CandidateGenerator):
                 )
             )
         max_own = max(r.n_frames for r in recs)
-        best: dict[tuple[int, int], float] = {}  # (query frame, other video) -> best sim
+        best_keys, best_s = np.zeros(0, np.int64), np.zeros(0, np.float64)  # (query frame, other video) -> best sim
+        nv = len(recs)
         for q in queries:
-            for f, (sims, ids) in enumerate(self._neighbours(index, q, owner, max_own)):
-                kept = 0
-                for s, h in zip(sims, ids, strict=False):
-                    if h < 0 or s < self.cfg.min_frame_sim or kept >= self.cfg.k_frames:
-                        continue
-                    v = int(owner[h])
-                    if v == owner[f]:
-                        continue
-                    key = (f, v)
-                    if key not in best:
-                        kept += 1  # k_frames counts other *videos* per query frame
-                        best[key] = float(s)
-                    elif s > best[key]:
-                        best[key] = float(s)
-        votes: dict[tuple[int, int], float] = defaultdict(float)
-        for (f, v), s in best.items():
-            votes[(int(owner[f]), v)] += s
+            f, s, v = _valid_hits(self._neighbours(index, q, owner, max_own), owner, self.cfg.min_frame_sim)
+            best_keys, best_s = _merge_best(best_keys, best_s, f * nv + v, s, f, self.cfg.k_frames)
+        f, v = best_keys // nv, best_keys % nv
+        qv, inv = np.unique(owner[f] * nv + v, return_inverse=True)  # (query video, other video), as one int
+        pair_votes = np.bincount(inv, weights=best_s, minlength=len(qv))  # votes(q, v) = Σ_f best sim
+        votes = {(int(i // nv), int(i % nv)): float(t) for i, t in zip(qv, pair_votes, strict=True)}
         per_video: dict[int, list[tuple[float, int]]] = defaultdict(list)
         for (q, v), s in votes.items():
             per_video[q].append((s, v))

@@ -12,7 +12,7 @@ Frames are decoded in isolated children like fingerprinting (vidfp.decode.isolat
 hangs or crashes the decoder costs its time limit and keeps the coarse ends), together with the
 video's fingerprint samples, so the framing (borders, blurred fill, inset) is decided on exactly
 the frames it was decided on before and applied unchanged to the new ones
-(vidfp.decode.borders.frame_content_of); B is mirrored when the pair was scored mirrored.  They are
+(``decode_video``'s ``frame_on``); B is mirrored when the pair was scored mirrored.  They are
 compared by the encoder's whole-frame descriptor (``Encoder.encode_whole``; SSCD: 1 of its 12
 embeddings per frame).
 
@@ -59,19 +59,16 @@ def decode_at(
 
     Returns (t_s float64 [n] frame start times, pixels uint8 [n, H, W, 3]) of the frames on screen at
     ``at_s``; the fingerprint samples ``coarse_t`` are decoded too, only to decide the framing."""
-    from vidfp.decode.borders import frame_content_of
     from vidfp.decode.reader import decode_video
     from vidfp.pipeline.extract import fetch_within_limit
 
     path, on_probe = fetch_within_limit(uri, cfg)  # the fingerprinting job's time limit
-    plain = replace(cfg, remove_borders=False, find_inset=False)
-    rec, _ = decode_video(path, video_id, size, plain, on_probe=on_probe, at_s=np.union1d(coarse_t, at_s))
+    rec, _ = decode_video(
+        path, video_id, size, cfg, on_probe=on_probe, at_s=np.union1d(coarse_t, at_s), frame_on=coarse_t
+    )
     # the frames on screen at the wanted instants (the fingerprint samples were decoded only for framing)
     keep = np.unique(np.clip(np.searchsorted(rec.t_s, at_s + 1e-6, side="right") - 1, 0, rec.n_frames - 1))
     pixels = rec.pixels[keep]
-    if cfg.remove_borders or cfg.find_inset:
-        ref = np.isin(np.round(rec.t_s, 6), np.round(coarse_t, 6))
-        pixels = frame_content_of(rec.pixels[ref], pixels, cfg.remove_borders, cfg.find_inset, cfg.blurred_fill)
     return rec.t_s[keep], (np.ascontiguousarray(pixels[:, :, ::-1]) if mirror else pixels)
 
 

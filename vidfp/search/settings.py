@@ -70,9 +70,10 @@ def read_only(db: str) -> Iterator[Catalog]:
 
 
 # Fields added after catalogs existed whose default is not what older catalogs did: a stored
-# configuration without the field ran with this value (framing became a default in the third round).
+# configuration without the field ran with this value (framing became a default in the third round;
+# framing at the video's own size in the eighth).
 _BEFORE_FIELD: dict[type, dict[str, Any]] = {
-    DecodeConfig: {"blurred_fill": False, "find_inset": False},
+    DecodeConfig: {"blurred_fill": False, "find_inset": False, "framing_side": 0},
     ScoringConfig: {"camera_min_peak": 0.05, "refine_fps": 0.0, "w_activity": 0.0},
 }
 
