@@ -63,7 +63,9 @@ class DecodeConfig:
     # Framing is decided at the video's own shape, shorter side at most this many pixels (never enlarged),
     # then each frame is cropped and resized once to the encoder's input (vidfp.decode.framing).  Not tuned:
     # family A's videos are at most 270 px high; 288 px keeps a 1080p video's 600 samples at 265 MB.
-    # 0: decide at the encoder's size, as earlier versions did (their feature key).
+    # 0: decide at the encoder's size, as earlier versions did, and keep their feature key (what search reads
+    # an older catalog's runs as); the inset rule and the final resize are still this version's, so a query's
+    # frames may differ slightly from how such a catalog's were framed.
     framing_side: int = 288
     # Per-video time limit (decode + in-worker encode), from the video's length:
     #   limit = min(timeout_s, timeout_base_s + timeout_per_video_s · duration_s)

@@ -67,8 +67,9 @@ def test_static_picture_and_short_videos_are_left_alone():
 
 def test_a_window_at_the_frame_edge_is_not_an_inset(tmp_path):
     """The real carphone clip, written and decoded as the demo corpus does: a car window whose edge
-    runs 1 px from the frame's border holds still while both sides change.  An inset has backdrop
-    all round, so it is not taken (before the margin rule the window was cut out as an inset)."""
+    runs 1 px from the frame's border holds still while both sides change.  It is not taken (before
+    the margin rule the window was cut out as an inset; an inset may now lie against one border, and
+    the window's frame fails the rule that an inset's sides are edges along 80 % of their length)."""
     from vidfp.config import DecodeConfig
     from vidfp.corpus.media import write_video
     from vidfp.decode.reader import decode_video

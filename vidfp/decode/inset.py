@@ -124,7 +124,7 @@ def inset_box(
     rows = [r + 1 for r in _sides(my, int(min_side * min_area**0.5 * w))]
     if len(cols) > 14 or len(rows) > 14:
         return None  # a texture of lasting lines (a static grid, a chart): no single inset to tell
-    cols, rows = sorted({0, *cols, w}), sorted({0, *rows, h})  # an inset may sit against one border
+    cols, rows = _with_borders(cols, w, margin), _with_borders(rows, h, margin)  # an inset may sit against one
     best = None
     for i, x0 in enumerate(cols):
         for x1 in cols[i + 1 :]:
@@ -141,6 +141,19 @@ def inset_box(
     if np.abs(np.diff(y[:, y0:y1, x0:x1], axis=0)).mean() < min_change:
         return None  # nothing moves inside: a drawn frame on a still picture, not a video in a video
     return best[1]
+
+
+def _with_borders(lines: list[int], n: int, margin: float) -> list[int]:
+    """Candidate lines plus the frame's borders 0 and n, each border only where no line lies within
+    ``margin`` of it: an inset a few pixels from the border ends at its own edge, not at the border
+    (a box stretched to the border would keep a strip of backdrop, and win by its larger area)."""
+    p = max(2, round(margin * n))
+    out = set(lines)
+    if not any(x < p for x in lines):
+        out.add(0)
+    if not any(x > n - p for x in lines):
+        out.add(n)
+    return sorted(out)
 
 
 def _holds(mx, my, box, hw, hold: float, margin: float) -> bool:

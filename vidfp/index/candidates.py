@@ -117,13 +117,18 @@ def deep_neighbours(
     return out
 
 
+VOTE_CHUNK = 65536  # query frames whose hits are flattened at once (≈ 100 B per hit while they are)
+
+
 def _valid_hits(
-    lists: list[tuple[np.ndarray, np.ndarray]], owner: np.ndarray, min_sim: float
+    lists: list[tuple[np.ndarray, np.ndarray]], owner: np.ndarray, min_sim: float, first: int = 0
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every query frame's usable hits, in list order: (frame f [M], sim [M] float64, other video v [M]),
-    sorted by f; a hit is usable when it exists, reaches ``min_sim`` and is not of f's own video."""
-    lens = np.array([len(h) for _, h in lists])
-    f = np.repeat(np.arange(len(lists)), lens)
+    sorted by f; ``lists`` are those of frames first, first + 1, ... and each is best first, as faiss
+    returns them (the vote relies on it).  A hit is usable when it exists, reaches ``min_sim`` and is
+    not of f's own video."""
+    lens = np.array([len(h) for _, h in lists], dtype=np.int64)
+    f = first + np.repeat(np.arange(len(lists), dtype=np.int64), lens)
     s = np.concatenate([a for a, _ in lists]).astype(np.float64) if lists else np.zeros(0)
     h = np.concatenate([b for _, b in lists]) if lists else np.zeros(0, np.int64)
     ok = (h >= 0) & (s >= min_sim)
@@ -192,8 +197,10 @@ class FaissKnnCandidates(CandidateGenerator):
         best_keys, best_s = np.zeros(0, np.int64), np.zeros(0, np.float64)  # (query frame, other video) -> best sim
         nv = len(recs)
         for q in queries:
-            f, s, v = _valid_hits(self._neighbours(index, q, owner, max_own), owner, self.cfg.min_frame_sim)
-            best_keys, best_s = _merge_best(best_keys, best_s, f * nv + v, s, f, self.cfg.k_frames)
+            lists = self._neighbours(index, q, owner, max_own)
+            for c0 in range(0, len(lists), VOTE_CHUNK):  # keys never cross frames: chunks merge exactly
+                f, s, v = _valid_hits(lists[c0 : c0 + VOTE_CHUNK], owner, self.cfg.min_frame_sim, c0)
+                best_keys, best_s = _merge_best(best_keys, best_s, f * nv + v, s, f, self.cfg.k_frames)
         f, v = best_keys // nv, best_keys % nv
         qv, inv = np.unique(owner[f] * nv + v, return_inverse=True)  # (query video, other video), as one int
         pair_votes = np.bincount(inv, weights=best_s, minlength=len(qv))  # votes(q, v) = Σ_f best sim
