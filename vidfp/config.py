@@ -78,6 +78,11 @@ class DecodeConfig:
     timeout_base_s: float = 60.0  # open, probe, encode the samples; a 3-s video that hangs dies after 72 s
     timeout_per_video_s: float = 4.0  # seconds of limit per second of video
 
+    @property
+    def framing(self) -> bool:
+        """Whether any framing step runs (borders, and with them a fill; or an inset)."""
+        return self.remove_borders or self.find_inset
+
     def time_limit(self, duration_s: float | None) -> float:
         """Seconds a video of ``duration_s`` seconds may take (None or ≤ 0: unknown → the cap)."""
         if duration_s is None or not duration_s > 0:
@@ -216,7 +221,7 @@ class IngestConfig:
                 # framed at the video's own size (vidfp.decode.framing); 0 keeps the older key
                 **(
                     {"framing_side": self.decode.framing_side}
-                    if self.decode.framing_side and (self.decode.remove_borders or self.decode.find_inset)
+                    if self.decode.framing_side and self.decode.framing
                     else {}
                 ),
             }

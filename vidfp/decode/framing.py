@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from vidfp.decode.borders import LUMA, content_box, fill_box, resize_bilinear
+from vidfp.decode.borders import LUMA, content_box, fill_box
 
 FRAMING_FRAMES = 120  # frames the framing is decided on, evenly spaced over the samples
 
@@ -96,10 +96,7 @@ def crop_resize(pixels: np.ndarray, box: Box | None, out_hw: tuple[int, int]) ->
 def frame_content(
     pixels: np.ndarray, borders: bool = True, inset: bool = True, fill: bool = True
 ) -> tuple[np.ndarray, Box | None]:
-    """``pixels`` uint8 [T, H, W, 3] framed (:func:`frame_box`) and resized back to [T, H, W, 3]
-    (plain bilinear), and the box (None if untouched)."""
+    """``pixels`` uint8 [T, H, W, 3] framed (:func:`frame_box`) and resized back to [T, H, W, 3] as
+    the decoder resizes (:func:`crop_resize`), and the box (None if untouched)."""
     box = frame_box(pixels, borders, inset, fill)
-    if box is None:
-        return pixels, None
-    y0, y1, x0, x1 = box
-    return resize_bilinear(pixels[:, y0:y1, x0:x1], pixels.shape[1:3]), box
+    return (pixels, None) if box is None else (crop_resize(pixels, box, pixels.shape[1:3]), box)

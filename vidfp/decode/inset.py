@@ -143,11 +143,16 @@ def inset_box(
     return best[1]
 
 
+def _margin_px(n: int, margin: float) -> int:
+    """Pixels of a side of n within which a line counts as on the frame's border (at least 2)."""
+    return max(2, round(margin * n))
+
+
 def _with_borders(lines: list[int], n: int, margin: float) -> list[int]:
     """Candidate lines plus the frame's borders 0 and n, each border only where no line lies within
     ``margin`` of it: an inset a few pixels from the border ends at its own edge, not at the border
     (a box stretched to the border would keep a strip of backdrop, and win by its larger area)."""
-    p = max(2, round(margin * n))
+    p = _margin_px(n, margin)
     out = set(lines)
     if not any(x < p for x in lines):
         out.add(0)
@@ -163,7 +168,7 @@ def _holds(mx, my, box, hw, hold: float, margin: float) -> bool:
     screen or a bar, not an inset."""
     y0, y1, x0, x1 = box
     h, w = hw
-    py, px = max(2, round(margin * h)), max(2, round(margin * w))
+    py, px = _margin_px(h, margin), _margin_px(w, margin)
     inner = (x0 >= px, x1 <= w - px, y0 >= py, y1 <= h - py)  # left, right, top, bottom
     if sum(inner) < 3:
         return False

@@ -178,8 +178,7 @@ def decode_video(
     info = probe(path)
     if on_probe is not None:
         on_probe(info)
-    framing = cfg.remove_borders or cfg.find_inset
-    dsize = analysis_size((info.height, info.width), size, cfg.framing_side) if framing else size
+    dsize = analysis_size((info.height, info.width), size, cfg.framing_side) if cfg.framing else size
     reason, frames, note = info.edit_list or info.pyav_reason, None, None
     if reason is None:
         try:
@@ -203,7 +202,7 @@ def decode_video(
         raise DecodeError("no frames decoded")
     t_s = frames.t_start[frames.idx] - frames.t_start[0]
     box = None
-    if framing:
+    if cfg.framing:
         on = np.ones(len(t_s), bool) if frame_on is None else np.isin(np.round(t_s, 6), np.round(frame_on, 6))
         ref = frames.pixels[on] if on.any() else frames.pixels  # (no named frame decoded: decide on all)
         box = frame_box(ref, cfg.remove_borders, cfg.find_inset, cfg.blurred_fill)
