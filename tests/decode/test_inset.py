@@ -7,7 +7,7 @@ from vidfp.corpus.media import clip_path, read_frames
 from vidfp.corpus.transforms import TRANSFORMS, pip
 from vidfp.decode.borders import resize_bilinear
 from vidfp.decode.framing import frame_content
-from vidfp.decode.inset import inset_box, longest_runs, quartile_above
+from vidfp.decode.inset import dense_windows, inset_box, longest_runs, quartile_above
 
 S = 160
 
@@ -90,3 +90,33 @@ def test_quartile_above_equals_numpy_quantile(t):
     d[:, :3] = np.round(d[:, :3])  # ties at the threshold, as integer luma steps give
     for thr in (2.0, 3.0, 4.0, 5.5):
         np.testing.assert_array_equal(quartile_above(d, thr), np.quantile(d, 0.25, axis=0) > thr)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_dense_windows_equal_a_plain_loop(seed):
+    rng = np.random.default_rng(seed)
+    b = rng.random((9, 5 + 11 * seed)) < rng.uniform(0.5, 0.97)
+    for length in (0, 1, 4, 9, b.shape[1], b.shape[1] + 1):
+        for frac in (0.5, 0.9, 1.0):
+            want = [  # every window, counted one by one
+                length <= 0
+                or any(line[k : k + length].sum() >= np.ceil(frac * length) for k in range(len(line) - length + 1))
+                for line in b
+            ]
+            np.testing.assert_array_equal(dense_windows(b, length, frac), want)
+
+
+def test_an_inset_side_with_lone_dropouts_is_found(bikes):
+    """Where the inset's content matches the backdrop the side's step vanishes; a side broken every
+    20 px (no unbroken run as long as a line needs) is still a side (family A's bigbuckbunny__pip)."""
+    fr, _ = bikes
+    rng = np.random.default_rng(0)
+    t = min(len(fr), 10)
+    blobs = rng.integers(80, 180, size=(t, 4, 4, 3), dtype=np.uint8)
+    v = resize_bilinear(blobs, (S, S))  # a smooth backdrop that changes every frame
+    v[:, 40:120, 30:130] = resize_bilinear(fr[:t], (80, 100))
+    v[:, 119, ::20] = v[:, 120, ::20]  # the bottom side's step is gone at every 20th column, in every frame
+    y = v.astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)
+    step = np.quantile(np.abs(np.diff(y, axis=1)), 0.25, axis=0)[119, 30:130] > 4.0
+    assert longest_runs(step[None])[0] < int(0.5 * 0.12**0.5 * S)  # no run long enough on its own
+    assert inset_box(v) == (40, 120, 30, 130)
