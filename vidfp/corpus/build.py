@@ -7,7 +7,8 @@ moments are its hard negatives, and a frozen shot: one view held, nothing moving
 copies (re-encode with H.264/VP9/MPEG-4, resize, crop, flip, colour, grey,
 blur+noise, letterbox, overlay, frame-rate change, speed change, sub-clip,
 chains of these, a 9:16 repost over a blurred fill, a small rotation, picture in
-picture, and a partial copy inserted into other content).  Hard
+picture, and a partial copy inserted into other content); at bench scale also compilations, pieces
+of three originals cut together (vidfp.corpus.compilations).  Hard
 negatives are other journeys through the same photo (the copied path run
 backwards, crossing, zooming in on another path, and the mirrored path x → 1 − x where the photo is
 not near-symmetric: through a symmetric one the mirrored path is a flipped copy);
@@ -21,6 +22,7 @@ truth.json:
   groups:   group → [files]           (every pair inside a group is a full copy: same video)
   videos[f].role == "partial": f holds a part of its source inside other footage; the
             (source, f) pair is a copy pair with its segment, but f is in no group
+  videos[f].role == "compilation": likewise, with one segment per source it holds a piece of
   hard_negative_pairs: [[a, b], ...]  (same place, other path: never a copy; every
                                       copy-group member × every other journey through
                                       its photo, and those journeys pairwise)
@@ -38,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from vidfp.corpus.compilations import compile_pieces, pick_sources
 from vidfp.corpus.fixed_scene import render_fixed_scene, render_frozen_shot
 from vidfp.corpus.journeys import MAX_MIRROR_SYMMETRY, mirror_symmetry, path_points, render_journey
 from vidfp.corpus.media import clip_path, photo, read_frames, write_video
@@ -64,6 +67,9 @@ class Scale:
     # (photo, host photo of its partial insert): one view of the photo held for the whole clip, nothing
     # moving (an upload of a still image); copied like every original, no hard negative
     frozen_shots: tuple[tuple[str, str], ...] = ()
+    # (count, pieces each): compilations of pieces of distinct originals, frozen shots left out (a piece of
+    # a still view sits anywhere in its source); vidfp.corpus.compilations
+    compilations: tuple[int, int] = (0, 3)
 
 
 SCALES = {
@@ -101,6 +107,7 @@ SCALES = {
         host_photos=("colorwheel", "moon", "coins", "grass", "gravel", "cell", "clock", "page"),
         fixed_scenes=(("camera", "logo"),),
         frozen_shots=(("text", "horse"),),
+        compilations=(3, 3),
     ),
 }
 
@@ -151,6 +158,23 @@ def _broken(out: str, good: str, truth: dict) -> None:
     truth["broken"]["broken_audio_only.mp4"] = "audio_only"
 
 
+def _compilations(out: str, sc: Scale, originals: dict, first: dict, rng, truth: dict) -> None:
+    """Write ``sc.compilations`` and their truth (a stream of their own: every other video stays as it was)."""
+    count, per = sc.compilations
+    frozen = {f"{p}_still" for p, _ in sc.frozen_shots}
+    names = [n for n in originals if n not in frozen]
+    for c, chosen in enumerate(pick_sources(names, count, per, rng)):
+        frames, fps, boxes = compile_pieces([originals[n] for n in chosen], rng)
+        fname = _write(out, f"compilation{c + 1}", frames, fps)
+        info = {"group": None, "role": "compilation", "transform": "compilation", "source": "+".join(chosen)}
+        truth["videos"][fname] = info
+        keys = ("a_start_s", "a_end_s", "b_start_s", "b_end_s")
+        for n, box in zip(chosen, boxes, strict=True):
+            truth["segments"].append(
+                {"a": first[n], "b": fname} | {k: round(x, 3) for k, x in zip(keys, box, strict=True)}
+            )
+
+
 def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
     """Write the corpus under ``out`` and return the truth (also saved as truth.json)."""
     sc = SCALES[scale]
@@ -184,8 +208,9 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
         if group:
             truth["groups"].setdefault(group, []).append(fname)
 
+    first: dict[str, str] = {}  # original → its file
     for k, (name, (frames, fps)) in enumerate(originals.items()):
-        f0 = _write(out, name, frames, fps)
+        f0 = first[name] = _write(out, name, frames, fps)
         add(f0, name, "original", "none", name)
         r = own_rng.get(name, rng)
         for ci, chain in enumerate(sc.copies):
@@ -224,6 +249,7 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
                     "b_end_s": round(seg[3], 3),
                 }
             )
+    _compilations(out, sc, originals, first, np.random.default_rng([seed, 3]), truth)
     if "carphone_pristine" in originals:  # the clip's own distorted version is a natural copy
         frames, fps = read_frames(clip_path("carphone_distorted"))
         fname = _write(out, "carphone_distorted", frames, fps)
