@@ -68,9 +68,12 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
     )
     # segment AP (VSC22 matching track) ranks the predicted segments of pairs with true boxes
     # (original, copy) and of non-copy pairs; copy-copy pairs have no boxes in truth.json and are
-    # left out.  Segment P / R / F (same sums, every segment counted) look only at the pairs with
-    # true boxes: how well the copied part is located once the pair is found.
-    seg_ap = segment_ap({k: v for k, v in scored.items() if k in tseg or k not in positives}, tseg)
+    # left out, and so are a host's pairs other than with its source (not judged, as for µAP: the
+    # piece a compilation holds is also in every copy of its source).  Segment P / R / F (same sums,
+    # every segment counted) look only at the pairs with true boxes: how well the copied part is
+    # located once the pair is found.
+    judged = {k: v for k, v in scored.items() if k in tseg or (k not in positives and not set(k) & hosts)}
+    seg_ap = segment_ap(judged, tseg)
     sp, sr, sf = segment_prf(pseg, tseg)
     ok_videos = [v for v, st in status.items() if st == "ok"]
     cp, cr, cf = cluster_prf(clusters, groups)
