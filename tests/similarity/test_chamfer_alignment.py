@@ -3,7 +3,7 @@ import pytest
 
 from vidfp.config import ScoringConfig
 from vidfp.records import FrameRecord
-from vidfp.similarity.alignment import _dp, align, align_reference
+from vidfp.similarity.alignment import _dp, align, align_reference, trim_ends
 from vidfp.similarity.chamfer import chamfer_matrix, chamfer_matrix_reference
 from vidfp.similarity.fusion import GeometricFusion, LinearFusion, blend_nonsemantic
 from vidfp.similarity.scoring import PairScorer, run_bounds
@@ -146,3 +146,45 @@ def test_run_bounds_halve_the_boundary_error_of_the_first_and_last_sample():
     err_mid, err_old = np.array(err_mid), np.array(err_old)
     assert abs(err_mid.mean()) < 0.03 and err_old.mean() > 0.2  # unbiased vs half a step late
     assert np.abs(err_mid).mean() < 0.6 * np.abs(err_old).mean()
+
+
+def _piece_in_host(seed: int) -> tuple[np.ndarray, float]:
+    """sim [30, 40]: a copied piece (a[5:15] = b[20:30], sims ≈ 0.75) in footage whose other frames sit
+    at the background's level, a little over τ here and there (the extension a local path takes)."""
+    rng = np.random.default_rng(seed)
+    sim = rng.normal(0.05, 0.04, size=(30, 40))
+    sim[15:30, 30:40] = rng.uniform(0.12, 0.16, size=(15, 10))  # just over τ after the piece
+    for k in range(10):
+        sim[5 + k, 20 + k] = rng.uniform(0.66, 0.8)
+    return sim, 0.11
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_trimmed_path_ends_where_the_copy_ends(seed):
+    sim, tau = _piece_in_host(seed)
+    untrimmed = align(sim, tau, max_paths=1)[0]
+    assert untrimmed.i[-1] > 14  # the plain local path runs on into the footage after the piece
+    p = align(sim, tau, max_paths=1, trim=0.25)[0]
+    assert (p.i[0], p.i[-1], p.j[0], p.j[-1]) == (5, 14, 20, 29)
+    np.testing.assert_array_equal(p.j - p.i, 15)
+
+
+def test_trim_ends_keeps_the_interior_and_reports_nothing_below_the_cut():
+    from vidfp.similarity.alignment import AlignedPath
+
+    p = AlignedPath(np.arange(6), np.arange(6), 3.0)
+    s = np.array([0.1, 0.7, 0.2, 0.8, 0.75, 0.12])
+    q = trim_ends(p, s, 0.3)
+    np.testing.assert_array_equal(q.i, [1, 2, 3, 4])  # the dip at 2 stays: it is inside the copy
+    assert len(trim_ends(p, s, 0.9)) == 0
+
+
+def test_a_second_path_at_background_level_is_dropped_and_a_second_copy_kept():
+    sim, tau = _piece_in_host(0)
+    sim[15:30, 30:40] = 0.05
+    sim[20:25, 0:5] = np.where(np.eye(5, dtype=bool), 0.14, 0.05)  # a short run just over τ: background
+    assert len(align(sim, tau, max_paths=3)) == 2  # untrimmed, it is a second "segment"
+    assert len(align(sim, tau, max_paths=3, trim=0.25)) == 1
+    sim[20:25, 0:5] = np.where(np.eye(5, dtype=bool), 0.7, 0.05)  # a second piece of the same source
+    paths = align(sim, tau, max_paths=3, trim=0.25)
+    assert len(paths) == 2 and (paths[1].i[0], paths[1].j[0]) == (20, 0)

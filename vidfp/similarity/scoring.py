@@ -102,11 +102,11 @@ class Aligner(ABC):
 
 
 class MonotoneLocalAligner(Aligner):
-    def __init__(self, tau: float, max_paths: int = 3):
-        self.tau, self.max_paths = tau, max_paths
+    def __init__(self, tau: float, max_paths: int = 3, trim: float = 0.0):
+        self.tau, self.max_paths, self.trim = tau, max_paths, trim
 
     def align(self, sim: np.ndarray) -> list[AlignedPath]:
-        return align(sim, self.tau, self.max_paths)
+        return align(sim, self.tau, self.max_paths, trim=self.trim)
 
 
 def record_duration(r: FrameRecord) -> float:
@@ -158,7 +158,7 @@ class PairScorer:
         self.calibration = calibration or DEFAULT_CALIBRATION
         self.tau = self.calibration.at(cfg.tau_z)
         self.lo, self.hi = self.calibration.at(cfg.lo_z), self.calibration.toward_one(cfg.hi_frac)
-        self.aligner = aligner or MonotoneLocalAligner(self.tau, cfg.max_paths)
+        self.aligner = aligner or MonotoneLocalAligner(self.tau, cfg.max_paths, cfg.path_trim)
         self.fusion = fusion or FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic)
         self.min_path_s = cfg.min_path_s if min_path_s is None else min_path_s
         self.derivs = MultiScaleDerivativeFingerprint(window_sizes=cfg.deriv_windows_s)
