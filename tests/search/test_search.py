@@ -103,6 +103,28 @@ def test_votes_equal_brute_force_reference(cat):
                 assert got[v] == pytest.approx(s, abs=1e-4)
 
 
+def test_a_video_holding_all_of_the_query_ranks_before_one_holding_a_part(cat, monkeypatch):
+    """Duplicates, then partial copies, then unlinked videos; similarity only orders within a tier
+    (a copy's query matches the host of a piece of its source as closely as the source on that piece)."""
+    from vidfp.similarity.scoring import PairResult
+
+    index = SearchIndex(cat["db"])
+    q = os.path.join(cat["queries"], "query_chelsea.mp4")
+    rec = index.encode([q])[q]
+    vids = [v for v, _ in index.frames.votes(rec, index.encoder.flip, 0.0)]
+    assert len(vids) >= 3
+    kinds = {vids[0]: (0.5, False, False), vids[1]: (0.7, True, False), vids[2]: (0.9, False, True)}
+
+    def fake_score(a, b):
+        sim, dup, part = kinds.get(b.video_id, (0.1, False, False))
+        return PairResult(a.video_id, b.video_id, sim, dup, is_partial=part)
+
+    monkeypatch.setattr(index.scorer, "score", fake_score)
+    hits = index.hits_for(rec, top=10)
+    assert [h.video_id for h in hits[:3]] == [vids[1], vids[2], vids[0]]
+    assert [h.similarity for h in hits[:3]] == [0.7, 0.9, 0.5]
+
+
 def test_search_never_writes_the_catalog(cat):
     folder = os.path.dirname(cat["db"])
     before = {k: v for k, v in _tree_digest(folder).items() if not k.startswith(("corpus", "queries"))}
