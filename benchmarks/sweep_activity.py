@@ -57,7 +57,7 @@ def main() -> None:
     settings = read_settings(a.db)
     encoder = make_encoder(settings)
     records, cands, cal = catalog_candidates(a.db, encoder, CandidateConfig())
-    ok, pos, hard = _truth_sets(a.truth, a.db)
+    ok, pos, hard, hosts = _truth_sets(a.truth, a.db)
     base = ScoringConfig()
     print(f"{len(cands)} candidate pairs; defaults: " + ", ".join(f"{k}={getattr(base, k)}" for k in GRID))
     print("| field | value | copy>hard | µAP | hard clustered | copies missed | other false |")
@@ -72,7 +72,7 @@ def main() -> None:
             for c in cands:
                 r = sc.score(records[c.video_a], records[c.video_b])
                 scores[(r.video_a, r.video_b)], cover[(r.video_a, r.video_b)] = r.similarity, r.coverage
-            m = evaluate_variant(scores, cfg.duplicate_threshold, ok, pos, hard, cover, cfg.min_coverage)
+            m = evaluate_variant(scores, cfg.duplicate_threshold, ok, pos, hard, cover, cfg.min_coverage, hosts)
             print(
                 f"| {field} | {v} | {m['copy>hard']:.3f} | {m['µAP']:.3f} | {m['hard clustered']} | "
                 f"{m['copies missed']} | {m['other false']} |",

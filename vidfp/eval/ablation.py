@@ -10,10 +10,14 @@ corpus with same-place-other-path negatives:
 
 - ``copy>hard``: fraction of (copy pair, hard-negative pair) combinations
   ordered right (vidfp.eval.metrics.pair_ordering);
-- ``µAP`` over all scored pairs;
+- ``µAP`` over the scored pairs the truth judges (full copies against the rest; a video that holds a
+  part of a source, a partial host or a compilation, is judged with no one here: it holds pieces of
+  its source's copies too);
 - ``hard clustered``: hard-negative pairs that end in one cluster;
 - ``copies missed``: copy pairs that end in different clusters;
-- ``other false``: other non-copy pairs above the threshold.
+- ``other false``: other judged non-copy pairs above the threshold.
+
+Hosts stay in the clustering (their links and partial-copy relations act there as in a run).
 
 Semantic-only is shown at the default threshold and at its best threshold
 on this corpus (an oracle), so the comparison does not hinge on a threshold.
@@ -119,7 +123,7 @@ def capture(
     return out
 
 
-def _truth_sets(truth_path: str, db: str) -> tuple[list[str], set[Pair], set[Pair]]:
+def _truth_sets(truth_path: str, db: str) -> tuple[list[str], set[Pair], set[Pair], set[str]]:
     truth = load_truth(truth_path)
     con = duckdb.connect(db, read_only=True)
     try:
@@ -131,7 +135,7 @@ def _truth_sets(truth_path: str, db: str) -> tuple[list[str], set[Pair], set[Pai
     groups = [sorted({vid[f] for f in m if f in vid and f not in partial}) for m in truth["groups"].values()]
     pos = {p for g in groups for p in itertools.combinations(g, 2)}
     hard = {tuple(sorted((vid[a], vid[b]))) for a, b in truth["hard_negative_pairs"] if a in vid and b in vid}
-    return ok, pos, hard
+    return ok, pos, hard, {vid[f] for f in partial if f in vid}
 
 
 def evaluate_variant(
@@ -142,8 +146,11 @@ def evaluate_variant(
     hard: set[Pair],
     cover: dict[Pair, float] | None = None,
     min_cov: float = 0.0,
+    hosts: set[str] | frozenset[str] = frozenset(),
 ) -> dict:
+    """One variant's row; pairs with a video of ``hosts`` cluster but are not judged."""
     cover = cover or {}
+    judged = {p: s for p, s in scores.items() if not (p[0] in hosts or p[1] in hosts)}
     edges = [
         (a, b, s >= thr and cover.get((a, b), 1.0) >= min_cov, s, s >= thr and cover.get((a, b), 1.0) < min_cov)
         for (a, b), s in scores.items()
@@ -152,11 +159,11 @@ def evaluate_variant(
     same = lambda p: clusters.get(p[0]) is not None and clusters.get(p[0]) == clusters.get(p[1])  # noqa: E731
     return {
         "copy>hard": pair_ordering(scores, pos, hard),
-        "µAP": micro_ap(scores, pos),
+        "µAP": micro_ap(judged, pos),
         "threshold": thr,
         "hard clustered": sum(same(p) for p in hard),
         "copies missed": sum(not same(p) for p in pos),
-        "other false": sum(1 for p, s in scores.items() if s >= thr and p not in pos and p not in hard),
+        "other false": sum(1 for p, s in judged.items() if s >= thr and p not in pos and p not in hard),
     }
 
 
@@ -170,17 +177,17 @@ def ablation(
 ) -> list[dict]:
     cand, cfg = cand or CandidateConfig(), cfg or ScoringConfig()
     cap = capture(db, encoder, cand, cfg)
-    ok, pos, hard = _truth_sets(truth_path, db)
+    ok, pos, hard, hosts = _truth_sets(truth_path, db)
     rows = []
     cover = {p: c for p, (_, _, c) in cap.items()}
     for v in variants or default_variants(cfg):
         scores = {p: float(v.fuse(s, parts)) for p, (s, parts, _) in cap.items()}
         if v.threshold is not None:
-            res = evaluate_variant(scores, v.threshold, ok, pos, hard, cover, cfg.min_coverage)
+            res = evaluate_variant(scores, v.threshold, ok, pos, hard, cover, cfg.min_coverage, hosts)
         else:  # oracle: the threshold with the fewest clustering errors on this corpus
             grid = [round(0.3 + 0.025 * k, 3) for k in range(27)]
             res = min(
-                (evaluate_variant(scores, t, ok, pos, hard, cover, cfg.min_coverage) for t in grid),
+                (evaluate_variant(scores, t, ok, pos, hard, cover, cfg.min_coverage, hosts) for t in grid),
                 key=lambda r: (r["hard clustered"] + r["copies missed"] + r["other false"], -r["threshold"]),
             )
         rows.append({"variant": v.name, **res})
