@@ -75,7 +75,7 @@ def truth_sets(truth_path, db):
     con = duckdb.connect(db, read_only=True)
     vid = {os.path.basename(u): v for u, v in con.execute("SELECT uri, video_id FROM files").fetchall()}
     con.close()
-    partial = {f for f, m in truth["videos"].items() if m.get("transform") == "partial_insert"}
+    partial = {f for f, m in truth["videos"].items() if m.get("role") in ("partial", "compilation")}
     groups = [sorted({vid[f] for f in m if f in vid and f not in partial}) for m in truth["groups"].values()]
     pos = {p for g in groups for p in itertools.combinations(g, 2)}
     ppairs = {tuple(sorted((vid[s["a"]], vid[s["b"]]))) for s in truth["segments"] if s["b"] in partial}

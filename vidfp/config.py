@@ -139,8 +139,9 @@ class ScoringConfig:
     max_paths: int = 3  # disjoint aligned paths (segments) kept per pair
     # a path's ends below τ + path_trim · (its median − τ) are cut off, and a further path whose median is
     # below the first one's cut is dropped (vidfp.similarity.alignment); 0 keeps every frame above τ.  Chosen
-    # on family A (with its compilations): partial-copy IoU 0.903 → 0.932 for every value in 0.1–0.5, µAP and
+    # on family A (with its compilations): partial-copy IoU 0.903 → 0.93 for every value in 0.1–0.5, µAP and
     # copy > hard best over 0.15–0.35, whose middle it is; at 0.7 a same-place pair clustered
+    # (benchmarks/sweep_camera_peak.py --field path_trim)
     path_trim: float = 0.25
     deriv_windows_s: tuple[float, ...] = (0.5, 1.0, 2.0, 5.0)  # temporal-derivative scales
     traj_smooth_s: float = 0.5  # centroid trajectory smoothing (Gaussian σ)
@@ -199,6 +200,10 @@ class IngestConfig:
                 f"candidates.k_frames and max_per_video must be at least 1, not {c.k_frames}, {c.max_per_video}",
             ),
             (self.shard_videos >= 1, f"shard_videos must be at least 1, not {self.shard_videos}"),
+            (
+                0 <= self.scoring.path_trim < 1,
+                f"scoring.path_trim must be at least 0 and below 1, not {self.scoring.path_trim}",
+            ),
             (
                 0 <= self.max_missing_share <= 1,
                 f"--max-missing-share is a share in [0, 1], not {self.max_missing_share:g}",

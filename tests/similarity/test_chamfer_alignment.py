@@ -188,3 +188,22 @@ def test_a_second_path_at_background_level_is_dropped_and_a_second_copy_kept():
     sim[20:25, 0:5] = np.where(np.eye(5, dtype=bool), 0.7, 0.05)  # a second piece of the same source
     paths = align(sim, tau, max_paths=3, trim=0.25)
     assert len(paths) == 2 and (paths[1].i[0], paths[1].j[0]) == (20, 0)
+
+
+def test_a_path_too_short_to_trim_is_kept_as_found():
+    """Two samples, one at the background's level: trimming would leave one, under min_len; the pair
+    keeps the path it had (a further path is never let through this way)."""
+    sim = np.full((4, 4), 0.0)
+    sim[1, 1], sim[2, 2] = 0.9, 0.12
+    (p,) = align(sim, 0.11, max_paths=3, trim=0.25)
+    assert (p.i.tolist(), p.j.tolist()) == ([1, 2], [1, 2])
+
+
+def test_path_trim_outside_zero_to_one_is_refused():
+    from vidfp.config import IngestConfig
+    from vidfp.preflight import ConfigError
+
+    for bad in (-0.1, 1.0):
+        with pytest.raises(ConfigError, match="path_trim"):
+            IngestConfig(scoring=ScoringConfig(path_trim=bad))
+    IngestConfig(scoring=ScoringConfig(path_trim=0.0))

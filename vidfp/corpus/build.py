@@ -158,7 +158,14 @@ def _broken(out: str, good: str, truth: dict) -> None:
     truth["broken"]["broken_audio_only.mp4"] = "audio_only"
 
 
-def _compilations(out: str, sc: Scale, originals: dict, first: dict, rng, truth: dict) -> None:
+def _compilations(
+    out: str,
+    sc: Scale,
+    originals: dict[str, tuple[np.ndarray, float]],
+    first: dict[str, str],
+    rng: np.random.Generator,
+    truth: dict,
+) -> None:
     """Write ``sc.compilations`` and their truth (a stream of their own: every other video stays as it was)."""
     count, per = sc.compilations
     frozen = {f"{p}_still" for p, _ in sc.frozen_shots}

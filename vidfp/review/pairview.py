@@ -3,9 +3,11 @@ recomputed from the shards with the scorer's own pieces.
 
 For a stored pair (A, B) with A's region vectors [Ta, R, D] and B's [Tb, R, D]
 (mirrored when the pair matched flipped), ``S = chamfer_matrix(A, B)`` [Ta, Tb]
-is exactly the matrix the scorer aligned, and ``MonotoneLocalAligner(τ)`` with
-the catalog's calibrated τ gives exactly its paths (best first); the scorer's
-segments are those paths in seconds.  Nothing is stored; a pair page costs one
+is exactly the matrix the scorer aligned, and the scorer's own aligner (τ from the
+catalog's calibration, ``max_paths`` and ``path_trim`` from its latest run's settings)
+gives its paths (best first); the scorer's segments are those paths in seconds.  A pair
+stored by an earlier run with other settings (before ``path_trim``, say) is redrawn with
+the current ones until ``vidfp rescan`` rescores it.  Nothing is stored; a pair page costs one
 Chamfer matrix and one alignment (milliseconds for clips, see README).
 """
 

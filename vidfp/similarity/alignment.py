@@ -123,6 +123,8 @@ def align(sim: np.ndarray, tau: float, max_paths: int = 3, min_len: int = 2, tri
             cut = tau + trim * (level - tau)
             first_cut = cut if first_cut is None else first_cut
             p = trim_ends(found, s, cut)
+            if len(p) < min_len and not out:
+                p = found  # a path too short to trim (two samples, one at the background): kept as found
         if len(p) < min_len:
             break
         out.append(p)
