@@ -37,10 +37,11 @@ import json
 import logging
 import os
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from vidfp.corpus.compilations import compile_pieces, pick_sources
+from vidfp.corpus.compilations import add_compilations
 from vidfp.corpus.fixed_scene import render_fixed_scene, render_frozen_shot
 from vidfp.corpus.journeys import MAX_MIRROR_SYMMETRY, mirror_symmetry, path_points, render_journey
 from vidfp.corpus.media import clip_path, photo, read_frames, write_video
@@ -158,30 +159,6 @@ def _broken(out: str, good: str, truth: dict) -> None:
     truth["broken"]["broken_audio_only.mp4"] = "audio_only"
 
 
-def _compilations(
-    out: str,
-    sc: Scale,
-    originals: dict[str, tuple[np.ndarray, float]],
-    first: dict[str, str],
-    rng: np.random.Generator,
-    truth: dict,
-) -> None:
-    """Write ``sc.compilations`` and their truth (a stream of their own: every other video stays as it was)."""
-    count, per = sc.compilations
-    frozen = {f"{p}_still" for p, _ in sc.frozen_shots}
-    names = [n for n in originals if n not in frozen]
-    for c, chosen in enumerate(pick_sources(names, count, per, rng)):
-        frames, fps, boxes = compile_pieces([originals[n] for n in chosen], rng)
-        fname = _write(out, f"compilation{c + 1}", frames, fps)
-        info = {"group": None, "role": "compilation", "transform": "compilation", "source": "+".join(chosen)}
-        truth["videos"][fname] = info
-        keys = ("a_start_s", "a_end_s", "b_start_s", "b_end_s")
-        for n, box in zip(chosen, boxes, strict=True):
-            truth["segments"].append(
-                {"a": first[n], "b": fname} | {k: round(x, 3) for k, x in zip(keys, box, strict=True)}
-            )
-
-
 def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
     """Write the corpus under ``out`` and return the truth (also saved as truth.json)."""
     sc = SCALES[scale]
@@ -256,7 +233,9 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
                     "b_end_s": round(seg[3], 3),
                 }
             )
-    _compilations(out, sc, originals, first, np.random.default_rng([seed, 3]), truth)
+    frozen = {f"{p}_still" for p, _ in sc.frozen_shots}  # a piece of a held view sits anywhere in it
+    sources = {n: v for n, v in originals.items() if n not in frozen}
+    add_compilations(sources, first, *sc.compilations, np.random.default_rng([seed, 3]), truth, partial(_write, out))
     if "carphone_pristine" in originals:  # the clip's own distorted version is a natural copy
         frames, fps = read_frames(clip_path("carphone_distorted"))
         fname = _write(out, "carphone_distorted", frames, fps)

@@ -18,19 +18,15 @@ and positions drawn from the caller's random stream.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
+
+from vidfp.corpus.transforms import nearest_resize
 
 OUT_FPS = 15.0  # the compilation's frame rate (family A's journeys' rate)
 OUT_HW = (144, 192)  # the compilation's frame size (family A's journeys' size)
 PIECE_S = (2.5, 5.0)  # piece length, uniform, seconds (at most 60 % of its source)
-
-
-def _resized(frames: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
-    """Nearest-neighbour resize of uint8 [T, H, W, 3] to hw (the encoders resize again anyway)."""
-    h, w = frames.shape[1:3]
-    yi = (np.arange(hw[0]) * h / hw[0]).astype(int)
-    xi = (np.arange(hw[1]) * w / hw[1]).astype(int)
-    return frames[:, yi][:, :, xi]
 
 
 def compile_pieces(
@@ -53,7 +49,7 @@ def compile_pieces(
         last = len(frames) - int(np.ceil(n * fps / OUT_FPS))  # the piece's source frames stay inside
         a = int(rng.integers(0, max(1, last + 1)))
         idx = np.minimum(a + np.floor(np.arange(n) * fps / OUT_FPS).astype(int), len(frames) - 1)
-        out.append(_resized(frames[idx], OUT_HW))
+        out.append(nearest_resize(frames[idx], OUT_HW))
         boxes.append((a / fps, a / fps + n / OUT_FPS, p / OUT_FPS, (p + n) / OUT_FPS))
         p += n
     return np.concatenate(out), OUT_FPS, boxes
@@ -64,3 +60,28 @@ def pick_sources(names: list[str], count: int, per: int, rng: np.random.Generato
     where there are enough of them (so no two compilations share a source)."""
     order = [names[i] for i in rng.permutation(len(names))]
     return [[order[(c * per + j) % len(order)] for j in range(per)] for c in range(count) if per <= len(order)]
+
+
+def add_compilations(
+    sources: dict[str, tuple[np.ndarray, float]],
+    first: dict[str, str],
+    count: int,
+    per: int,
+    rng: np.random.Generator,
+    truth: dict,
+    write: Callable[[str, np.ndarray, float], str],
+) -> None:
+    """Write ``count`` compilations of ``per`` pieces of ``sources`` (original → (frames, fps); ``first``:
+    original → its file) with ``write(name, frames, fps)`` → file name, and add them to ``truth``: role
+    "compilation", no group, one segment (source file, compilation) per piece.  ``rng`` is a stream of
+    their own, so adding them leaves every other video of the corpus as it was."""
+    keys = ("a_start_s", "a_end_s", "b_start_s", "b_end_s")
+    for c, chosen in enumerate(pick_sources(list(sources), count, per, rng)):
+        frames, fps, boxes = compile_pieces([sources[n] for n in chosen], rng)
+        fname = write(f"compilation{c + 1}", frames, fps)
+        info = {"group": None, "role": "compilation", "transform": "compilation", "source": "+".join(chosen)}
+        truth["videos"][fname] = info
+        for n, box in zip(chosen, boxes, strict=True):
+            truth["segments"].append(
+                {"a": first[n], "b": fname} | {k: round(x, 3) for k, x in zip(keys, box, strict=True)}
+            )

@@ -39,7 +39,18 @@ import numpy as np
 
 from vidfp.corpus.footage import find_footage
 from vidfp.corpus.media import read_frames, write_video
-from vidfp.corpus.transforms import blur_noise, crop, flip, grey, letterbox, overlay, reencode, speed, subclip
+from vidfp.corpus.transforms import (
+    blur_noise,
+    crop,
+    flip,
+    grey,
+    letterbox,
+    nearest_resize,
+    overlay,
+    reencode,
+    speed,
+    subclip,
+)
 
 ORIGINALS = {  # group -> file as shipped (the street window is cut below)
     "box": "box.mp4",
@@ -109,11 +120,9 @@ def _insert(host: np.ndarray, host_fps: float, src: np.ndarray, src_fps: float, 
     returns the frames and where the piece sits in them (seconds)."""
     n = int(round((span[1] - span[0]) * host_fps))
     idx = np.minimum((span[0] * src_fps + np.arange(n) * src_fps / host_fps).astype(int), len(src) - 1)
-    hh, hw = host.shape[1:3]
-    yi = (np.arange(hh) * src.shape[1] / hh).astype(int)
-    xi = (np.arange(hw) * src.shape[2] / hw).astype(int)
     p = len(host) // 2
-    return np.concatenate([host[:p], src[idx][:, yi][:, :, xi], host[p:]]), (p / host_fps, (p + n) / host_fps)
+    piece = nearest_resize(src[idx], host.shape[1:3])
+    return np.concatenate([host[:p], piece, host[p:]]), (p / host_fps, (p + n) / host_fps)
 
 
 def _seg(a: str, b: str, sa, sb) -> dict:

@@ -15,6 +15,14 @@ from scipy.ndimage import gaussian_filter
 Result = tuple[np.ndarray, float, tuple[float, float, float, float]]
 
 
+def nearest_resize(frames: np.ndarray, hw: tuple[int, int]) -> np.ndarray:
+    """Nearest-neighbour resize of uint8 [T, H, W, 3] to hw = (h, w): row y shows source row ⌊y·H/h⌋
+    (likewise columns).  For pieces put into other footage (the encoders resize again anyway)."""
+    yi = (np.arange(hw[0]) * frames.shape[1] / hw[0]).astype(int)
+    xi = (np.arange(hw[1]) * frames.shape[2] / hw[1]).astype(int)
+    return frames[:, yi][:, :, xi]
+
+
 def _full(frames: np.ndarray, fps: float) -> tuple[float, float, float, float]:
     d = len(frames) / fps
     return (0.0, d, 0.0, d)
@@ -166,11 +174,7 @@ def partial_insert(src: np.ndarray, fps: float, host: np.ndarray, rng) -> Result
     length = min(max(3.0, d * 0.4), d * 0.5)  # at most half the source: a part, not most of it
     s = float(rng.uniform(0, d - length))
     a, b = int(round(s * fps)), int(round((s + length) * fps))
-    piece = src[a:b]
-    hh, hw = host.shape[1:3]
-    yi = (np.arange(hh) * piece.shape[1] / hh).astype(int)
-    xi = (np.arange(hw) * piece.shape[2] / hw).astype(int)
-    piece = piece[:, yi][:, :, xi]
+    piece = nearest_resize(src[a:b], host.shape[1:3])
     p = int(rng.integers(1, max(2, len(host) - 1)))
     out = np.concatenate([host[:p], piece, host[p:]])
     return out, fps, (a / fps, b / fps, p / fps, (p + len(piece)) / fps)
