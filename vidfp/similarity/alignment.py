@@ -121,17 +121,18 @@ def align(sim: np.ndarray, tau: float, max_paths: int = 3, min_len: int = 2, tri
             if first_cut is not None and level < first_cut:
                 break  # at the background's level next to the first path: not a further copy
             cut = tau + trim * (level - tau)
-            first_cut = cut if first_cut is None else first_cut
+            if first_cut is None:
+                first_cut = cut
             p = trim_ends(found, s, cut)
             if len(p) < min_len and not out:
                 p = found  # a path too short to trim (two samples, one at the background): kept as found
         if len(p) < min_len:
             break
         out.append(p)
-        p = found  # its whole span is masked: the trimmed ends are no further copy either
+        # the whole span found is masked (disjoint in both videos): the trimmed ends are no further copy either
         m = m.copy()
-        m[p.i.min() : p.i.max() + 1, :] = -1.0  # disjoint in both videos
-        m[:, p.j.min() : p.j.max() + 1] = -1.0
+        m[found.i.min() : found.i.max() + 1, :] = -1.0
+        m[:, found.j.min() : found.j.max() + 1] = -1.0
     return out
 
 
