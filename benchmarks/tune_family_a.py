@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import os
 import sys
 
@@ -27,7 +26,9 @@ from _family_a import family_a_truth  # noqa: E402
 from vidfp.cluster import clusters_from_edges  # noqa: E402
 from vidfp.config import CandidateConfig, ScoringConfig  # noqa: E402
 from vidfp.encoders import get_encoder  # noqa: E402
+from vidfp.eval.judged import judged_pairs  # noqa: E402
 from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering  # noqa: E402
+from vidfp.eval.truth import load_truth  # noqa: E402
 from vidfp.index.candidates import FaissKnnCandidates  # noqa: E402
 from vidfp.pipeline.match import load_records  # noqa: E402
 from vidfp.similarity.calibration import background_calibration  # noqa: E402
@@ -71,16 +72,12 @@ def capture(db: str, enc_name: str, cfg: ScoringConfig):
 
 
 def truth_sets(truth_path, db):
-    truth = json.load(open(truth_path, encoding="utf-8"))
+    """(groups, whole-copy pairs, partial pairs, hard pairs): the report's rule (vidfp.eval.judged)."""
     con = duckdb.connect(db, read_only=True)
     vid = {os.path.basename(u): v for u, v in con.execute("SELECT uri, video_id FROM files").fetchall()}
     con.close()
-    partial = {f for f, m in truth["videos"].items() if m.get("role") in ("partial", "compilation")}
-    groups = [sorted({vid[f] for f in m if f in vid and f not in partial}) for m in truth["groups"].values()]
-    pos = {p for g in groups for p in itertools.combinations(g, 2)}
-    ppairs = {tuple(sorted((vid[s["a"]], vid[s["b"]]))) for s in truth["segments"] if s["b"] in partial}
-    hard = {tuple(sorted((vid[a], vid[b]))) for a, b in truth["hard_negative_pairs"] if a in vid and b in vid}
-    return groups, pos, ppairs, hard
+    jp = judged_pairs(load_truth(truth_path), vid)
+    return jp.groups, jp.positives, jp.partial_pairs, jp.hard
 
 
 def evaluate(cap, ok, groups, pos, ppairs, hard, lo, hi, alpha, thr, min_cov, min_sem=0.4, L0=3.0):

@@ -25,7 +25,6 @@ on this corpus (an oracle), so the comparison does not hinge on a threshold.
 
 from __future__ import annotations
 
-import itertools
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ import duckdb
 from vidfp.cluster import clusters_from_edges
 from vidfp.config import CandidateConfig, ScoringConfig
 from vidfp.encoders.base import Encoder
+from vidfp.eval.judged import judged_pairs
 from vidfp.eval.metrics import micro_ap, pair_ordering
 from vidfp.eval.truth import load_truth
 from vidfp.index.candidates import Candidate, FaissKnnCandidates
@@ -123,7 +123,8 @@ def capture(
     return out
 
 
-def _truth_sets(truth_path: str, db: str) -> tuple[list[str], set[Pair], set[Pair], set[str]]:
+def _truth_sets(truth_path: str, db: str) -> tuple[list[str], frozenset[Pair], frozenset[Pair], frozenset[str]]:
+    """(ok videos, whole-copy pairs, hard pairs, hosts): the report's rule (vidfp.eval.judged)."""
     truth = load_truth(truth_path)
     con = duckdb.connect(db, read_only=True)
     try:
@@ -131,11 +132,8 @@ def _truth_sets(truth_path: str, db: str) -> tuple[list[str], set[Pair], set[Pai
         ok = [v for (v,) in con.execute("SELECT video_id FROM videos WHERE status = 'ok'").fetchall()]
     finally:
         con.close()
-    partial = {f for f, m in truth.get("videos", {}).items() if m.get("role") in ("partial", "compilation")}
-    groups = [sorted({vid[f] for f in m if f in vid and f not in partial}) for m in truth["groups"].values()]
-    pos = {p for g in groups for p in itertools.combinations(g, 2)}
-    hard = {tuple(sorted((vid[a], vid[b]))) for a, b in truth["hard_negative_pairs"] if a in vid and b in vid}
-    return ok, pos, hard, {vid[f] for f in partial if f in vid}
+    jp = judged_pairs(truth, vid)
+    return ok, jp.positives, jp.hard, jp.hosts
 
 
 def evaluate_variant(

@@ -7,6 +7,7 @@ from typing import Any
 
 import duckdb
 
+from vidfp.eval.judged import judged_pairs
 from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering, retrieval
 from vidfp.eval.segment_metrics import segment_ap, segment_iou, segment_prf
 from vidfp.eval.truth import load_truth
@@ -29,20 +30,12 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
     vid = {os.path.basename(u): v for u, v in files}
     name = {v: n for n, v in vid.items()}
     scores = {(a, b): s for a, b, s in pairs}
-    partial_files = {f for f, m in truth.get("videos", {}).items() if m.get("role") in ("partial", "compilation")}
-    groups = [[vid[f] for f in members if f in vid and f not in partial_files] for members in truth["groups"].values()]
-    positives = {tuple(sorted((g[i], g[j]))) for g in groups for i in range(len(g)) for j in range(i + 1, len(g))}
-    # partial copies: the (source, host) pair is a copy pair for ranking and segments, never a cluster edge;
-    # the host's pairs with the source's other copies may or may not hold the piece, so they are not judged
-    partial_pairs = {
-        tuple(sorted((vid[s["a"]], vid[s["b"]])))
-        for s in truth["segments"]
-        if (s["a"] in partial_files or s["b"] in partial_files) and s["a"] in vid and s["b"] in vid
-    }
-    hosts = {vid[f] for f in partial_files if f in vid}
-    scores = {p: s for p, s in scores.items() if p in partial_pairs or not (set(p) & hosts)}
+    # partial copies: the (source, host) pair is a copy pair for ranking and segments, never a cluster
+    # edge; a host's other pairs are not judged (vidfp.eval.judged)
+    jp = judged_pairs(truth, vid)
+    groups, positives, partial_pairs, hosts, hard = jp.groups, jp.positives, jp.partial_pairs, jp.hosts, jp.hard
+    scores = {p: s for p, s in scores.items() if jp.is_judged(p)}
     positives_all = positives | partial_pairs
-    hard = {tuple(sorted((vid[a], vid[b]))) for a, b in truth["hard_negative_pairs"] if a in vid and b in vid}
     # segments: predicted boxes oriented as (truth a, truth b)
     pred: dict = {}
     scored: dict = {}
