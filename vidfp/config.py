@@ -112,14 +112,15 @@ class ScoringConfig:
     lo_z: float = 1.0  # aligned frame similarity that counts as no evidence
     hi_frac: float = 0.5  # ... and as full evidence: this share of the way from the background centre to 1
     min_segment_s: float = 1.0  # shorter aligned runs are not reported as segments
-    # lo_z, hi_frac, α, threshold and min_coverage were chosen on bench family A only (2 frames/s, the default
-    # encoder sscd-distilled; benchmarks/tune_family_a.py), on seeds 0, 2 and 3 together, the worst seed
-    # deciding: at most 2 % of same-place hard negatives clustered, then cluster F1, then µAP; among settings
-    # tied on those, the fewest changed numbers.  α went 0.7 → 0.6 when family A gained stop-and-go and
-    # spiral journeys, and 0.6 → 0.3 with min_coverage 0.7 → 0.8 when seeds 2 and 3 were added: the seed-0
-    # numbers clustered 33 and 32 of their 364 same-place pairs (a still camera at another moment, a mirrored
-    # stop-and-go walk) and let compilations holding most of a short source join its group.  Seed 4, not
-    # used in the choice: 32 → 0.  Families B and C were not looked at before the choice; README "Results".
+    # lo_z, hi_frac, α, threshold and min_coverage were chosen on bench family A only (2 frames/s, the
+    # default encoder sscd-distilled; benchmarks/tune_family_a.py), ranked on seeds 0, 2 and 3 together,
+    # the worst seed deciding: at most 2 % of same-place hard negatives clustered, then cluster F1, then
+    # µAP; among settings tied on those, the fewest changed numbers.  α went 0.7 → 0.6 when family A
+    # gained stop-and-go and spiral journeys, and 0.6 → 0.3 with min_coverage 0.7 → 0.8 (the only numbers
+    # that changed) when seeds 2 and 3 were added: the seed-0 numbers clustered 33 and 32 of their 364
+    # same-place pairs (a still camera at another moment, a mirrored stop-and-go walk) and let a
+    # compilation holding most of a short source join its group.  Seed 4, not used in the choice: 32 → 0.
+    # Families B and C were not looked at before the choice; README "Results".
     fusion: str = "veto"  # veto: min(sem, sem^α·nonsem^(1−α)) | geometric: sem^α·nonsem^(1−α) | linear
     alpha: float = 0.3
     duplicate_threshold: float = 0.65  # on the fused score

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 import duckdb
@@ -140,8 +141,8 @@ def evaluate_variant(
     scores: dict[Pair, float],
     thr: float,
     ok: list[str],
-    pos: set[Pair],
-    hard: set[Pair],
+    pos: AbstractSet[Pair],
+    hard: AbstractSet[Pair],
     cover: dict[Pair, float] | None = None,
     min_cov: float = 0.0,
     hosts: set[str] | frozenset[str] = frozenset(),

@@ -1,7 +1,12 @@
-"""Which pairs of a catalog a truth file judges, and as what: one rule for every evaluation.
+"""Which pairs of a catalog a truth file judges, and as what.
 
-``vidfp eval``'s report, its ablation and the family-A tuning script all read the same
-truth sets from here, so they cannot drift apart.
+``vidfp eval``'s report, its ablation and the family-A tuning script read their truth sets
+(hosts, groups, partial pairs, hard pairs) from here instead of parsing the truth each.
+How each uses them: the report's µAP, retrieval and copy > hard judge the pairs
+``is_judged`` admits (a host only with its own source); its segment AP also leaves out
+copy–copy pairs, which have no true boxes; the ablation's µAP and "other false" judge
+whole copies only, so no pair with a host at all.  (``benchmarks/peer_videohash.py``
+keeps its own, older reading for the videohash comparison.)
 
 Rule.  Videos are named in ``truth.json`` by file basename and in the catalog by video id
 (``files.uri`` → ``files.video_id``); files absent from the catalog are left out.
@@ -14,7 +19,7 @@ Rule.  Videos are named in ``truth.json`` by file basename and in the catalog by
   ranking and segments, never a cluster edge.
 - A host's other pairs (with the source's other copies, say) are *not judged*: the piece a
   host holds is also in every copy of its source, so such a pair may or may not be a copy.
-  ``is_judged`` says which pairs count in µAP, "other false" and segment AP.
+  ``is_judged`` says which pairs count in the report's µAP.
 - ``hard``: the truth's hard-negative pairs.
 
 Pairs are sorted tuples (a < b) of video ids.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 
 import numpy as np
 
@@ -25,7 +26,7 @@ def _key(a: str, b: str) -> Pair:
     return (a, b) if a < b else (b, a)
 
 
-def micro_ap(scores: dict[Pair, float], positives: set[Pair]) -> float:
+def micro_ap(scores: dict[Pair, float], positives: AbstractSet[Pair]) -> float:
     """VSC22 descriptor-track µAP, equal to the official ``vsc.metrics.average_precision``.
 
     Pairs are unordered: ``(a, b)`` and ``(b, a)`` are one pair, scored by the
@@ -87,7 +88,9 @@ def cluster_prf(pred: dict[str, str], groups: Iterable[Iterable[str]]) -> tuple[
     return p, r, f
 
 
-def retrieval(videos: list[str], scores: dict[Pair, float], positives: set[Pair], k: int = 10) -> tuple[float, float]:
+def retrieval(
+    videos: list[str], scores: dict[Pair, float], positives: AbstractSet[Pair], k: int = 10
+) -> tuple[float, float]:
     pos = {_key(*p) for p in positives}
     p_at_k, aps = [], []
     for q in videos:
@@ -107,7 +110,7 @@ def retrieval(videos: list[str], scores: dict[Pair, float], positives: set[Pair]
     return (sum(p_at_k) / n, sum(aps) / n) if n else (0.0, 0.0)
 
 
-def pair_ordering(scores: dict[Pair, float], positives: set[Pair], negatives: set[Pair]) -> float:
+def pair_ordering(scores: dict[Pair, float], positives: AbstractSet[Pair], negatives: AbstractSet[Pair]) -> float:
     """Fraction of (positive, negative) pairs of pairs ordered right: s(p) > s(n).
 
     Pairs that were never scored count as 0 (a copy the candidate stage lost
