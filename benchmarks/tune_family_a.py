@@ -31,7 +31,7 @@ from _family_a import family_a_truth  # noqa: E402
 from vidfp.cluster import clusters_from_edges  # noqa: E402
 from vidfp.config import CandidateConfig, ScoringConfig  # noqa: E402
 from vidfp.encoders import get_encoder  # noqa: E402
-from vidfp.eval.judged import judged_pairs  # noqa: E402
+from vidfp.eval.judged import file_video_ids, judged_pairs  # noqa: E402
 from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering  # noqa: E402
 from vidfp.eval.truth import load_truth  # noqa: E402
 from vidfp.index.candidates import FaissKnnCandidates  # noqa: E402
@@ -79,7 +79,7 @@ def capture(db: str, enc_name: str, cfg: ScoringConfig):
 def truth_sets(truth_path, db):
     """(groups, whole-copy pairs, partial pairs, hard pairs, is_judged): the report's rule (vidfp.eval.judged)."""
     con = duckdb.connect(db, read_only=True)
-    vid = {os.path.basename(u): v for u, v in con.execute("SELECT uri, video_id FROM files").fetchall()}
+    vid = file_video_ids(con)
     con.close()
     jp = judged_pairs(load_truth(truth_path), vid)
     return jp.groups, jp.positives, jp.partial_pairs, jp.hard, jp.is_judged
@@ -118,7 +118,7 @@ def evaluate(cap, ok, sets, lo, hi, alpha, thr, min_cov, min_sem=0.4, L0=3.0):
 def show(a, cap, ok, sets, lo, hi, alpha, thr, min_cov):
     groups, pos, ppairs, hard, is_judged = sets
     con = duckdb.connect(a.db, read_only=True)
-    name = {v: os.path.basename(u) for u, v in con.execute("SELECT uri, video_id FROM files").fetchall()}
+    name = {v: f for f, v in file_video_ids(con).items()}
     con.close()
     fus = FUSIONS["veto"](alpha, 0.4)
     for p, d in sorted(cap.items()):
@@ -202,7 +202,7 @@ def main():
         ]
         # the worst catalog decides: a setting must hold on every seed of the family
         worst = {k: (max if k == "hard" else min)(r[k] for r in rows) for k in ("hard", "f1", "uap", "ord")}
-        changed = sum(a != b for a, b in zip(setting, current))
+        changed = sum(x != y for x, y in zip(setting, current))
         res.append({"lo_z": lz, "hi_frac": hf, "alpha": alpha, "thr": thr, "min_cov": mc, **worst, "changed": changed})
     # at most 2 % hard pairs clustered, then F1 (two decimals), then µAP (three); among ties, fewest changes
     res.sort(key=lambda r: (r["hard"] > 0.02, -round(r["f1"], 2), -round(r["uap"], 3), r["changed"], -r["ord"]))

@@ -25,7 +25,6 @@ on this corpus (an oracle), so the comparison does not hinge on a threshold.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -35,7 +34,7 @@ import duckdb
 from vidfp.cluster import clusters_from_edges
 from vidfp.config import CandidateConfig, ScoringConfig
 from vidfp.encoders.base import Encoder
-from vidfp.eval.judged import judged_pairs
+from vidfp.eval.judged import file_video_ids, judged_pairs
 from vidfp.eval.metrics import micro_ap, pair_ordering
 from vidfp.eval.truth import load_truth
 from vidfp.index.candidates import Candidate, FaissKnnCandidates
@@ -129,7 +128,7 @@ def _truth_sets(truth_path: str, db: str) -> tuple[list[str], frozenset[Pair], f
     truth = load_truth(truth_path)
     con = duckdb.connect(db, read_only=True)
     try:
-        vid = {os.path.basename(u): v for u, v in con.execute("SELECT uri, video_id FROM files").fetchall()}
+        vid = file_video_ids(con)
         ok = [v for (v,) in con.execute("SELECT video_id FROM videos WHERE status = 'ok'").fetchall()]
     finally:
         con.close()

@@ -28,6 +28,7 @@ Pairs are sorted tuples (a < b) of video ids.
 from __future__ import annotations
 
 import itertools
+import os
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +53,12 @@ class JudgedPairs:
     def is_judged(self, pair: Pair) -> bool:
         """Whether ``pair`` counts: not touching a host, or a host with its own source."""
         return _pair(*pair) in self.partial_pairs or not (pair[0] in self.hosts or pair[1] in self.hosts)
+
+
+def file_video_ids(con: Any) -> dict[str, str]:
+    """basename → video id of every file in the catalog open on DuckDB connection ``con``: how a
+    truth file's names (basenames) meet the catalog's ids."""
+    return {os.path.basename(u): v for u, v in con.execute("SELECT uri, video_id FROM files").fetchall()}
 
 
 def judged_pairs(truth: dict[str, Any], vid: dict[str, str]) -> JudgedPairs:

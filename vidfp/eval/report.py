@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import duckdb
 
-from vidfp.eval.judged import judged_pairs
+from vidfp.eval.judged import file_video_ids, judged_pairs
 from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering, retrieval
 from vidfp.eval.segment_metrics import segment_ap, segment_iou, segment_prf
 from vidfp.eval.truth import load_truth
@@ -18,7 +17,7 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
     truth = load_truth(truth_path)
     con = duckdb.connect(db, read_only=True)
     try:
-        files = con.execute("SELECT uri, video_id FROM files").fetchall()
+        vid = file_video_ids(con)
         status = dict(con.execute("SELECT video_id, status FROM videos").fetchall())
         pairs = con.execute("SELECT video_a, video_b, similarity FROM pair_scores").fetchall()
         segs = con.execute(
@@ -27,7 +26,6 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
         clusters = dict(con.execute("SELECT video_id, cluster_id FROM duplicate_clusters").fetchall())
     finally:
         con.close()
-    vid = {os.path.basename(u): v for u, v in files}
     name = {v: n for n, v in vid.items()}
     scores = {(a, b): s for a, b, s in pairs}
     # partial copies: the (source, host) pair is a copy pair for ranking and segments, never a cluster
