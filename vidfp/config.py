@@ -152,7 +152,10 @@ class ScoringConfig:
     motion_lags_s: tuple[float, ...] = (1.0, 2.0)  # region-flow lags
     motion_min: float = 0.01  # region-flow magnitudes below this are "not moving"
     camera_min_speed: float = 0.06  # slower cameras count as static and the camera signal abstains
-    camera_min_peak: float = 0.3  # a step votes only if √(peak_a·peak_b) exceeds this (fingerprints.camera)
+    # a step votes only if √(peak_a·peak_b) exceeds this, and only the share of a video's steps whose peak
+    # exceeds it counts its speed as the camera's (fingerprints.camera.camera_moving: a still camera with
+    # busy subjects is still, so its activity may confirm a copy)
+    camera_min_peak: float = 0.3
     activity_lags_s: tuple[float, ...] = (0.5, 1.0)  # activity lags
     activity_cv: tuple[float, float] = (0.2, 0.4)  # the series' std/mean from which it counts (0) to fully (1)
     activity_min_steps: int = 8  # fewer lag steps count proportionally less

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from vidfp.corpus.journeys import path_points, render_journey
-from vidfp.fingerprints.camera import camera_motion, compare_camera, mirror
+from vidfp.fingerprints.camera import camera_motion, camera_moving, compare_camera, mirror
 
 
 def _texture(seed: int = 0, size: int = 400) -> np.ndarray:
@@ -94,3 +94,26 @@ def test_low_confidence_steps_do_not_vote():
     _, w_pan = compare_camera(track(va, 0.6), track(vb, 0.6), path, path)
     _, w_old = compare_camera(track(va, 0.22), track(vb, 0.22), path, path, min_peak=0.05)
     assert w_noise == 0.0 and w_pan > 0.9 and w_old > 0.9
+
+
+def test_a_still_camera_with_busy_subjects_reads_as_still():
+    """Subjects crossing a fixed shot give "velocities" above the speed floor but low peaks (the real
+    bikes clip: median 0.24); one translation explains few steps, so the camera counts as mostly still.
+    The same velocities with pan-like peaks read as moving, and without ``min_peak`` the speed alone
+    decides (the old reading, which took the subjects' motion for the camera's)."""
+    rng = np.random.default_rng(1)
+    n = 20
+    v = rng.normal(0, 0.15, (n, 2))  # ≈ 0.19 frames/s median, three times the 0.06 floor
+    path = np.arange(n)
+
+    def track(peaks):
+        return np.c_[v, peaks].astype(np.float32)
+
+    busy = track(np.where(np.arange(n) % 4 == 0, 0.5, 0.2))  # a quarter of the steps above 0.3
+    pan = track(np.full(n, 0.6))
+    still = np.zeros((n, 3), np.float32)
+    assert camera_moving(busy, busy, path, path, 0.06, 0.3) == pytest.approx(0.25)
+    assert camera_moving(pan, pan, path, path, 0.06, 0.3) == pytest.approx(1.0)
+    assert camera_moving(busy, pan, path, path, 0.06, 0.3) == pytest.approx(1.0)  # either moving is moving
+    assert camera_moving(busy, busy, path, path, 0.06) == pytest.approx(1.0)
+    assert camera_moving(still, still, path, path, 0.06, 0.3) == 0.0

@@ -30,11 +30,12 @@ def _unit(x):
     return x / np.linalg.norm(x, axis=-1, keepdims=True)
 
 
-def _still(vid, regions, pan_speed=0.0, axis=0):
-    """A record whose camera track pans at ``pan_speed`` along ``axis`` (0: a still camera), confident peaks."""
+def _still(vid, regions, pan_speed=0.0, axis=0, peak=0.9):
+    """A record whose camera track pans at ``pan_speed`` along ``axis`` (0: a still camera), with
+    phase-correlation peaks ``peak`` (confident: 0.9; subjects moving under a still camera: 0.2)."""
     n = len(regions)
     cam = np.zeros((n, 3), np.float32)
-    cam[:, axis], cam[:, 2] = pan_speed, 0.9
+    cam[:, axis], cam[:, 2] = pan_speed, peak
     g = _unit(regions.mean(axis=1))
     return FrameRecord(vid, np.arange(n) * 0.5, np.arange(n)).with_features(
         g.astype(np.float32), regions.astype(np.float32), np.full((n, 2), 0.5, np.float32), cam
@@ -94,6 +95,28 @@ def test_a_copy_needs_both_cameras_still_for_activity_to_confirm():
     r_on, r_off = on.score(a, b), off.score(a, b)
     assert r_on.activity > 0.9
     assert r_on.nonsemantic == pytest.approx(r_off.nonsemantic)
+
+
+def test_busy_subjects_under_a_still_camera_let_activity_confirm():
+    """Subjects moving under a still camera: its "velocity" is above the floor, but with low peaks
+    (the real bikes clip).  That is a still camera, so a copy's activity part may confirm (γ = 1);
+    the same velocities with confident peaks are a moving camera, where it may only veto (γ = 0)."""
+
+    class Keep(VetoFusion):
+        def fuse(self, semantic, parts):
+            self.parts = list(parts)
+            return super().fuse(semantic, parts)
+
+    first = _scene(1, [(3, 9), (20, 24), (31, 37)])
+    copy = _unit(first + np.random.default_rng(5).normal(0, 0.02, first.shape))
+    keep = Keep(0.3, 0.4)
+    sc = PairScorer(
+        ScoringConfig(), fusion=keep, positions=np.zeros((9, 2), np.float32), calibration=Calibration(0.3, 0.1)
+    )
+    r = sc.score(_still("a", first, pan_speed=0.2, peak=0.2), _still("b", copy, pan_speed=0.2, peak=0.2))
+    assert r.activity > 0.9 and keep.parts[4][2] == pytest.approx(1.0)
+    sc.score(_still("a", first, pan_speed=0.2, peak=0.9), _still("b", copy, pan_speed=0.2, peak=0.9))
+    assert keep.parts[4][2] == pytest.approx(0.0)
 
 
 def test_every_signal_has_its_slot_in_the_order_the_ablation_drops_them():

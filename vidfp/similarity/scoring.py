@@ -19,7 +19,9 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
   (vidfp.fingerprints.activity): what tells a still camera's copy from the same place at another
   moment.  With a moving camera the activity follows the camera's pace, which another path can
   share, so it confirms a copy only in proportion to how still the camera is, and otherwise may
-  only veto (vidfp.similarity.fusion.blend_nonsemantic).
+  only veto (vidfp.similarity.fusion.blend_nonsemantic).  "Still" counts only confident camera
+  estimates: subjects crossing a fixed shot move the picture, not the camera
+  (vidfp.fingerprints.camera.camera_moving).
 - ``nonsemantic``: weight-averaged deriv/traj/motion/camera/activity (weights = how much change
   or motion they saw × a per-signal trust); with no information it equals ``semantic``.
 - ``similarity``: a fusion of the two (vidfp.similarity.fusion).  The default
@@ -229,7 +231,7 @@ class PairScorer:
         # it confirms as far as the camera is still; unknown camera motion counts as moving
         still = 0.0
         if a.camera is not None and b.camera is not None:
-            still = 1.0 - camera_moving(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed)
+            still = 1.0 - camera_moving(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed, self.cfg.camera_min_peak)
         parts.append((activity, w["activity"] * w_a, still))
         nonsem, fused = self.fusion.fuse(semantic, parts)
         segs = []
