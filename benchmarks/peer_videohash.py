@@ -12,14 +12,15 @@ the same union-find vidfp uses, so the figures are comparable.
 from __future__ import annotations
 
 import itertools
-import json
 import os
 import shutil
 import tempfile
 import time
 
 from vidfp.cluster import clusters_from_edges
+from vidfp.eval.judged import judged_pairs
 from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering
+from vidfp.eval.truth import load_truth
 
 
 def shim() -> str:
@@ -56,26 +57,28 @@ def hash_corpus(files: list[str]) -> tuple[dict[str, str], dict[str, str], float
 
 
 def evaluate(hashes: dict[str, str], truth_path: str, similar_bits: int = 9) -> dict:
-    """videohash's figures against truth.json (files named by basename)."""
-    truth = json.load(open(truth_path, encoding="utf-8"))
+    """videohash's figures against truth.json (files named by basename), judged as ``vidfp eval``
+    judges vidfp's catalog (vidfp.eval.judged): a partial host's pair with its source is a copy pair
+    for µAP and copy > hard and never a cluster edge, and a host's other pairs are not judged."""
+    truth = load_truth(truth_path)
     name = {f: os.path.basename(f) for f in hashes}
     bits = {name[f]: h.removeprefix("0b") for f, h in hashes.items()}
+    jp = judged_pairs(truth, {n: n for n in bits})  # truth names are the ids here
     scores = {}
     for a, b in itertools.combinations(sorted(bits), 2):
         d = sum(x != y for x, y in zip(bits[a], bits[b]))
         scores[(a, b)] = 1.0 - d / 64.0
-    groups = [[f for f in m if f in bits] for m in truth["groups"].values()]
-    pos = {tuple(sorted(p)) for g in groups for p in itertools.combinations(g, 2)}
-    hard = {tuple(sorted(p)) for p in truth["hard_negative_pairs"] if p[0] in bits and p[1] in bits}
     thr = 1.0 - similar_bits / 64.0
     clusters = clusters_from_edges(list(bits), [(a, b, s >= thr) for (a, b), s in scores.items()])
-    cp, cr, cf = cluster_prf(clusters, groups)
+    cp, cr, cf = cluster_prf(clusters, jp.groups)
+    judged = {p: s for p, s in scores.items() if jp.is_judged(p)}
+    positives = jp.positives | jp.partial_pairs
     return {
-        "micro_ap": micro_ap(scores, pos),
-        "copy_over_hard_negative": pair_ordering(scores, pos, hard),
+        "micro_ap": micro_ap(judged, positives),
+        "copy_over_hard_negative": pair_ordering(judged, positives, jp.hard),
         "cluster_precision": cp,
         "cluster_recall": cr,
         "cluster_f1": cf,
-        "hard_negatives_clustered": sum(clusters[a] == clusters[b] for a, b in hard),
+        "hard_negatives_clustered": sum(clusters[a] == clusters[b] for a, b in jp.hard),
         "broken_recorded": "n/a (no catalog)",
     }

@@ -52,3 +52,36 @@ def test_without_roles_nothing_is_a_host():
     jp = judged_pairs(truth, VID)
     assert jp.hosts == frozenset() and jp.partial_pairs == frozenset()
     assert ("v5", "v9") in jp.positives and ("v1", "v3") in jp.positives
+
+
+def test_videohash_is_judged_as_vidfp_is(tmp_path):
+    """benchmarks/peer_videohash.evaluate: a host's pair with its source is a copy pair for µAP (not a
+    negative), a host's other pairs are not judged, and hosts join no group; hashes are made up."""
+    import json
+    import os
+    import sys
+
+    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks"))
+    from peer_videohash import evaluate
+
+    truth = {
+        "groups": {"x": ["x.mp4", "x_flip.mp4"]},  # as the generators write it: hosts in no group
+        "hard_negative_pairs": [["x.mp4", "z.mp4"]],
+        "segments": [{"a": "x.mp4", "b": "x_piece.mp4", "a_start_s": 1, "a_end_s": 3, "b_start_s": 0, "b_end_s": 2}],
+        "videos": {"x_piece.mp4": {"role": "partial"}},
+        "broken": {},
+    }
+    path = tmp_path / "truth.json"
+    path.write_text(json.dumps(truth))
+    zero, one = "0" * 64, "1" * 64
+    piece = "1" * 4 + "0" * 60  # 4 bits from x: 60/64
+    flip = "0" * 4 + "1" * 6 + "0" * 54  # x ~ x_flip 58/64, under the host's pairs (60/64, 54/64)
+    hashes = {"/c/x.mp4": zero, "/c/x_flip.mp4": flip, "/c/x_piece.mp4": piece, "/c/z.mp4": one}
+    r = evaluate(hashes, str(path))
+    # positives x~x_piece (60/64) and x~x_flip (58/64) rank first; x_flip~x_piece (54/64) is not judged.
+    # Read as before (the host-source pair a negative), µAP would be 1/2: x~x_piece ranked over the copy
+    assert r["micro_ap"] == 1.0
+    assert r["copy_over_hard_negative"] == 1.0
+    assert r["hard_negatives_clustered"] == 0
+    # x_piece is clustered with x (similar bits) but is in no group: precision counts that pair as false
+    assert r["cluster_recall"] == 1.0 and r["cluster_precision"] < 1.0

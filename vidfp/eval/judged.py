@@ -5,8 +5,8 @@
 How each uses them: the report's µAP, retrieval and copy > hard judge the pairs
 ``is_judged`` admits (a host only with its own source); its segment AP also leaves out
 copy–copy pairs, which have no true boxes; the ablation's µAP and "other false" judge
-whole copies only, so no pair with a host at all.  (``benchmarks/peer_videohash.py``
-keeps its own, older reading for the videohash comparison.)
+whole copies only, so no pair with a host at all; ``benchmarks/peer_videohash.py`` judges
+videohash's scores as the report judges vidfp's.
 
 Rule.  Videos are named in ``truth.json`` by file basename and in the catalog by video id
 (``files.uri`` → ``files.video_id``); files absent from the catalog are left out.
