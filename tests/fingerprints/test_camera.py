@@ -117,3 +117,67 @@ def test_a_still_camera_with_busy_subjects_reads_as_still():
     assert camera_moving(busy, pan, path, path, 0.06, 0.3) == pytest.approx(1.0)  # either moving is moving
     assert camera_moving(busy, busy, path, path, 0.06) == pytest.approx(1.0)
     assert camera_moving(still, still, path, path, 0.06, 0.3) == 0.0
+
+
+def _shaky(rng, dur=12.0, fps=15.0):
+    """A hand-held camera's position [n, 2] (frame sizes) at ``fps``: a slow drift plus shake of 1.5–5 Hz."""
+    from scipy.ndimage import gaussian_filter1d
+
+    t = np.arange(int(dur * fps)) / fps
+    x = gaussian_filter1d(np.cumsum(rng.normal(0, 1, (len(t), 2)), axis=0), fps, axis=0) * 0.02
+    for _ in range(3):
+        x += rng.uniform(0.01, 0.03, 2) * np.sin(2 * np.pi * rng.uniform(1.5, 5, 2) * t[:, None] + rng.uniform(0, 6, 2))
+    return t, x
+
+
+def _sampled(t, x, at):
+    """Camera track [len(at), 3] of a video whose content time at each sample is ``at``: velocities between
+    samples (per second of that video's own clock, 2 frames/s) and confident peaks."""
+    pos = np.stack([np.interp(at, t, x[:, k]) for k in range(2)], 1)
+    cam = np.zeros((len(at), 3), np.float32)
+    cam[1:, :2] = np.diff(pos, axis=0) / 0.5
+    cam[0, :2], cam[:, 2] = cam[1, :2], 0.8
+    return cam
+
+
+def test_a_shaky_copy_at_another_speed_agrees_over_stretches_not_steps():
+    """Sampled at 2 frames/s, a hand-held shake puts a 1.5× copy's steps on other moments than its source's:
+    step by step the tracks barely agree, while the camera's way over 1–2 s does.  Another take (its own
+    shake) agrees neither way."""
+    from vidfp.fingerprints.camera import compare_camera_lagged
+
+    ta = np.arange(0, 11.5, 0.5)  # the source's samples (content time = its own)
+    tb = np.arange(0, 11.5 / 1.5, 0.5)  # the copy's, 1.5× faster: content time 1.5 t
+    pi = np.arange(len(ta))
+    pj = np.minimum(np.round(ta / 1.5 / 0.5).astype(int), len(tb) - 1)  # the copy's sample at the same content
+    steps, lags, takes = [], [], []
+    for seed in range(5):  # five cameras, each with a 1.5× copy and another take
+        t, x = _shaky(np.random.default_rng(seed))
+        _, other = _shaky(np.random.default_rng(seed + 10))
+        src, copy, take = _sampled(t, x, ta), _sampled(t, x, 1.5 * tb), _sampled(t, other, ta)
+        steps.append(compare_camera(src, copy, pi, pj)[0])
+        lagged, w = compare_camera_lagged(src, copy, ta, tb, pi, pj, (1.0, 2.0))
+        lags.append(lagged)
+        takes.append(compare_camera_lagged(src, take, ta, ta, pi, pi, (1.0, 2.0))[0])
+        assert w > 0.9
+    # measured: copies 0.55 step by step, 0.81 over stretches; other takes 0.08
+    assert np.mean(lags) > 0.7 and np.mean(lags) > np.mean(steps) + 0.15 and min(lags) > min(steps)
+    assert np.mean(takes) < 0.3
+    # the same video compared with itself agrees both ways
+    assert compare_camera_lagged(src, src, ta, ta, pi, pi, (1.0, 2.0))[0] > 0.999
+    # a path shorter than every lag is compared step by step
+    short = np.arange(3)
+    assert compare_camera_lagged(src, copy, ta, tb, short, short, (5.0,)) == compare_camera(src, copy, short, short)
+
+
+def test_a_stop_and_go_walks_moves_are_not_cuts():
+    """A camera that stands most of the time has a median speed ≈ 0: 4 × median + 0.05 alone would throw
+    out every moving step as a cut.  With max(median, mean) its moves count, and a lone jump still does not."""
+    from vidfp.fingerprints.camera import _not_a_cut
+
+    stopgo = np.r_[np.zeros(14), np.full(6, 0.35)]  # frame sizes / s: 6 moving steps of 20
+    assert _not_a_cut(stopgo).all()
+    assert not (stopgo <= 4 * np.median(stopgo) + 0.05).all()  # what the median alone did
+    pan_with_cut = np.r_[np.full(19, 0.12), 1.5]
+    keep = _not_a_cut(pan_with_cut)
+    assert keep[:19].all() and not keep[19]

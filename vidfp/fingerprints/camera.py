@@ -123,8 +123,8 @@ def compare_camera(
     """(agreement in [0, 1], weight in [0, 1]) of two camera tracks along a path.
 
     agreement = max(0, Σ_k w_k v_a[i_k]·v_b[j_k] / sqrt(Σ w_k|v_a|² Σ w_k|v_b|²)) with
-    w_k = sqrt(peak_a · peak_b); steps where either speed is an outlier
-    (> 4 × its median + 0.05, i.e. a cut or a flash) are left out.
+    w_k = sqrt(peak_a · peak_b); steps where either speed is an outlier (a cut or a flash:
+    :func:`_not_a_cut`) are left out.
     weight = min(1, median speed of the slower video / ``min_speed``) × the
     fraction of confident steps (w_k > ``min_peak``), so a static scene (a talking head) or a still
     camera with moving subjects abstains instead of voting on estimation noise.
@@ -134,7 +134,7 @@ def compare_camera(
     va, vb = ca[pi, :2].astype(np.float64), cb[pj, :2].astype(np.float64)
     sa, sb = np.linalg.norm(va, axis=1), np.linalg.norm(vb, axis=1)
     ma, mb = float(np.median(sa)), float(np.median(sb))
-    inlier = (sa <= 4 * ma + 0.05) & (sb <= 4 * mb + 0.05)
+    inlier = _not_a_cut(sa) & _not_a_cut(sb)
     w = np.sqrt(np.clip(ca[pi, 2], 0, 1) * np.clip(cb[pj, 2], 0, 1)) * inlier
     num = float(np.sum(w * np.sum(va * vb, axis=1)))
     den = float(np.sqrt(np.sum(w * sa**2) * np.sum(w * sb**2)))
@@ -142,6 +142,70 @@ def compare_camera(
         return 0.0, 0.0
     weight = min(1.0, min(ma, mb) / min_speed) * float(np.mean(w > min_peak))
     return float(max(0.0, num / den)), float(weight)
+
+
+def _not_a_cut(speed: np.ndarray) -> np.ndarray:
+    """bool [n]: the steps whose speed [n] is no outlier, ≤ 4 × max(median, mean) + 0.05 (frame sizes/s).
+
+    A cut or a flash gives one step a translation of any size.  The median alone is the wrong scale for
+    a camera that mostly stands (a stop-and-go walk: median ≈ 0), whose every moving step it would
+    throw out as a cut; the mean counts those steps.  (Bench family A, stop-and-go walk: its sub-clip
+    compared over 2 s stretches left its group with the median alone.)"""
+    return speed <= 4 * max(float(np.median(speed)), float(np.mean(speed))) + 0.05
+
+
+def _track(c: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Camera position [T, 2] (frame sizes, from sample 0): the running sum of each step's displacement
+    v_k · (t_k − t_{k−1}); an outlier step (:func:`_not_a_cut`) moves 0."""
+    v = c[:, :2].astype(np.float64)
+    dt = np.diff(np.asarray(t, np.float64), prepend=float(t[0]))
+    return np.cumsum(v * dt[:, None] * _not_a_cut(np.linalg.norm(v, axis=1))[:, None], axis=0)
+
+
+def compare_camera_lagged(
+    ca: np.ndarray,
+    cb: np.ndarray,
+    ta: np.ndarray,
+    tb: np.ndarray,
+    pi: np.ndarray,
+    pj: np.ndarray,
+    lags_s: tuple[float, ...],
+    min_speed: float = MIN_SPEED,
+    min_peak: float = MIN_PEAK,
+) -> tuple[float, float]:
+    """:func:`compare_camera` over equal stretches of content instead of single sampling steps.
+
+    For path steps k1 < k2 at least a lag apart on A's clock (``path_lag_pairs``), A's camera
+    displacement over that stretch, D_A = X_A[i_k2] − X_A[i_k1] (X: :func:`_track`), is compared with
+    B's over the stretch the path matches to it, D_B = X_B[j_k2] − X_B[j_k1]: agreement = max(0,
+    Σ w D_A·D_B / √(Σ w|D_A|² Σ w|D_B|²)), w the product of the two stretches' mean peaks.  One
+    sampling step of a sped-up copy spans another length of content than its source's step, and a
+    copy sampled at another phase spans other moments: a hand-held camera's shake, sampled at 2
+    frames/s, differs between such steps while its way over a second or two does not.  The weight
+    (whether the signal votes at all) is :func:`compare_camera`'s; a path shorter than every lag is
+    compared step by step.
+    """
+    from vidfp.fingerprints.temporal import path_lag_pairs
+
+    step, weight = compare_camera(ca, cb, pi, pj, min_speed, min_peak)
+    if weight <= 0.0:
+        return 0.0, 0.0
+    xa, xb = _track(ca, ta), _track(cb, tb)
+    pa, pb = np.cumsum(np.clip(ca[:, 2], 0, 1), dtype=np.float64), np.cumsum(np.clip(cb[:, 2], 0, 1), dtype=np.float64)
+    da, db, w = [], [], []
+    for _, k1, k2 in path_lag_pairs(ta, pi, lags_s):
+        i1, i2, j1, j2 = pi[k1], pi[k2], pj[k1], pj[k2]
+        da.append(xa[i2] - xa[i1])
+        db.append(xb[j2] - xb[j1])
+        w.append((pa[i2] - pa[i1]) / np.maximum(i2 - i1, 1) * (pb[j2] - pb[j1]) / np.maximum(j2 - j1, 1))
+    if not da:
+        return step, weight
+    a, b, ww = np.concatenate(da), np.concatenate(db), np.concatenate(w)
+    num = float(np.sum(ww * np.sum(a * b, axis=1)))
+    den = float(np.sqrt(np.sum(ww * np.sum(a * a, axis=1)) * np.sum(ww * np.sum(b * b, axis=1))))
+    if den <= 1e-12:
+        return 0.0, 0.0
+    return float(max(0.0, num / den)), weight
 
 
 def camera_moving(

@@ -46,7 +46,7 @@ import numpy as np
 
 from vidfp.config import ScoringConfig
 from vidfp.fingerprints.activity import ActivityTimeCourse
-from vidfp.fingerprints.camera import camera_moving, compare_camera
+from vidfp.fingerprints.camera import camera_moving, compare_camera, compare_camera_lagged
 from vidfp.fingerprints.camera import mirror as mirror_camera
 from vidfp.fingerprints.motion import RegionFlowMotion
 from vidfp.fingerprints.temporal import MultiScaleDerivativeFingerprint
@@ -218,7 +218,13 @@ class PairScorer:
             motion, w_m = self.motion.compare_aligned(a.region_vecs, rb, a.t_s, p.i, p.j)
         camera, w_c = 0.0, 0.0
         if a.camera is not None and b.camera is not None:
-            camera, w_c = compare_camera(a.camera, vb, p.i, p.j, self.cfg.camera_min_speed, self.cfg.camera_min_peak)
+            cam_args = (self.cfg.camera_min_speed, self.cfg.camera_min_peak)
+            if self.cfg.camera_lags_s:
+                camera, w_c = compare_camera_lagged(
+                    a.camera, vb, a.t_s, b.t_s, p.i, p.j, self.cfg.camera_lags_s, *cam_args
+                )
+            else:
+                camera, w_c = compare_camera(a.camera, vb, p.i, p.j, *cam_args)
         parts = [
             (deriv, w["deriv"] * w_d),
             (traj, w["traj"] * w_t),
