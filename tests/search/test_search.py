@@ -300,5 +300,7 @@ def test_a_catalog_from_before_the_camera_floor_is_scored_as_it_was():
     assert _from_dict(ScoringConfig, {"alpha": 0.6}).camera_min_peak == 0.05
     assert _from_dict(ScoringConfig, {"alpha": 0.6}).path_trim == 0.0  # paths were not trimmed then
     assert ScoringConfig().path_trim > 0 and _from_dict(ScoringConfig, {"path_trim": 0.25}).path_trim == 0.25
+    assert _from_dict(ScoringConfig, {"alpha": 0.3}).camera_lags_s == ()  # step by step then
+    assert ScoringConfig().camera_lags_s and _from_dict(ScoringConfig, {"camera_lags_s": [2.0]}).camera_lags_s == (2.0,)
     assert _from_dict(ScoringConfig, {"alpha": 0.6, "camera_min_peak": 0.3}).camera_min_peak == 0.3
     assert ScoringConfig().camera_min_peak == 0.3

@@ -74,7 +74,13 @@ def read_only(db: str) -> Iterator[Catalog]:
 # framing at the video's own size in the eighth).
 _BEFORE_FIELD: dict[type, dict[str, Any]] = {
     DecodeConfig: {"blurred_fill": False, "find_inset": False, "framing_side": 0},
-    ScoringConfig: {"camera_min_peak": 0.05, "refine_fps": 0.0, "w_activity": 0.0, "path_trim": 0.0},
+    ScoringConfig: {
+        "camera_min_peak": 0.05,
+        "refine_fps": 0.0,
+        "w_activity": 0.0,
+        "path_trim": 0.0,
+        "camera_lags_s": (),
+    },
 }
 
 
