@@ -25,7 +25,11 @@ has zeros).
 Comparison along an alignment path (i, j) (see :func:`compare_camera`) is
 the uncentred correlation of the velocity sequences — the cosine between
 the stacked 2-D vectors — which is invariant to the copy's scale and speed
-but flips sign for a reversed path and drops to ≈ 0 for a crossing one.
+but flips sign for a reversed path and drops to ≈ 0 for a crossing one.  The pipeline compares
+displacements over stretches of content (2 s) instead of single sampling steps
+(:func:`compare_camera_lagged`, ``ScoringConfig.camera_lags_s``): a hand-held shake, sampled at
+2 frames/s at other moments by a copy with another clock, differs step by step but not over the
+stretch.
 """
 
 from __future__ import annotations

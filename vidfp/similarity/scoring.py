@@ -13,7 +13,8 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
 - ``deriv``: multi-scale temporal-derivative agreement along the path.
 - ``traj``: centroid-velocity correlation along the path (mirror-aware).
 - ``motion``: region-flow motion correlation along the path (vidfp.fingerprints.motion).
-- ``camera``: camera-velocity correlation along the path (vidfp.fingerprints.camera),
+- ``camera``: camera-motion correlation along the path, over 2 s stretches of content
+  (vidfp.fingerprints.camera.compare_camera_lagged),
   the strongest "same path?" signal: scale- and speed-invariant, mirror-aware.
 - ``activity``: correlation of how much the picture changes, and when, along the path
   (vidfp.fingerprints.activity): what tells a still camera's copy from the same place at another
