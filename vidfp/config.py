@@ -215,6 +215,10 @@ class IngestConfig:
                 f"scoring.path_trim must be at least 0 and below 1, not {self.scoring.path_trim}",
             ),
             (
+                all(lag > 0 for lag in self.scoring.camera_lags_s),
+                f"scoring.camera_lags_s must be positive seconds, not {self.scoring.camera_lags_s}",
+            ),
+            (
                 0 <= self.max_missing_share <= 1,
                 f"--max-missing-share is a share in [0, 1], not {self.max_missing_share:g}",
             ),

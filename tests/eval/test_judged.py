@@ -54,14 +54,13 @@ def test_without_roles_nothing_is_a_host():
     assert ("v5", "v9") in jp.positives and ("v1", "v3") in jp.positives
 
 
-def test_videohash_is_judged_as_vidfp_is(tmp_path):
+def test_videohash_is_judged_as_vidfp_is(tmp_path, monkeypatch):
     """benchmarks/peer_videohash.evaluate: a host's pair with its source is a copy pair for µAP (not a
     negative), a host's other pairs are not judged, and hosts join no group; hashes are made up."""
     import json
     import os
-    import sys
 
-    sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks"))
+    monkeypatch.syspath_prepend(os.path.join(os.path.dirname(__file__), "..", "..", "benchmarks"))
     from peer_videohash import evaluate
 
     truth = {

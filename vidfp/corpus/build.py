@@ -218,10 +218,10 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
                     "b_end_s": round(seg[3], 3),
                 }
             )
-    frozen = {f"{p}_still" for p, _ in sc.frozen_shots}  # a piece of a held view sits anywhere in it
+    not_pieced = {f"{p}_still" for p, _ in sc.frozen_shots}  # a piece of a held view sits anywhere in it
     # hand-held takes came after the compilations: left out of them, so that the compilations stay as they were
-    frozen |= {f"{p}_handheld" for p, _ in sc.handheld}
-    sources = {n: v for n, v in originals.items() if n not in frozen}
+    not_pieced |= {f"{p}_handheld" for p, _ in sc.handheld}
+    sources = {n: v for n, v in originals.items() if n not in not_pieced}
     add_compilations(sources, first, *sc.compilations, np.random.default_rng([seed, 3]), truth, partial(_write, out))
     if "carphone_pristine" in originals:  # the clip's own distorted version is a natural copy
         frames, fps = read_frames(clip_path("carphone_distorted"))

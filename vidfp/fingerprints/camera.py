@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 
 from vidfp.config import ScoringConfig
+from vidfp.fingerprints.temporal import path_lag_pairs
 
 SIZE = 64
 # The defaults are ScoringConfig's (one place for each number; the pipeline passes its config's values).
@@ -154,7 +155,9 @@ def _not_a_cut(speed: np.ndarray) -> np.ndarray:
     A cut or a flash gives one step a translation of any size.  The median alone is the wrong scale for
     a camera that mostly stands (a stop-and-go walk: median ≈ 0), whose every moving step it would
     throw out as a cut; the mean counts those steps.  (Bench family A, stop-and-go walk: its sub-clip
-    compared over 2 s stretches left its group with the median alone.)"""
+    compared over 2 s stretches left its group with the median alone.)  The mean holds the cut itself,
+    so on a series of 4 steps or fewer no cut exceeds it (a cut of x lifts the mean to ≥ x / n): there
+    only its low phase-correlation peak weighs it down."""
     return speed <= 4 * max(float(np.median(speed)), float(np.mean(speed))) + 0.05
 
 
@@ -182,15 +185,14 @@ def compare_camera_lagged(
     For path steps k1 < k2 at least a lag apart on A's clock (``path_lag_pairs``), A's camera
     displacement over that stretch, D_A = X_A[i_k2] − X_A[i_k1] (X: :func:`_track`), is compared with
     B's over the stretch the path matches to it, D_B = X_B[j_k2] − X_B[j_k1]: agreement = max(0,
-    Σ w D_A·D_B / √(Σ w|D_A|² Σ w|D_B|²)), w the product of the two stretches' mean peaks.  One
+    Σ w D_A·D_B / √(Σ w|D_A|² Σ w|D_B|²)), w the product of the two stretches' mean peaks (the path is
+    monotone, as the aligner makes it: j_k2 ≥ j_k1).  One
     sampling step of a sped-up copy spans another length of content than its source's step, and a
     copy sampled at another phase spans other moments: a hand-held camera's shake, sampled at 2
     frames/s, differs between such steps while its way over a second or two does not.  The weight
     (whether the signal votes at all) is :func:`compare_camera`'s; a path shorter than every lag is
     compared step by step.
     """
-    from vidfp.fingerprints.temporal import path_lag_pairs
-
     step, weight = compare_camera(ca, cb, pi, pj, min_speed, min_peak)
     if weight <= 0.0:
         return 0.0, 0.0
