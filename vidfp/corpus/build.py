@@ -95,10 +95,11 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
         own_rng[f"{p}_still"] = zrng
         own_host[f"{p}_still"] = (_journey(photo(host), "circle", sc, zrng), sc.journey_fps)
     hrng, spots = np.random.default_rng([seed, 4]), {}  # the hand-held takes: a stream of their own too
+    places = {p: PLACES[p]() for p, _ in sc.handheld}  # each place's image, rendered once for all its takes
     for p, host in sc.handheld:
         spots[p] = place_spot(hrng)
         originals[f"{p}_handheld"] = (
-            render_handheld(PLACES[p](), n_fixed, sc.journey_fps, spots[p], hrng),
+            render_handheld(places[p], n_fixed, sc.journey_fps, spots[p], hrng),
             sc.journey_fps,
         )
         own_rng[f"{p}_handheld"] = hrng
@@ -174,16 +175,34 @@ def build_corpus(out: str, scale: str = "demo", seed: int = 0) -> dict:
             truth["hard_negative_pairs"] += [[m, fname] for m in members + others]
             others.append(fname)
     # the same still camera at other moments; the same place held by hand in other takes
-    retakes = [(p, "fixed", "moment", "other_moment", sc.other_moments) for p, _ in sc.fixed_scenes]
-    retakes += [(p, "handheld", "take", "other_take", sc.takes) for p, _ in sc.handheld]
-    for p, kind, label, role, count in retakes:
+    # (each entry renders one more take on its own stream when called)
+    retakes = [
+        (
+            p,
+            "fixed",
+            "moment",
+            "other_moment",
+            sc.other_moments,
+            partial(render_fixed_scene, photo(p), n_fixed, sc.journey_fps, frng),
+        )
+        for p, _ in sc.fixed_scenes
+    ]
+    retakes += [
+        (
+            p,
+            "handheld",
+            "take",
+            "other_take",
+            sc.takes,
+            partial(render_handheld, places[p], n_fixed, sc.journey_fps, spots[p], hrng),
+        )
+        for p, _ in sc.handheld
+    ]
+    for p, kind, label, role, count, render in retakes:
         members = list(truth["groups"][f"{p}_{kind}"])
         others = []
         for m in range(2, 2 + count):
-            if kind == "fixed":
-                frames = render_fixed_scene(photo(p), n_fixed, sc.journey_fps, frng)
-            else:
-                frames = render_handheld(PLACES[p](), n_fixed, sc.journey_fps, spots[p], hrng)
+            frames = render()
             fname = _write(out, f"{p}_{kind}_{label}{m}", frames, sc.journey_fps)
             add(fname, None, "hard_negative", role, p)
             truth["hard_negative_pairs"] += [[x, fname] for x in members + others]
