@@ -122,11 +122,11 @@ def show(a, cap, ok, sets, lo, hi, alpha, thr, min_cov):
     con.close()
     fus = FUSIONS["veto"](alpha, 0.4)
     for p, d in sorted(cap.items()):
+        if not is_judged(p):
+            continue  # a host with a copy of its source: the truth does not say
         fs, ps = d["raw"]
         sem = float(np.clip((fs - lo) / (hi - lo), 0, 1) * min(1.0, ps / 3.0))
         ns, f = fus.fuse(sem, d["parts"])
-        if not is_judged(p):
-            continue  # a host with a copy of its source: the truth does not say
         kind = "copy" if p in pos else "partial" if p in ppairs else "HARD" if p in hard else "other"
         linked = f >= thr and d["cov"] >= min_cov
         if (kind == "copy") != linked and (kind != "partial"):

@@ -219,7 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--scale",
         choices=["tiny", "demo", "bench"],
         default="bench",
-        help="family A: demo (25 files in ≈ 20 s), bench (204 files); family B: tiny, bench (143 files); "
+        help="family A: demo (25 files in ≈ 20 s), bench (223 files); family B: tiny, bench (143 files); "
         "family C: bench (108 files)",
     )
     b.add_argument(
