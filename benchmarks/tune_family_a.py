@@ -31,6 +31,7 @@ from _family_a import family_a_truth  # noqa: E402
 from vidfp.cluster import clusters_from_edges  # noqa: E402
 from vidfp.config import CandidateConfig, ScoringConfig  # noqa: E402
 from vidfp.encoders import get_encoder  # noqa: E402
+from vidfp.eval.ablation import with_stored_pairs  # noqa: E402
 from vidfp.eval.judged import file_video_ids, judged_pairs  # noqa: E402
 from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering  # noqa: E402
 from vidfp.eval.truth import load_truth  # noqa: E402
@@ -52,8 +53,11 @@ def capture(db: str, enc_name: str, cfg: ScoringConfig):
     enc = get_encoder(enc_name)
     with Catalog(db, read_only=True) as cat:
         rows = cat.videos(status="ok")
+        stored = {(a, b) for a, b, *_ in cat.pair_edges()}
     records = load_records(rows)
+    # the kNN candidates and the catalog's second-hop pairs (vidfp.index.closure), as the pipeline scored them
     cands = FaissKnnCandidates(CandidateConfig()).generate(list(records.values()), flip=enc.flip)
+    cands = with_stored_pairs(cands, stored, records)
     cal = background_calibration(records)
     print(f"background calibration: {cal}")
     sc = Recorder(cfg, flip=enc.flip, positions=enc.region_positions(), calibration=cal)

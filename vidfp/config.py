@@ -96,6 +96,9 @@ class CandidateConfig:
 
     k_frames: int = 20  # other videos each query frame looks for
     max_per_video: int = 30  # candidate videos kept per query video
+    # pairs of duplicates of a common video that the kNN did not propose, scored after it: at most this
+    # many per video (vidfp.index.closure; 0: none).  As many as the kNN keeps, not a tuned number.
+    second_hop_per_video: int = 30
     min_frame_sim: float = 0.3  # neighbours below this cosine do not vote
     use_flip: bool = True  # also query with horizontally flipped descriptors
     index: str = "auto"  # auto | flat | ivf

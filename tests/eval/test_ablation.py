@@ -2,7 +2,7 @@
 
 import pytest
 
-from vidfp.eval.ablation import evaluate_variant
+from vidfp.eval.ablation import evaluate_variant, with_stored_pairs
 
 # s, c: a source and its copy; k: a compilation holding a piece of s; d: unrelated; h: a hard negative of s
 OK = ["c", "d", "h", "k", "s"]
@@ -24,3 +24,12 @@ def test_a_false_pair_between_judged_videos_still_counts():
     scores = {("c", "s"): 0.9, ("c", "d"): 0.95}
     r = evaluate_variant(scores, 0.65, OK, POS, HARD, {}, 0.7, hosts={"k"})
     assert r["µAP"] < 0.6 and r["other false"] == 1
+
+
+def test_the_catalogs_second_hop_pairs_are_rescored_too():
+    from vidfp.index.candidates import Candidate
+
+    knn = [Candidate("a", "b", 3.0)]
+    stored = {("a", "b"), ("b", "c"), ("a", "c"), ("c", "gone")}
+    got = with_stored_pairs(knn, stored, {"a", "b", "c"})
+    assert got == [Candidate("a", "b", 3.0), Candidate("a", "c", 0.0), Candidate("b", "c", 0.0)]

@@ -99,12 +99,28 @@ def default_variants(cfg: ScoringConfig) -> list[Variant]:
 def catalog_candidates(
     db: str, encoder: Encoder, cand: CandidateConfig
 ) -> tuple[dict[str, FrameRecord], list[Candidate], Calibration]:
-    """(records of the catalog's ok videos, their candidate pairs, the catalog's stored calibration)."""
+    """(records of the catalog's ok videos, their candidate pairs, the catalog's stored calibration).
+
+    The candidates are the frame kNN's plus every other pair the catalog holds (the runs' second
+    hops, vidfp.index.closure, with 0 votes), so each pair the pipeline scored is scored again."""
     with Catalog(db, read_only=True) as cat:
         rows = cat.videos(status="ok")
         cal = current_calibration(cat, encoder)
+        stored = {(a, b) for a, b, *_ in cat.pair_edges()}
     records = load_records(rows)
-    return records, FaissKnnCandidates(cand).generate(list(records.values()), flip=encoder.flip), cal
+    return (
+        records,
+        with_stored_pairs(FaissKnnCandidates(cand).generate(list(records.values()), encoder.flip), stored, records),
+        cal,
+    )
+
+
+def with_stored_pairs(
+    cands: list[Candidate], stored: set[tuple[str, str]], videos: AbstractSet[str] | dict
+) -> list[Candidate]:
+    """``cands`` plus the ``stored`` pairs (a < b) of two ``videos`` that they lack, sorted, with 0 votes."""
+    seen = {(c.video_a, c.video_b) for c in cands}
+    return cands + [Candidate(a, b, 0.0) for a, b in sorted(stored - seen) if a in videos and b in videos]
 
 
 def capture(

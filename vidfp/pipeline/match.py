@@ -20,11 +20,12 @@ from vidfp.cluster import clusters_from_edges
 from vidfp.config import CandidateConfig, DecodeConfig, ScoringConfig
 from vidfp.encoders.base import Encoder
 from vidfp.index.candidates import Candidate, FaissKnnCandidates
+from vidfp.index.closure import second_hop_candidates
 from vidfp.pipeline.refine import refine_results
 from vidfp.pipeline.score_pool import score_pairs
 from vidfp.records import FrameRecord
 from vidfp.similarity.calibration import Calibration, background_calibration
-from vidfp.similarity.scoring import PairScorer
+from vidfp.similarity.scoring import PairResult, PairScorer
 from vidfp.store.catalog import Catalog
 from vidfp.store.shards import read_shard
 
@@ -47,6 +48,18 @@ def load_records(rows: list[dict]) -> dict[str, FrameRecord]:
 
 def pairs_to_score(cands: list[Candidate], unscored: set[str]) -> list[Candidate]:
     return [c for c in cands if c.video_a in unscored or c.video_b in unscored]
+
+
+def second_hop(
+    catalog: Catalog, results: list[PairResult], todo: list[Candidate], unscored: set[str], per_video: int
+) -> list[Candidate]:
+    """Pairs of duplicates of a common video left unscored (vidfp.index.closure), over the duplicate
+    edges just scored and the stored ones this run keeps (those touching no ``unscored`` video)."""
+    kept = [e for e in catalog.pair_edges() if not (e[0] in unscored or e[1] in unscored)]
+    edges = [(a, b, s) for a, b, dup, s, _ in kept if dup]
+    edges += [(r.video_a, r.video_b, r.similarity) for r in results if r.is_duplicate]
+    done = {(c.video_a, c.video_b) for c in todo} | {(a, b) for a, b, *_ in kept}
+    return second_hop_candidates(edges, done, unscored, per_video)
 
 
 def match_and_score(
@@ -84,6 +97,10 @@ def match_and_score(
         calibration=cal,
     )
     results = score_pairs(records, todo, scorer, progress, workers)
+    hop = second_hop(catalog, results, todo, unscored, cand_cfg.second_hop_per_video)
+    if hop:
+        log.info("%d second-hop pairs (duplicates of a common video that the kNN did not pair)", len(hop))
+        results = results + score_pairs(records, hop, scorer, progress, workers)
     if decode_cfg is not None and score_cfg.refine_fps > 0:
         stored = [(a, b) for a, b, dup, _, _ in catalog.pair_edges() if dup]
         uris = {r["video_id"]: r["uri"] for r in rows}
@@ -93,7 +110,7 @@ def match_and_score(
             )
         except Exception:  # refinement only sharpens ends: a failure keeps the sampled ones, never the run
             log.exception("segment refinement failed; partial copies keep their sampled ends")
-    votes = {(c.video_a, c.video_b): c.votes for c in todo}
+    votes = {(c.video_a, c.video_b): c.votes for c in todo}  # second-hop pairs have none (NULL)
     catalog.store_pairs(results, votes, run_id, sorted(unscored))
     log.info("scored %d pairs (%d duplicates)", len(results), sum(r.is_duplicate for r in results))
     return len(results)

@@ -54,7 +54,11 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
 FACTS: tuple[tuple[str, str, str], ...] = (
     ("path_frames", "frames on the path", "Sampled frames the alignment path runs through."),
     ("flipped", "mirrored", "Yes when B matched as a mirror image of A."),
-    ("votes", "candidate votes", "Nearest-neighbour frame votes (FAISS) that made this pair a candidate."),
+    (
+        "votes",
+        "candidate votes",
+        "Nearest-neighbour frame votes (FAISS) that made this pair a candidate; – when it was paired as two duplicates of a common video (second hop).",
+    ),
 )
 
 

@@ -1,0 +1,75 @@
+"""A copy pair the frame kNN does not propose is still scored, through the source both copy
+(vidfp.index.closure), with the score it gets as a kNN candidate; without second hops it is lost."""
+
+from dataclasses import replace
+
+import duckdb
+import numpy as np
+import pytest
+
+from vidfp.config import CandidateConfig, DecodeConfig, IngestConfig
+from vidfp.encoders import get_encoder
+from vidfp.eval.judged import file_video_ids
+from vidfp.index.candidates import FaissKnnCandidates
+from vidfp.pipeline import run_ingest
+
+pytestmark = pytest.mark.slow
+
+
+def corpus(src):
+    from vidfp.corpus.media import write_video
+
+    rng = np.random.default_rng(5)
+    src.mkdir(parents=True, exist_ok=True)
+    tex = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
+    frames = np.stack([np.roll(tex, 3 * t, axis=1) for t in range(48)])
+    write_video(str(src / "source.mp4"), frames, 12.0)
+    write_video(str(src / "copy1.mp4"), frames[6:42], 12.0, crf=35)
+    write_video(str(src / "copy2.mp4"), frames[2:40], 12.0, crf=30)
+    other = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
+    write_video(str(src / "other.mp4"), np.stack([np.roll(other, -2 * t, axis=0) for t in range(48)]), 12.0)
+
+
+def pairs(db):
+    con = duckdb.connect(db, read_only=True)
+    try:
+        name = {v: n for n, v in file_video_ids(con).items()}
+        rows = con.execute("SELECT video_a, video_b, similarity, is_duplicate, votes FROM pair_scores").fetchall()
+    finally:
+        con.close()
+    return {frozenset((name[a], name[b])): (s, d, v) for a, b, s, d, v in rows}
+
+
+def test_copies_missed_by_the_knn_are_paired_through_their_source(tmp_path, monkeypatch):
+    src = tmp_path / "src"
+    corpus(src)
+    cfg = IngestConfig(decode=DecodeConfig(fps=4.0))
+    full = str(tmp_path / "full.duckdb")
+    run_ingest(str(src), full, get_encoder("baseline"), cfg)
+    ref = pairs(full)
+    copies = frozenset(("copy1.mp4", "copy2.mp4"))
+    assert ref[copies][2] is not None  # a kNN candidate here, with its votes
+    assert ref[frozenset(("source.mp4", "copy1.mp4"))][1] and ref[frozenset(("source.mp4", "copy2.mp4"))][1]
+
+    con = duckdb.connect(full, read_only=True)
+    ids = file_video_ids(con)  # content ids: the same in every catalog of these files
+    con.close()
+    drop = tuple(sorted((ids["copy1.mp4"], ids["copy2.mp4"])))
+    generate = FaissKnnCandidates.generate
+
+    def without_copy_pair(self, records, flip=None):
+        return [c for c in generate(self, records, flip) if (c.video_a, c.video_b) != drop]
+
+    monkeypatch.setattr(FaissKnnCandidates, "generate", without_copy_pair)
+    hop = str(tmp_path / "hop.duckdb")
+    run_ingest(str(src), hop, get_encoder("baseline"), cfg)
+    got = pairs(hop)
+    assert got[copies][2] is None  # proposed by the second hop: no frame votes
+    assert got.keys() == ref.keys()
+    for k in ref:  # every pair, the second hop's included, scored as in the catalog with all kNN pairs
+        assert got[k][0] == pytest.approx(ref[k][0], abs=1e-9) and got[k][1] == ref[k][1], k
+
+    none = str(tmp_path / "none.duckdb")
+    no_hops = replace(cfg, candidates=replace(CandidateConfig(), second_hop_per_video=0))
+    run_ingest(str(src), none, get_encoder("baseline"), no_hops)
+    assert copies not in pairs(none)

@@ -1,0 +1,76 @@
+"""Second-hop candidates: pairs of videos that are both duplicates of a third.
+
+The frame kNN (vidfp.index.candidates) proposes a pair only when the two
+videos' frames are near each other.  Two copies of one source can each match
+the source and still not find each other: a picture-in-picture copy and a
+rotated one share little beyond the source's content, and each video keeps
+only its ``max_per_video`` best-voted partners, where a look-alike of the
+background can outvote a heavily transformed copy.  A pair that is never
+scored counts as no match at all (in retrieval, in the ranking of copies over
+hard negatives, and as a missing edge in clustering), although the evidence
+that it is a copy is one hop away.
+
+So after the kNN candidates are scored, every pair {a, b} of duplicate
+neighbours of a common video v (edges a–v and b–v with ``is_duplicate``) that
+was not scored yet is scored too, on its own frames, like any other pair:
+
+    strength(a, b) = max_v min(s(a, v), s(b, v))
+
+ranks them (the weakest link of the best two-hop path), and each video takes
+at most ``per_video`` of them, strongest first, so a video with many copies
+adds O(n · per_video) pairs, not O(n²).  One hop, one round: the pairs scored
+here do not propose more.  Partial-copy links (a compilation holding a piece
+of several sources) are not duplicate edges and propose nothing, so the
+sources of one compilation are not paired through it.
+
+Only pairs touching ``unscored`` videos are proposed, as for the kNN
+candidates, so a run that adds no video scores nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from vidfp.index.candidates import Candidate
+
+Edge = tuple[str, str, float]  # (video_a, video_b, similarity) of a duplicate pair
+
+
+def second_hop_candidates(
+    edges: Iterable[Edge],
+    scored: set[tuple[str, str]],
+    unscored: set[str],
+    per_video: int,
+) -> list[Candidate]:
+    """Unscored pairs of duplicates of a common video, strongest first (``votes`` is the strength).
+
+    ``edges``: duplicate pairs (either order); ``scored``: pairs (a < b) already scored or stored;
+    ``unscored``: videos whose pairs this run scores; ``per_video`` ≤ 0 proposes nothing.
+    """
+    if per_video <= 0:
+        return []
+    nbrs: dict[str, dict[str, float]] = defaultdict(dict)
+    for a, b, s in edges:
+        if a == b:
+            continue
+        nbrs[a][b] = max(s, nbrs[a].get(b, s))
+        nbrs[b][a] = max(s, nbrs[b].get(a, s))
+    best: dict[tuple[str, str], float] = {}
+    for v in sorted(nbrs):
+        ns = sorted(nbrs[v].items())
+        for i, (a, sa) in enumerate(ns):
+            for b, sb in ns[i + 1 :]:  # a < b: the items are sorted by video id
+                if (a, b) in scored or not (a in unscored or b in unscored):
+                    continue
+                s = min(sa, sb)
+                if s > best.get((a, b), float("-inf")):
+                    best[(a, b)] = s
+    taken: dict[str, int] = defaultdict(int)
+    out = []
+    for (a, b), s in sorted(best.items(), key=lambda t: (-t[1], t[0])):
+        if taken[a] < per_video and taken[b] < per_video:
+            taken[a] += 1
+            taken[b] += 1
+            out.append(Candidate(a, b, s))
+    return out
