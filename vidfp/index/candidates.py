@@ -121,12 +121,16 @@ VOTE_CHUNK = 65536  # query frames whose hits are flattened at once (≈ 100 B p
 
 
 def _valid_hits(
-    lists: list[tuple[np.ndarray, np.ndarray]], owner: np.ndarray, min_sim: float, first: int = 0
+    lists: list[tuple[np.ndarray, np.ndarray]],
+    owner: np.ndarray,
+    min_sim: float,
+    first: int = 0,
+    q_owner: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every query frame's usable hits, in list order: (frame f [M], sim [M] float64, other video v [M]),
-    sorted by f; ``lists`` are those of frames first, first + 1, ... and each is best first, as faiss
-    returns them (the vote relies on it).  A hit is usable when it exists, reaches ``min_sim`` and is
-    not of f's own video."""
+    sorted by f; ``lists`` are those of query frames first, first + 1, ... and each is best first, as
+    faiss returns them (the vote relies on it).  A hit is usable when it exists, reaches ``min_sim`` and
+    is not of f's own video, ``q_owner[f]`` (None: the queries are the index's frames, ``owner[f]``)."""
     lens = np.array([len(h) for _, h in lists], dtype=np.int64)
     f = first + np.repeat(np.arange(len(lists), dtype=np.int64), lens)
     s = np.concatenate([a for a, _ in lists]).astype(np.float64) if lists else np.zeros(0)
@@ -134,7 +138,7 @@ def _valid_hits(
     ok = (h >= 0) & (s >= min_sim)
     f, s, h = f[ok], s[ok], h[ok]
     v = owner[h]
-    mine = v == owner[f]
+    mine = v == (owner if q_owner is None else q_owner)[f]
     return f[~mine], s[~mine], v[~mine]
 
 
@@ -170,16 +174,52 @@ class FaissKnnCandidates(CandidateGenerator):
     def __init__(self, cfg: CandidateConfig):
         self.cfg = cfg
 
-    def _neighbours(self, index, q: np.ndarray, owner: np.ndarray, max_own: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    def _neighbours(
+        self, index, q: np.ndarray, owner: np.ndarray, max_own: int, own: np.ndarray, floor: float
+    ) -> list[tuple[np.ndarray, np.ndarray]]:
         """Each query frame's neighbour list, deep enough for ``k_frames`` other videos (:func:`deep_neighbours`).
 
         The first search over-fetches: a video's own frames crowd its neighbour list, and so do
         the neighbouring frames of each other video."""
         kf = self.cfg.k_frames
         first_k = 3 * kf + min(max_own, 4 * kf)
-        return deep_neighbours(index, q, owner, kf, self.cfg.min_frame_sim, first_k, own=owner[: len(q)])
+        return deep_neighbours(index, q, owner, kf, floor, first_k, own=own)
+
+    def _votes(
+        self, index, queries: list[np.ndarray], owner: np.ndarray, q_owner: np.ndarray, nv: int, floor: float
+    ) -> dict[tuple[int, int], float]:
+        """votes(q, v) over the query frames (one array [Q, D] per orientation, of videos ``q_owner`` [Q])."""
+        max_own = int(np.bincount(owner).max())
+        best_keys, best_s = np.zeros(0, np.int64), np.zeros(0, np.float64)  # (query frame, other video) -> best sim
+        for q in queries:
+            lists = self._neighbours(index, q, owner, max_own, q_owner, floor)
+            for c0 in range(0, len(lists), VOTE_CHUNK):  # keys never cross frames: chunks merge exactly
+                f, s, v = _valid_hits(lists[c0 : c0 + VOTE_CHUNK], owner, floor, c0, q_owner)
+                best_keys, best_s = _merge_best(best_keys, best_s, f * nv + v, s, f, self.cfg.k_frames)
+        f, v = best_keys // nv, best_keys % nv
+        qv, inv = np.unique(q_owner[f] * nv + v, return_inverse=True)  # (query video, other video), as one int
+        pair_votes = np.bincount(inv, weights=best_s, minlength=len(qv))  # votes(q, v) = Σ_f best sim
+        return {(int(i // nv), int(i % nv)): float(t) for i, t in zip(qv, pair_votes, strict=True)}
+
+    def _best_partners(self, votes: dict[tuple[int, int], float], pairs: dict, recs: list[FrameRecord]) -> None:
+        """Fold each query video's ``max_per_video`` best-voted partners into ``pairs`` (symmetrised)."""
+        per_video: dict[int, list[tuple[float, int]]] = defaultdict(list)
+        for (q, v), s in votes.items():
+            per_video[q].append((s, v))
+        for q, lst in per_video.items():
+            lst.sort(key=lambda t: (-t[0], t[1]))
+            for s, v in lst[: self.cfg.max_per_video]:
+                a, b = sorted((recs[q].video_id, recs[v].video_id))
+                pairs[(a, b)] = max(pairs.get((a, b), float("-inf")), s)
 
     def generate(self, records: list[FrameRecord], flip: FlipFn | None = None) -> list[Candidate]:
+        """Candidate pairs, each with its votes (the larger of the two directions').
+
+        A video none of whose frames reaches ``min_frame_sim`` against another video's (a copy
+        transformed beyond the floor, or a video unlike any other) would get no candidate and never
+        be compared at all; its frames vote again with the floor waived, and it keeps its
+        ``max_per_video`` best-voted videos like any other (at most that many pairs per such video,
+        the bound every video has)."""
         recs = [r for r in records if r.has_features and r.n_frames > 0]
         if len(recs) < 2:
             return []
@@ -193,27 +233,16 @@ class FaissKnnCandidates(CandidateGenerator):
                     np.concatenate([flip(r.global_vecs, r.region_vecs)[0] for r in recs]), dtype=np.float32
                 )
             )
-        max_own = max(r.n_frames for r in recs)
-        best_keys, best_s = np.zeros(0, np.int64), np.zeros(0, np.float64)  # (query frame, other video) -> best sim
         nv = len(recs)
-        for q in queries:
-            lists = self._neighbours(index, q, owner, max_own)
-            for c0 in range(0, len(lists), VOTE_CHUNK):  # keys never cross frames: chunks merge exactly
-                f, s, v = _valid_hits(lists[c0 : c0 + VOTE_CHUNK], owner, self.cfg.min_frame_sim, c0)
-                best_keys, best_s = _merge_best(best_keys, best_s, f * nv + v, s, f, self.cfg.k_frames)
-        f, v = best_keys // nv, best_keys % nv
-        qv, inv = np.unique(owner[f] * nv + v, return_inverse=True)  # (query video, other video), as one int
-        pair_votes = np.bincount(inv, weights=best_s, minlength=len(qv))  # votes(q, v) = Σ_f best sim
-        votes = {(int(i // nv), int(i % nv)): float(t) for i, t in zip(qv, pair_votes, strict=True)}
-        per_video: dict[int, list[tuple[float, int]]] = defaultdict(list)
-        for (q, v), s in votes.items():
-            per_video[q].append((s, v))
         pairs: dict[tuple[str, str], float] = {}
-        for q, lst in per_video.items():
-            lst.sort(key=lambda t: (-t[0], t[1]))
-            for s, v in lst[: self.cfg.max_per_video]:
-                a, b = sorted((recs[q].video_id, recs[v].video_id))
-                pairs[(a, b)] = max(pairs.get((a, b), 0.0), s)
+        self._best_partners(self._votes(index, queries, owner, owner, nv, self.cfg.min_frame_sim), pairs, recs)
+        paired = {x for p in pairs for x in p}
+        lonely = [k for k, r in enumerate(recs) if r.video_id not in paired]
+        if lonely:
+            sel = np.flatnonzero(np.isin(owner, lonely))
+            votes = self._votes(index, [np.ascontiguousarray(q[sel]) for q in queries], owner, owner[sel], nv, -1.0)
+            self._best_partners(votes, pairs, recs)
+            log.info("%d videos without a frame over the vote floor: paired with their nearest videos", len(lonely))
         out = [Candidate(a, b, round(s, 6)) for (a, b), s in sorted(pairs.items())]
         log.info("%d candidate pairs from %d frames of %d videos", len(out), len(x), len(recs))
         return out

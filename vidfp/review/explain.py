@@ -57,7 +57,8 @@ FACTS: tuple[tuple[str, str, str], ...] = (
     (
         "votes",
         "candidate votes",
-        "Nearest-neighbour frame votes (FAISS) that made this pair a candidate; – when it was paired as two duplicates of a common video (second hop).",
+        "Nearest-neighbour frame votes (FAISS) that made this pair a candidate; – when it was paired "
+        "as two duplicates of a common video (second hop).",
     ),
 )
 
