@@ -5,10 +5,12 @@ import itertools
 import numpy as np
 
 from vidfp.index.closure import second_hop_candidates
+from vidfp.similarity.scoring import PairResult
 
 
 def reference(edges, scored, unscored):
-    """Every unscored pair {a, b} with a common duplicate neighbour v; strength max_v min(s_av, s_bv)."""
+    """Every pair {a, b} not yet scored with a common duplicate neighbour v, where a, b or v is new;
+    strength max over such v of min(s_av, s_bv)."""
     sim = {}
     for a, b, s in edges:
         for k in ((a, b), (b, a)):
@@ -16,9 +18,13 @@ def reference(edges, scored, unscored):
     videos = sorted({x for e in edges for x in e[:2]})
     out = {}
     for a, b in itertools.combinations(videos, 2):
-        if (a, b) in scored or not (a in unscored or b in unscored):
+        if (a, b) in scored:
             continue
-        paths = [min(sim[(a, v)], sim[(b, v)]) for v in videos if (a, v) in sim and (b, v) in sim]
+        paths = [
+            min(sim[(a, v)], sim[(b, v)])
+            for v in videos
+            if (a, v) in sim and (b, v) in sim and (a in unscored or b in unscored or v in unscored)
+        ]
         if paths:
             out[(a, b)] = max(paths)
     return out
@@ -51,7 +57,10 @@ def test_two_copies_of_one_source_are_paired_through_it():
     ]  # strongest first, ties by id
     pairs = lambda cs: [(c.video_a, c.video_b) for c in cs]  # noqa: E731
     assert pairs(second_hop_candidates(edges, {("c1", "c2")}, {"c1", "c2"}, 30)) == [("c1", "other"), ("c2", "other")]
-    assert second_hop_candidates(edges, set(), {"src"}, 30) == []  # no second hop touches a new video
+    assert pairs(second_hop_candidates(edges, set(), {"c1"}, 30)) == [("c1", "c2"), ("c1", "other")]
+    # a new source joins two stored copies (and its other neighbour): all three pairs
+    assert pairs(second_hop_candidates(edges, set(), {"src"}, 30)) == [("c1", "c2"), ("c1", "other"), ("c2", "other")]
+    assert second_hop_candidates(edges, set(), {"elsewhere"}, 30) == []  # nothing new near them
     assert second_hop_candidates(edges, set(), {"c1"}, 0) == []
 
 
@@ -67,3 +76,24 @@ def test_each_video_takes_at_most_per_video_pairs_strongest_first():
     assert strengths == sorted(strengths, reverse=True)
     assert (cands[0].video_a, cands[0].video_b) == ("c6", "c7")  # min(0.56, 0.57) is the strongest link
     assert len(cands) < 28
+
+
+class _Catalog:
+    def __init__(self, edges):
+        self.edges = edges
+
+    def pair_edges(self):
+        return self.edges
+
+
+def test_stored_links_of_videos_no_longer_ok_propose_nothing():
+    """A stored duplicate link to a video now missing must not make a pair with it (its records are
+    not loaded, so scoring it would fail the run)."""
+    from vidfp.pipeline.match import second_hop
+
+    stored = [("m", "v", True, 0.9, False), ("a", "v", True, 0.8, False)]  # m: missing now; a, v: stored
+    new = [PairResult("v", "x", 0.95, True)]  # this run: a new copy x of v
+    got = [(c.video_a, c.video_b) for c in second_hop(_Catalog(stored), new, [], {"x"}, {"a", "v", "x"}, 30)]
+    assert got == [("a", "x")]
+    got_all = [(c.video_a, c.video_b) for c in second_hop(_Catalog(stored), new, [], {"x"}, {"a", "m", "v", "x"}, 30)]
+    assert got_all == [("m", "x"), ("a", "x")]  # the same call with m still ok pairs it (strongest first)

@@ -16,14 +16,15 @@ from vidfp.pipeline import run_ingest
 pytestmark = pytest.mark.slow
 
 
-def corpus(src):
+def corpus(src, source=True):
     from vidfp.corpus.media import write_video
 
     rng = np.random.default_rng(5)
     src.mkdir(parents=True, exist_ok=True)
     tex = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
     frames = np.stack([np.roll(tex, 3 * t, axis=1) for t in range(48)])
-    write_video(str(src / "source.mp4"), frames, 12.0)
+    if source:
+        write_video(str(src / "source.mp4"), frames, 12.0)
     write_video(str(src / "copy1.mp4"), frames[6:42], 12.0, crf=35)
     write_video(str(src / "copy2.mp4"), frames[2:40], 12.0, crf=30)
     other = rng.integers(0, 255, (16, 24, 3), dtype=np.uint8).repeat(4, 0).repeat(4, 1)
@@ -73,3 +74,37 @@ def test_copies_missed_by_the_knn_are_paired_through_their_source(tmp_path, monk
     no_hops = replace(cfg, candidates=replace(CandidateConfig(), second_hop_per_video=0))
     run_ingest(str(src), none, get_encoder("baseline"), no_hops)
     assert copies not in pairs(none)
+
+
+def test_a_new_source_joins_two_stored_copies_in_an_incremental_run(tmp_path, monkeypatch):
+    """The copies are ingested first (the kNN not pairing them), their source on a later night: that
+    run scores the copies' pair through the source, and the catalog ends as one ingested at once."""
+    src = tmp_path / "src"
+    corpus(src)
+    cfg = IngestConfig(decode=DecodeConfig(fps=4.0))
+    full = str(tmp_path / "full.duckdb")
+    run_ingest(str(src), full, get_encoder("baseline"), cfg)
+    ref = pairs(full)
+    con = duckdb.connect(full, read_only=True)
+    ids = file_video_ids(con)
+    con.close()
+    drop = tuple(sorted((ids["copy1.mp4"], ids["copy2.mp4"])))
+    generate = FaissKnnCandidates.generate
+    monkeypatch.setattr(
+        FaissKnnCandidates,
+        "generate",
+        lambda self, records, flip=None: [c for c in generate(self, records, flip) if (c.video_a, c.video_b) != drop],
+    )
+    night = tmp_path / "night"
+    corpus(night, source=False)
+    db = str(tmp_path / "nightly.duckdb")
+    run_ingest(str(night), db, get_encoder("baseline"), cfg)
+    copies = frozenset(("copy1.mp4", "copy2.mp4"))
+    assert copies not in pairs(db)  # nothing joins them yet
+    (night / "source.mp4").write_bytes((src / "source.mp4").read_bytes())
+    run_ingest(str(night), db, get_encoder("baseline"), cfg)
+    got = pairs(db)
+    assert got[copies][2] is None  # scored through the new source, although neither copy is new
+    assert got.keys() == ref.keys()
+    for k in ref:
+        assert got[k][0] == pytest.approx(ref[k][0], abs=1e-9) and got[k][1] == ref[k][1], k

@@ -101,8 +101,10 @@ def catalog_candidates(
 ) -> tuple[dict[str, FrameRecord], list[Candidate], Calibration]:
     """(records of the catalog's ok videos, their candidate pairs, the catalog's stored calibration).
 
-    The candidates are the frame kNN's plus every other pair the catalog holds (the runs' second
-    hops, vidfp.index.closure, with 0 votes), so each pair the pipeline scored is scored again."""
+    The candidates are the frame kNN's plus every other pair the catalog holds, with 0 votes (the
+    runs' second hops, vidfp.index.closure, and kNN pairs of earlier states of the catalog), so each
+    pair the pipeline scored is scored again.  Every variant is judged on that one set of pairs,
+    although a variant's own duplicate links would have made other second hops."""
     with Catalog(db, read_only=True) as cat:
         rows = cat.videos(status="ok")
         cal = current_calibration(cat, encoder)

@@ -11,7 +11,9 @@ q and another video v the vote is
 i.e. each query frame votes once per video with its best match.  Each video
 keeps its ``max_per_video`` best-voted partners; pairs are symmetrised.  A neighbour list that
 fills up before naming ``k_frames`` other videos (a still camera's frames all look alike) is
-searched again deeper (:meth:`FaissKnnCandidates._neighbours`).
+searched again deeper (:meth:`FaissKnnCandidates._neighbours`).  A video that ends with no
+candidate at all (none of its frames reaches ``min_frame_sim`` against another video's) votes again
+with the floor waived (:meth:`FaissKnnCandidates.generate`), so no video goes uncompared.
 
 Index choice: exact ``IndexFlatIP`` up to 200k frames, else IVF-Flat with
 nlist ≈ 4√N and nprobe 32 (``index='ivf'`` forces it; tests compare it with
@@ -177,7 +179,9 @@ class FaissKnnCandidates(CandidateGenerator):
     def _neighbours(
         self, index, q: np.ndarray, owner: np.ndarray, max_own: int, own: np.ndarray, floor: float
     ) -> list[tuple[np.ndarray, np.ndarray]]:
-        """Each query frame's neighbour list, deep enough for ``k_frames`` other videos (:func:`deep_neighbours`).
+        """Each query frame's neighbour list, deep enough for ``k_frames`` other videos above ``floor``
+        (:func:`deep_neighbours`); ``own`` [Q]: each query frame's video, ``max_own``: the most frames
+        one video has.
 
         The first search over-fetches: a video's own frames crowd its neighbour list, and so do
         the neighbouring frames of each other video."""
@@ -210,6 +214,7 @@ class FaissKnnCandidates(CandidateGenerator):
             lst.sort(key=lambda t: (-t[0], t[1]))
             for s, v in lst[: self.cfg.max_per_video]:
                 a, b = sorted((recs[q].video_id, recs[v].video_id))
+                # -inf, not 0: votes cast with the floor waived (a lonely video's) can sum below 0
                 pairs[(a, b)] = max(pairs.get((a, b), float("-inf")), s)
 
     def generate(self, records: list[FrameRecord], flip: FlipFn | None = None) -> list[Candidate]:
@@ -218,8 +223,9 @@ class FaissKnnCandidates(CandidateGenerator):
         A video none of whose frames reaches ``min_frame_sim`` against another video's (a copy
         transformed beyond the floor, or a video unlike any other) would get no candidate and never
         be compared at all; its frames vote again with the floor waived, and it keeps its
-        ``max_per_video`` best-voted videos like any other (at most that many pairs per such video,
-        the bound every video has)."""
+        ``max_per_video`` best-voted videos like any other.  Cost: up to ``max_per_video`` scored
+        pairs for each such video, nearly all of them non-copies; a library of mostly unique
+        videos pays that for most of its videos (README, How it decides, step 3)."""
         recs = [r for r in records if r.has_features and r.n_frames > 0]
         if len(recs) < 2:
             return []
@@ -242,7 +248,7 @@ class FaissKnnCandidates(CandidateGenerator):
             sel = np.flatnonzero(np.isin(owner, lonely))
             votes = self._votes(index, [np.ascontiguousarray(q[sel]) for q in queries], owner, owner[sel], nv, -1.0)
             self._best_partners(votes, pairs, recs)
-            log.info("%d videos without a frame over the vote floor: paired with their nearest videos", len(lonely))
+            log.info("%d videos without a frame over the vote floor voted again without it", len(lonely))
         out = [Candidate(a, b, round(s, 6)) for (a, b), s in sorted(pairs.items())]
         log.info("%d candidate pairs from %d frames of %d videos", len(out), len(x), len(recs))
         return out

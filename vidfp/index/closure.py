@@ -23,8 +23,10 @@ here do not propose more.  Partial-copy links (a compilation holding a piece
 of several sources) are not duplicate edges and propose nothing, so the
 sources of one compilation are not paired through it.
 
-Only pairs touching ``unscored`` videos are proposed, as for the kNN
-candidates, so a run that adds no video scores nothing.
+A pair is proposed when its two videos or the video between them is among
+``unscored`` (the videos whose pairs this run scores): a new source can join
+two copies stored long ago, and an incremental run then scores them as a run
+over the whole catalog would.  A run that adds no video scores nothing.
 """
 
 from __future__ import annotations
@@ -46,7 +48,8 @@ def second_hop_candidates(
     """Unscored pairs of duplicates of a common video, strongest first (``votes`` is the strength).
 
     ``edges``: duplicate pairs (either order); ``scored``: pairs (a < b) already scored or stored;
-    ``unscored``: videos whose pairs this run scores; ``per_video`` ≤ 0 proposes nothing.
+    ``unscored``: videos whose pairs this run scores (a pair is proposed when a, b or the video
+    between them is one of them); ``per_video`` ≤ 0 proposes nothing.
     """
     if per_video <= 0:
         return []
@@ -59,9 +62,10 @@ def second_hop_candidates(
     best: dict[tuple[str, str], float] = {}
     for v in sorted(nbrs):
         ns = sorted(nbrs[v].items())
+        via_new = v in unscored
         for i, (a, sa) in enumerate(ns):
             for b, sb in ns[i + 1 :]:  # a < b: the items are sorted by video id
-                if (a, b) in scored or not (a in unscored or b in unscored):
+                if (a, b) in scored or not (via_new or a in unscored or b in unscored):
                     continue
                 s = min(sa, sb)
                 if s > best.get((a, b), float("-inf")):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 
 from vidfp.cluster import clusters_from_edges
 from vidfp.config import CandidateConfig, DecodeConfig, ScoringConfig
@@ -51,12 +52,19 @@ def pairs_to_score(cands: list[Candidate], unscored: set[str]) -> list[Candidate
 
 
 def second_hop(
-    catalog: Catalog, results: list[PairResult], todo: list[Candidate], unscored: set[str], per_video: int
+    catalog: Catalog,
+    results: list[PairResult],
+    todo: list[Candidate],
+    unscored: set[str],
+    videos: AbstractSet[str] | dict,
+    per_video: int,
 ) -> list[Candidate]:
     """Pairs of duplicates of a common video left unscored (vidfp.index.closure), over the duplicate
-    edges just scored and the stored ones this run keeps (those touching no ``unscored`` video)."""
+    edges just scored and the stored ones this run keeps (those touching no ``unscored`` video).
+    Only edges between ``videos`` (the catalog's ok videos, whose records are loaded) count: a
+    stored pair of a video now missing or failed proposes nothing."""
     kept = [e for e in catalog.pair_edges() if not (e[0] in unscored or e[1] in unscored)]
-    edges = [(a, b, s) for a, b, dup, s, _ in kept if dup]
+    edges = [(a, b, s) for a, b, dup, s, _ in kept if dup and a in videos and b in videos]
     edges += [(r.video_a, r.video_b, r.similarity) for r in results if r.is_duplicate]
     done = {(c.video_a, c.video_b) for c in todo} | {(a, b) for a, b, *_ in kept}
     return second_hop_candidates(edges, done, unscored, per_video)
@@ -97,7 +105,7 @@ def match_and_score(
         calibration=cal,
     )
     results = score_pairs(records, todo, scorer, progress, workers)
-    hop = second_hop(catalog, results, todo, unscored, cand_cfg.second_hop_per_video)
+    hop = second_hop(catalog, results, todo, unscored, records, cand_cfg.second_hop_per_video)
     if hop:
         log.info("%d second-hop pairs (duplicates of a common video that the kNN did not pair)", len(hop))
         results = results + score_pairs(records, hop, scorer, progress, workers)
