@@ -136,15 +136,10 @@ class ScoringConfig:
     w_motion: float = 1.0
     w_camera: float = 2.0
     camera_power: float = 3.0  # camera agreement c enters as c^p
-    # activity time course (vidfp.fingerprints.activity): confirms or vetoes a copy only as far as the camera
-    # is still (vidfp.similarity.fusion.blend_nonsemantic); its numbers chosen on family A (with a still
-    # camera at other moments and a frozen shot) by benchmarks/sweep_activity.py: trusts 3–6 tie, 8 clusters
-    # 16 hard pairs
+    # activity time course (vidfp.fingerprints.activity): confirms a copy only where the camera is still,
+    # else it may only veto; its numbers chosen on family A (with a still camera at other moments and a
+    # frozen shot) by benchmarks/sweep_activity.py: trusts 3–6 tie, 8 clusters 16 hard pairs
     w_activity: float = 4.0
-    # True: with a moving camera activity may still veto (the rule until this field existed; runs stored
-    # without it read True).  False since family A's hand-held camera: a shake sampled at 2 frames/s makes two
-    # copies' activity disagree; seeds 0/2/3 F1 0.989/0.989/0.984 → 0.989/0.994/0.989, nothing worse (README)
-    activity_veto_unlimited: bool = False
     # The signals' own numbers (vidfp.fingerprints.*): recorded with every run like the rest.
     min_path_s: float = 3.0  # aligned paths shorter than this get a proportionally smaller semantic score
     max_paths: int = 3  # disjoint aligned paths (segments) kept per pair

@@ -73,13 +73,13 @@ class Variant:
 
 
 def default_variants(cfg: ScoringConfig) -> list[Variant]:
-    geo = FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic, cfg.activity_veto_unlimited)
+    geo = FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic)
 
     def without(sig: str):
         k = SIGNALS.index(sig)
         return lambda s, parts: geo.fuse(s, [p for i, p in enumerate(parts) if i != k])[1]
 
-    lin = FUSIONS["linear"](0.5, cfg.min_semantic, cfg.activity_veto_unlimited)
+    lin = FUSIONS["linear"](0.5, cfg.min_semantic)
     return [
         Variant("semantic only", lambda s, parts: s, cfg.duplicate_threshold),
         Variant("semantic only (best threshold)", lambda s, parts: s, None),
@@ -131,7 +131,7 @@ def capture(
     """(semantic, parts, coverage) for every candidate pair of the catalog's ok videos, scored with the
     catalog's stored calibration, as the pipeline scores them."""
     records, cands, cal = catalog_candidates(db, encoder, cand)
-    rec = RecordingFusion(FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic, cfg.activity_veto_unlimited))
+    rec = RecordingFusion(FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic))
     scorer = PairScorer(cfg, flip=encoder.flip, fusion=rec, positions=encoder.region_positions(), calibration=cal)
     out = {}
     for c in cands:

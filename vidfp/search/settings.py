@@ -80,7 +80,6 @@ _BEFORE_FIELD: dict[type, dict[str, Any]] = {
         "w_activity": 0.0,
         "path_trim": 0.0,
         "camera_lags_s": (),
-        "activity_veto_unlimited": True,
     },
 }
 

@@ -30,21 +30,18 @@ def _confirms_partly(part: tuple) -> bool:
     return len(part) > 2 and part[2] < 1.0
 
 
-def blend_nonsemantic(semantic: float, parts: list[tuple], veto_unlimited: bool = False) -> float:
+def blend_nonsemantic(semantic: float, parts: list[tuple]) -> float:
     """nonsem = c·Σ s_k w_k / Σ w_k + (1 − c)·semantic with confidence c = min(1, Σ w_k).
 
     One confident signal is enough to speak for the temporal structure; when
     none saw change or motion (a static shot), they abstain and the semantic
     score stands alone.
 
-    A part (s, w, γ) with a third element γ ∈ [0, 1] speaks only that much: what it measures can
-    also come from something other than the content (the activity of a moving camera follows the
-    camera's pace, which another path through the same place can share, and a shaking camera's
-    activity sampled at other moments disagrees between two copies).  With n₁ the blend of all parts
-    and n₀ the blend without such parts, nonsem = γ·n₁ + (1 − γ)·n₀: at γ = 0 the part neither
-    raises nor lowers the blend.  With ``veto_unlimited`` (the rule before, kept for catalogs scored
-    with it), nonsem = γ·n₁ + (1 − γ)·min(n₀, n₁): the part may always lower the blend.  With several
-    such parts, γ is the smallest.
+    A part (s, w, γ) with a third element γ ∈ [0, 1] may confirm only that much: its agreement can
+    also come from something other than a copy (the activity of a moving camera follows the camera's
+    pace, which another path through the same place can share).  With n₁ the blend of all parts and
+    n₀ the blend without such parts, nonsem = γ·n₁ + (1 − γ)·min(n₀, n₁): at γ = 0 the part can
+    lower the blend but never raise it.  With several such parts, γ is the smallest.
     """
     n1 = _blend(semantic, parts)
     limited = [p for p in parts if _confirms_partly(p)]
@@ -52,21 +49,21 @@ def blend_nonsemantic(semantic: float, parts: list[tuple], veto_unlimited: bool 
         return n1
     n0 = _blend(semantic, [p for p in parts if not _confirms_partly(p)])
     gamma = min(max(p[2], 0.0) for p in limited)
-    return gamma * n1 + (1 - gamma) * (min(n0, n1) if veto_unlimited else n0)
+    return gamma * n1 + (1 - gamma) * min(n0, n1)
 
 
 class Fusion(ABC):
-    def __init__(self, alpha: float, min_semantic: float = 0.0, veto_unlimited: bool = False):
+    def __init__(self, alpha: float, min_semantic: float = 0.0):
         if not 0.0 <= alpha <= 1.0:
             raise ValueError("alpha must be in [0, 1]")
-        self.alpha, self.min_semantic, self.veto_unlimited = alpha, min_semantic, veto_unlimited
+        self.alpha, self.min_semantic = alpha, min_semantic
 
     def fuse(self, semantic: float, parts: list[tuple]) -> tuple[float, float]:
-        """(nonsemantic, fused) from the semantic score and (score, weight[, γ]) parts (blend_nonsemantic).
+        """(nonsemantic, fused) from the semantic score and (score, weight[, confirm]) parts.
 
         Below ``min_semantic`` the fused score is capped at the semantic one.
         """
-        nonsem = blend_nonsemantic(semantic, parts, self.veto_unlimited)
+        nonsem = blend_nonsemantic(semantic, parts)
         fused = self.combine(semantic, nonsem)
         if semantic < self.min_semantic:  # no copy without content evidence, however alike the motion
             fused = min(fused, semantic)

@@ -19,9 +19,8 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
 - ``activity``: correlation of how much the picture changes, and when, along the path
   (vidfp.fingerprints.activity): what tells a still camera's copy from the same place at another
   moment.  With a moving camera the activity follows the camera's pace, which another path can
-  share, and a shaking camera's, sampled at other moments, disagrees between copies; so it confirms
-  or vetoes a copy only in proportion to how still the camera is
-  (vidfp.similarity.fusion.blend_nonsemantic).  "Still" counts only confident camera
+  share, so it confirms a copy only in proportion to how still the camera is, and otherwise may
+  only veto (vidfp.similarity.fusion.blend_nonsemantic).  "Still" counts only confident camera
   estimates: subjects crossing a fixed shot move the picture, not the camera
   (vidfp.fingerprints.camera.camera_moving).
 - ``nonsemantic``: weight-averaged deriv/traj/motion/camera/activity (weights = how much change
@@ -163,7 +162,7 @@ class PairScorer:
         self.tau = self.calibration.at(cfg.tau_z)
         self.lo, self.hi = self.calibration.at(cfg.lo_z), self.calibration.toward_one(cfg.hi_frac)
         self.aligner = aligner or MonotoneLocalAligner(self.tau, cfg.max_paths, cfg.path_trim)
-        self.fusion = fusion or FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic, cfg.activity_veto_unlimited)
+        self.fusion = fusion or FUSIONS[cfg.fusion](cfg.alpha, cfg.min_semantic)
         self.min_path_s = cfg.min_path_s if min_path_s is None else min_path_s
         self.derivs = MultiScaleDerivativeFingerprint(window_sizes=cfg.deriv_windows_s)
         self.traj = TrajectoryFingerprint(smooth_s=cfg.traj_smooth_s, min_speed=cfg.traj_min_speed)
