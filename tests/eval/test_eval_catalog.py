@@ -63,3 +63,16 @@ def test_a_compilations_piece_found_in_a_copy_of_its_source_is_not_judged(tmp_pa
 def test_a_false_segment_between_judged_videos_still_counts(tmp_path, truth):
     r = evaluate_catalog(truth, _catalog(tmp_path, [("c", "d", 0, 2, 4, 6, 0.95)]))
     assert r["segment_ap"] < 0.9
+
+
+def test_copy_pairs_the_candidates_never_proposed_are_counted(tmp_path, truth):
+    """(s, c) and (s, k) are scored here; without (s, c) in pair_scores it is a copy pair never scored."""
+    db = _catalog(tmp_path, [])
+    r = evaluate_catalog(truth, db)
+    assert r["copy_pairs_unscored"] == 0 and r["copy_pairs_unscored_list"] == []
+    con = duckdb.connect(db)
+    con.execute("DELETE FROM pair_scores WHERE video_a = 'c' AND video_b = 's'")
+    con.close()
+    r = evaluate_catalog(truth, db)
+    assert r["copy_pairs_unscored"] == 1 and r["copy_pairs_unscored_list"] == ["c.mp4 ~ s.mp4"]
+    assert r["copy_over_hard_negative"] == 1.0  # no hard pairs in this truth: nothing to rank against

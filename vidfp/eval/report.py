@@ -73,6 +73,8 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
         f"{name[a]} ~ {name[b]}" for a, b in hard if clusters.get(a) and clusters.get(a) == clusters.get(b)
     )
     copies_missed = sorted(f"{name[a]} ~ {name[b]}" for a, b in positives if clusters.get(a) != clusters.get(b))
+    # copy pairs the candidate stage never proposed: they count as score 0 in µAP and copy > hard
+    unscored = sorted(f"{name[a]} ~ {name[b]}" for a, b in positives_all if (a, b) not in scores)
     broken = truth.get("broken", {})
     broken_recorded = sum(1 for f in broken if f in vid and status.get(vid[f]) == "failed")
     return {
@@ -81,6 +83,7 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
         "cluster_recall": cr,
         "cluster_f1": cf,
         "copy_over_hard_negative": pair_ordering(scores, positives_all, hard),
+        "copy_pairs_unscored": len(unscored),
         "partial_pairs_clustered": sum(1 for a, b in partial_pairs if clusters.get(a) == clusters.get(b)),
         "hard_negative_fp_rate": len(hard_clustered) / len(hard) if hard else 0.0,
         "hard_negatives_clustered": len(hard_clustered),
@@ -97,6 +100,7 @@ def evaluate_catalog(truth_path: str, db: str) -> dict[str, Any]:
         "broken_recorded": f"{broken_recorded}/{len(broken)}",
         "hard_clustered_pairs": hard_clustered,
         "copy_pairs_missed": copies_missed,
+        "copy_pairs_unscored_list": unscored,
     }
 
 
