@@ -78,14 +78,6 @@ def test_each_video_takes_at_most_per_video_pairs_strongest_first():
     assert len(cands) < 28
 
 
-class _Catalog:
-    def __init__(self, edges):
-        self.edges = edges
-
-    def pair_edges(self):
-        return self.edges
-
-
 def test_stored_links_of_videos_no_longer_ok_propose_nothing():
     """A stored duplicate link to a video now missing must not make a pair with it (its records are
     not loaded, so scoring it would fail the run)."""
@@ -93,7 +85,7 @@ def test_stored_links_of_videos_no_longer_ok_propose_nothing():
 
     stored = [("m", "v", True, 0.9, False), ("a", "v", True, 0.8, False)]  # m: missing now; a, v: stored
     new = [PairResult("v", "x", 0.95, True)]  # this run: a new copy x of v
-    got = [(c.video_a, c.video_b) for c in second_hop(_Catalog(stored), new, [], {"x"}, {"a", "v", "x"}, 30)]
+    got = [(c.video_a, c.video_b) for c in second_hop(stored, new, [], {"x"}, {"a", "v", "x"}, 30)]
     assert got == [("a", "x")]
-    got_all = [(c.video_a, c.video_b) for c in second_hop(_Catalog(stored), new, [], {"x"}, {"a", "m", "v", "x"}, 30)]
+    got_all = [(c.video_a, c.video_b) for c in second_hop(stored, new, [], {"x"}, {"a", "m", "v", "x"}, 30)]
     assert got_all == [("m", "x"), ("a", "x")]  # the same call with m still ok pairs it (strongest first)

@@ -52,7 +52,7 @@ def pairs_to_score(cands: list[Candidate], unscored: set[str]) -> list[Candidate
 
 
 def second_hop(
-    catalog: Catalog,
+    stored_edges: list[tuple[str, str, bool, float, bool]],
     results: list[PairResult],
     todo: list[Candidate],
     unscored: set[str],
@@ -61,9 +61,10 @@ def second_hop(
 ) -> list[Candidate]:
     """Pairs of duplicates of a common video left unscored (vidfp.index.closure), over the duplicate
     edges just scored and the stored ones this run keeps (those touching no ``unscored`` video).
-    Only edges between ``videos`` (the catalog's ok videos, whose records are loaded) count: a
-    stored pair of a video now missing or failed proposes nothing."""
-    kept = [e for e in catalog.pair_edges() if not (e[0] in unscored or e[1] in unscored)]
+    ``stored_edges``: the catalog's pairs before this run (Catalog.pair_edges).  Only edges between
+    ``videos`` (the catalog's ok videos, whose records are loaded) count: a stored pair of a video
+    now missing or failed proposes nothing."""
+    kept = [e for e in stored_edges if not (e[0] in unscored or e[1] in unscored)]
     edges = [(a, b, s) for a, b, dup, s, _ in kept if dup and a in videos and b in videos]
     edges += [(r.video_a, r.video_b, r.similarity) for r in results if r.is_duplicate]
     done = {(c.video_a, c.video_b) for c in todo} | {(a, b) for a, b, *_ in kept}
@@ -105,12 +106,13 @@ def match_and_score(
         calibration=cal,
     )
     results = score_pairs(records, todo, scorer, progress, workers)
-    hop = second_hop(catalog, results, todo, unscored, records, cand_cfg.second_hop_per_video)
+    stored_edges = catalog.pair_edges()  # read once: the second hops and the refinement both need it
+    hop = second_hop(stored_edges, results, todo, unscored, records, cand_cfg.second_hop_per_video)
     if hop:
         log.info("%d second-hop pairs (duplicates of a common video that the kNN did not pair)", len(hop))
         results = results + score_pairs(records, hop, scorer, progress, workers)
     if decode_cfg is not None and score_cfg.refine_fps > 0:
-        stored = [(a, b) for a, b, dup, _, _ in catalog.pair_edges() if dup]
+        stored = [(a, b) for a, b, dup, _, _ in stored_edges if dup]
         uris = {r["video_id"]: r["uri"] for r in rows}
         try:
             results = refine_results(
