@@ -113,9 +113,21 @@ def cmd_eval(args) -> int:
 
 
 def cmd_bench_make(args) -> int:
-    if args.footage and args.family != "R":
-        raise SystemExit(f"--footage is for family R; family {args.family} is built from what vidfp installs")
-    if args.family == "R":  # real footage, held out: report only
+    if args.footage and args.family not in ("D", "R"):
+        raise SystemExit(f"--footage is for families D and R; family {args.family} is built from what vidfp installs")
+    if args.family == "D":  # held out, never looked at before its first report
+        from vidfp.corpus.family_d import build_family_d
+        from vidfp.corpus.footage import FootageError
+
+        if not args.footage:
+            raise SystemExit("family D is built from photos OpenCV ships (opencv-doc): pass --footage DIR")
+        if args.scale != "bench":
+            raise SystemExit("family D has one scale: bench")
+        try:
+            t = build_family_d(args.dir, args.footage, seed=2 if args.seed is None else args.seed)
+        except FootageError as e:
+            raise SystemExit(str(e)) from None
+    elif args.family == "R":  # real footage, held out: report only
         from vidfp.corpus.family_r import build_family_r
         from vidfp.corpus.footage import FootageError
 

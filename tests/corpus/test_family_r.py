@@ -173,9 +173,9 @@ def test_the_command_line_says_what_family_r_needs(footage, tmp_path, capsys):
 
     with pytest.raises(SystemExit, match="pass --footage DIR"):
         main(["bench", "make", str(tmp_path / "R"), "--family", "R"])
-    with pytest.raises(SystemExit, match="--footage is for family R"):
+    with pytest.raises(SystemExit, match="--footage is for families D and R"):
         main(["bench", "make", str(tmp_path / "A"), "--footage", str(footage)])
-    with pytest.raises(SystemExit, match="clips not found"):  # a FootageError, as one line
+    with pytest.raises(SystemExit, match="files not found"):  # a FootageError, as one line
         main(["bench", "make", str(tmp_path / "R"), "--family", "R", "--footage", str(tmp_path)])
     assert main(["bench", "make", str(tmp_path / "R"), "--family", "R", "--footage", str(footage)]) == 0
     assert "wrote 55 files" in capsys.readouterr().out

@@ -29,6 +29,7 @@ import json
 import logging
 import os
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 
@@ -100,8 +101,8 @@ def _pair_groups(names: list[str], related) -> list[tuple[str, str]]:
 class _Corpus:
     """What has been written so far: files, their provenance, groups and origins."""
 
-    def __init__(self, out: str, sc: ScaleB, seed: int):
-        self.out, self.sc, self.seed = out, sc, seed
+    def __init__(self, out: str, sc: ScaleB, seed: int, photo: Callable[[str], np.ndarray] = photo_b):
+        self.out, self.sc, self.seed, self.photo = out, sc, seed, photo
         self.origins: dict[str, Origin] = {}
         self.videos: dict[str, dict] = {}
         self.groups: dict[str, list[str]] = {}
@@ -128,7 +129,7 @@ class _Corpus:
     def journey(self, oid: str, photo: str, path_id: str, path: tuple, canvas: np.ndarray | None = None) -> Clip:
         """Register origin ``oid`` (a path through ``photo``) and render it."""
         self.origins[oid] = Origin("journey", photo, path_id)
-        canvas = paths_b.fit_canvas(photo_b(photo)) if canvas is None else canvas
+        canvas = paths_b.fit_canvas(self.photo(photo)) if canvas is None else canvas
         return from_frames(paths_b.render(canvas, path, self.sc.journey_hw), self.sc.journey_fps, oid)
 
     def hard_negative(self, stem: str, label: str, clip: Clip) -> None:
@@ -154,18 +155,25 @@ class _Corpus:
             self.write(f"{g}__native_{var}{NATIVE_ENC.ext}", c, NATIVE_ENC, g, "copy", f"native_{var}", g)
 
 
-def build_family_b(out: str, scale: str | ScaleB = "bench", seed: int = 0, family: str = "B") -> dict:
+def build_family_b(
+    out: str,
+    scale: str | ScaleB = "bench",
+    seed: int = 0,
+    family: str = "B",
+    photo: Callable[[str], np.ndarray] = photo_b,
+) -> dict:
     """Write family B under ``out`` and return its truth (also saved as truth.json).
 
-    ``scale``: a name in ``SCALES_B`` or a :class:`ScaleB` of its own (family C's, ``family_c.py``).
+    ``scale``: a name in ``SCALES_B`` or a :class:`ScaleB` of its own (family C's, ``family_c.py``;
+    family D's, ``family_d.py``).  ``photo``: name → uint8 [H, W, 3], where the photos come from.
     """
     sc = SCALES_B[scale] if isinstance(scale, str) else scale
     os.makedirs(out, exist_ok=True)
-    cb = _Corpus(out, sc, seed)
+    cb = _Corpus(out, sc, seed, photo)
     originals: dict[str, Clip] = {}
     for (photo, kind), other_photo in zip(sc.journeys, sc.same_path_photos, strict=False):
         g, pid = f"{photo}_{kind}", f"{photo}.{kind}"
-        canvas = paths_b.fit_canvas(photo_b(photo))
+        canvas = paths_b.fit_canvas(cb.photo(photo))
         path = paths_b.make_path(kind, cb.n_j, _rng(seed, g))
         originals[g] = cb.journey(f"J:{g}", photo, pid, path, canvas)
         k2 = next(k for k in paths_b.KINDS if k not in (kind, "wander"))
@@ -186,7 +194,7 @@ def build_family_b(out: str, scale: str | ScaleB = "bench", seed: int = 0, famil
             cb.journey(f"J:{other_photo}@{g}", other_photo, pid, path),
         )
     for photo in sc.statics:
-        canvas = paths_b.fit_canvas(photo_b(photo))
+        canvas = paths_b.fit_canvas(cb.photo(photo))
         for view in (0, 1):
             oid = f"S:{photo}:v{view}"
             cb.origins[oid] = Origin("static", photo, f"static.{photo}.v{view}")

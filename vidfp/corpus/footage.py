@@ -44,11 +44,11 @@ class FootageError(FileNotFoundError):
     """Some clips of family R were not found; the message says which and how to fetch them."""
 
 
-def _wanted(member: str, found: dict) -> str | None:
+def _wanted(member: str, found: dict, wanted: dict = SOURCES) -> str | None:
     """The wanted file name ``member`` (a path inside an archive) stands for, or None."""
     base = os.path.basename(member)
     name = base[:-3] if base.endswith(".gz") else base
-    return name if name in SOURCES and name not in found else None
+    return name if name in wanted and name not in found else None
 
 
 def _save(data_or_file, name: str, gz: bool, cache: str) -> str:
@@ -59,22 +59,22 @@ def _save(data_or_file, name: str, gz: bool, cache: str) -> str:
     return path
 
 
-def _from_zip(path: str, found: dict, cache: str) -> None:
+def _from_zip(path: str, found: dict, cache: str, wanted: dict) -> None:
     with zipfile.ZipFile(path) as z:
         for m in z.namelist():
-            name = _wanted(m, found)
+            name = _wanted(m, found, wanted)
             if name:
                 with z.open(m) as fh:
                     found[name] = _save(fh, name, m.endswith(".gz"), cache)
 
 
-def _from_deb(path: str, found: dict, cache: str) -> None:
+def _from_deb(path: str, found: dict, cache: str, wanted: dict) -> None:
     if shutil.which("dpkg-deb") is None:
         raise FootageError(f"{path} is a Debian package and dpkg-deb is missing: unpack it (dpkg-deb -x) first")
     with subprocess.Popen(["dpkg-deb", "--fsys-tarfile", path], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
             for m in tar:
-                name = _wanted(m.name, found) if m.isfile() else None
+                name = _wanted(m.name, found, wanted) if m.isfile() else None
                 if name:
                     found[name] = _save(tar.extractfile(m), name, m.name.endswith(".gz"), cache)
         proc.stdout.read()  # to the end, so dpkg-deb can finish
@@ -83,10 +83,14 @@ def _from_deb(path: str, found: dict, cache: str) -> None:
         raise FootageError(f"{path}: dpkg-deb failed ({err or proc.returncode}); download it again")
 
 
-def find_footage(root: str, cache: str, skip: str | None = None) -> dict[str, str]:
-    """{file name: path} for every clip in ``SOURCES`` under ``root`` (unpacking into ``cache``
-    what comes out of archives; the folder ``skip``, a corpus being written, is not searched);
-    raises FootageError naming what is missing and its commands, or the archive that is damaged."""
+def find_footage(
+    root: str, cache: str, skip: str | None = None, wanted: dict | None = None, family: str = "R"
+) -> dict[str, str]:
+    """{file name: path} for every file in ``wanted`` (default ``SOURCES``, family R's clips; family D
+    passes its photos) under ``root`` (unpacking into ``cache`` what comes out of archives; the
+    folder ``skip``, a corpus being written, is not searched); raises FootageError naming what is
+    missing and its commands, or the archive that is damaged."""
+    wanted = SOURCES if wanted is None else wanted
     found: dict[str, str] = {}
     skip = os.path.realpath(skip) if skip else None
     for d, dirs, names in os.walk(root):  # folders in sorted order, the corpus being written left out
@@ -95,26 +99,26 @@ def find_footage(root: str, cache: str, skip: str | None = None) -> dict[str, st
             p = os.path.join(d, n)
             try:
                 if n.endswith((".whl", ".zip")):
-                    _from_zip(p, found, cache)
+                    _from_zip(p, found, cache, wanted)
                 elif n.endswith(".deb"):
-                    _from_deb(p, found, cache)
+                    _from_deb(p, found, cache, wanted)
             except FootageError:
                 raise
             except (zipfile.BadZipFile, tarfile.TarError, EOFError, OSError) as e:
                 raise FootageError(f"{p} could not be read ({type(e).__name__}: {e}); download it again") from e
             if n.endswith((".whl", ".zip", ".deb")):
                 continue
-            if (name := _wanted(n, found)) is not None:
+            if (name := _wanted(n, found, wanted)) is not None:
                 if n.endswith(".gz"):
                     with open(p, "rb") as fh:
                         found[name] = _save(fh, name, True, cache)
                 else:
                     found[name] = p
-    missing = sorted(set(SOURCES) - set(found))
+    missing = sorted(set(wanted) - set(found))
     if missing:
-        cmds = sorted({SOURCES[m][1] for m in missing})
+        cmds = sorted({wanted[m][1] for m in missing})
         raise FootageError(
-            f"family R needs {len(missing)} clips not found under {root!r} ({', '.join(missing)}); "
+            f"family {family} needs {len(missing)} files not found under {root!r} ({', '.join(missing)}); "
             f"in that folder run: {'; '.join(cmds)}"
         )
     return found
