@@ -7,8 +7,8 @@ import sys
 
 
 def family_a_truth(path: str) -> dict:
-    """The truth file at ``path``; exits when it is not family A's (B and C carry provenance; C and R
-    also say so)."""
+    """The truth file at ``path``; exits when it is not family A's (B, C and D carry provenance;
+    C, D and R also say so)."""
     with open(path, encoding="utf-8") as f:
         truth = json.load(f)
     if truth.get("family", "A") != "A" or "provenance" in truth:

@@ -7,7 +7,7 @@ clustered, copy pairs missed, other pairs above the threshold.  The choice rule 
 protocol's (README, "The validation protocol"): at most 2 % of the hard negatives clustered, then the
 fewest copy pairs missed (cluster F1), then µAP, where settings within 0.002 of the best µAP count as
 tied; among tied settings the middle of the range.  Like the other tuning scripts it refuses a
-family B, C or R truth.
+family B, C, D or R truth.
 
     python benchmarks/sweep_activity.py --truth A/truth.json --db A.duckdb [--quick]
     python benchmarks/sweep_activity.py ... --field w_activity --values 4 5 6 8

@@ -5,7 +5,8 @@ floor).  Too low a floor lets a still camera with moving subjects vote on noise 
 the real ``bikes`` clip is then vetoed out of its group); too high a floor silences real pans.  For
 each value the script copies a family-A catalog, rescores every pair from the stored fingerprints
 (``kind="rescan"``: only the broken files are tried again) with the catalog's own other settings,
-and prints the acceptance criteria of ``tune_family_a.py``.  Like it, it refuses a family B or C truth file.
+and prints the acceptance criteria of ``tune_family_a.py``.  Like it, it refuses a held-out family's
+truth file (B, C, D or R).
 
     python benchmarks/sweep_camera_peak.py --source A --truth A/truth.json --db A.duckdb \
         [--values 0.05 0.1 0.2 0.3 0.4 0.5 0.6] [--field motion_min]
