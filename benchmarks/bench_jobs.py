@@ -45,6 +45,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--one", choices=["reference", "today"], help=argparse.SUPPRESS)  # a child run
     a = ap.parse_args()
+    a.repeat = max(1, a.repeat)
     if a.one:
         wall, ok = decode_all(a.corpus, ADDED if a.one == "reference" else ())
         print(f"{wall} {ok}")
