@@ -2,8 +2,9 @@
 
 Families B and C stopped being blind as rounds read their failures (see the README, "Order of
 looks").  Family D restores a figure that nothing has looked at.  It is built by family B's
-generator (``family_b.py``), so it differs from the tuning family A in the same ways, and its
-composition was fixed, and committed, before it was first built or measured:
+generator (``family_b.py``), so it differs from the tuning family A in the same ways.  Its
+composition was fixed before it was first built (that build stopped on the session's Theora file,
+so its Matroska file stands in) and committed before it was first measured:
 
 * photos — real photographs that OpenCV ships with its samples (Debian ``opencv-doc``, the package
   family R takes its clips from; its photos are used nowhere else): a building, fruit, a house,
