@@ -14,46 +14,26 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from vidfp.corpus import build as family_a
+from tests.corpus.recipes import assert_recipe_names_exist, family_a_content, scale_photos
 from vidfp.corpus import family_b
 from vidfp.corpus import footage as footage_mod
-from vidfp.corpus.encode import ENCODINGS
 from vidfp.corpus.family_b import SCALES_B
 from vidfp.corpus.family_c import SCALE_C
 from vidfp.corpus.family_d import D_PHOTOS, D_SOURCES, SCALE_D, build_family_d, photo_loader
 from vidfp.corpus.footage import SOURCES, FootageError, find_footage
-from vidfp.corpus.media import CLIPS, PHOTOS
-from vidfp.corpus.paths_b import KINDS
 from vidfp.corpus.sources import C_PHOTOS, KIVY_PHOTOS, PYWT_PHOTOS, footage_path, variant_lag
-from vidfp.corpus.transforms_b import TRANSFORMS_B
-
-
-def _photos(sc) -> set[str]:
-    return (
-        {p for p, _ in sc.journeys}
-        | set(sc.statics)
-        | set(sc.same_path_photos)
-        | {p for p, _ in sc.distractors}
-        | {p for p, _ in sc.compilations}
-    )
 
 
 def test_recipe_names_exist():
-    for chain, enc in SCALE_D.copies + SCALE_D.static_copies:
-        assert set(chain) <= set(TRANSFORMS_B) and enc in ENCODINGS
-    assert {k for _, k in SCALE_D.journeys + SCALE_D.distractors + SCALE_D.compilations} <= set(KINDS)
-    assert len(SCALE_D.same_path_photos) == len(SCALE_D.journeys)
-    assert _photos(SCALE_D) == set(D_PHOTOS)  # every photo it names is fetched, and every one fetched used
+    assert_recipe_names_exist(SCALE_D)
+    assert scale_photos(SCALE_D) == set(D_PHOTOS)  # every photo it names is fetched, and every one fetched used
     windows = {f"{n}_{int(t0):02d}s" for n, t0, _ in SCALE_D.footage}
     assert set(SCALE_D.natives) <= windows
 
 
 def test_content_is_new_to_every_family():
-    a = family_a.SCALES["bench"]
-    family_a_content = set(PHOTOS) | set(CLIPS) | set(a.host_photos) | set(a.photos) | set(a.distractor_photos)
-    family_a_content |= {p for pair in a.fixed_scenes + a.frozen_shots for p in pair}
-    others = family_a_content | set(KIVY_PHOTOS) | set(PYWT_PHOTOS) | set(C_PHOTOS)
-    assert not _photos(SCALE_D) & others
+    others = family_a_content() | set(KIVY_PHOTOS) | set(PYWT_PHOTOS) | set(C_PHOTOS)
+    assert not scale_photos(SCALE_D) & others
     assert not set(D_SOURCES) & set(SOURCES)  # family R takes clips from the same package, never these files
     assert len(set(D_PHOTOS.values())) == len(D_PHOTOS)
 
@@ -146,7 +126,7 @@ def test_the_builder_draws_every_photo_from_the_loader(monkeypatch, tmp_path):
     monkeypatch.setattr(family_b, "photo_b", refuse)
     sc = SCALES_B["tiny"]
     truth = family_b.build_family_b(str(tmp_path / "B"), sc, load_photo=loader)
-    assert set(asked) == _photos(sc) and truth["videos"]
+    assert set(asked) == scale_photos(sc) and truth["videos"]
 
 
 def test_the_command_line_says_what_family_d_needs(tmp_path):
