@@ -31,12 +31,10 @@ from _family_a import family_a_truth  # noqa: E402
 from vidfp.cluster import clusters_from_edges  # noqa: E402
 from vidfp.config import CandidateConfig, ScoringConfig  # noqa: E402
 from vidfp.encoders import get_encoder  # noqa: E402
-from vidfp.eval.ablation import with_stored_pairs  # noqa: E402
+from vidfp.eval.ablation import catalog_candidates  # noqa: E402
 from vidfp.eval.judged import file_video_ids, judged_pairs  # noqa: E402
 from vidfp.eval.metrics import cluster_prf, micro_ap, pair_ordering  # noqa: E402
 from vidfp.eval.truth import load_truth  # noqa: E402
-from vidfp.index.candidates import FaissKnnCandidates  # noqa: E402
-from vidfp.pipeline.match import load_records  # noqa: E402
 from vidfp.similarity.calibration import background_calibration  # noqa: E402
 from vidfp.similarity.fusion import FUSIONS  # noqa: E402
 from vidfp.similarity.scoring import PairScorer  # noqa: E402
@@ -51,13 +49,11 @@ class Recorder(PairScorer):
 
 def capture(db: str, enc_name: str, cfg: ScoringConfig):
     enc = get_encoder(enc_name)
+    # the kNN candidates and the catalog's second-hop pairs (vidfp.index.closure), as the pipeline scored them;
+    # calibrated on the records' own background, not the catalog's stored calibration
+    records, cands, _ = catalog_candidates(db, enc, CandidateConfig())
     with Catalog(db, read_only=True) as cat:
-        rows = cat.videos(status="ok")
-        stored = {(a, b) for a, b, *_ in cat.pair_edges()}
-    records = load_records(rows)
-    # the kNN candidates and the catalog's second-hop pairs (vidfp.index.closure), as the pipeline scored them
-    cands = FaissKnnCandidates(CandidateConfig()).generate(list(records.values()), flip=enc.flip)
-    cands = with_stored_pairs(cands, stored, records)
+        ok = [r["video_id"] for r in cat.videos(status="ok")]  # in the catalog's order
     cal = background_calibration(records)
     print(f"background calibration: {cal}")
     sc = Recorder(cfg, flip=enc.flip, positions=enc.region_positions(), calibration=cal)
@@ -77,7 +73,7 @@ def capture(db: str, enc_name: str, cfg: ScoringConfig):
         sc.raw, parts_of["last"] = (0.0, 0.0), []
         r = sc.score(records[c.video_a], records[c.video_b])
         out[(r.video_a, r.video_b)] = dict(raw=sc.raw, parts=parts_of["last"], cov=r.coverage)
-    return [r["video_id"] for r in rows], (cal, out)
+    return ok, (cal, out)
 
 
 def truth_sets(truth_path, db):
