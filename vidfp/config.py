@@ -99,6 +99,9 @@ class CandidateConfig:
     # pairs of duplicates of a common video that the kNN did not propose, scored after it: at most this
     # many per video (vidfp.index.closure; 0: none).  As many as the kNN keeps, not a tuned number.
     second_hop_per_video: int = 30
+    # a video with no duplicate link also takes that hop through its best-scoring partner that has one, when
+    # their appearance agrees (semantic ≥ ScoringConfig.min_semantic): vidfp.index.closure.lone_links
+    lone_hop: bool = True
     min_frame_sim: float = 0.3  # neighbours below this cosine do not vote
     use_flip: bool = True  # also query with horizontally flipped descriptors
     index: str = "auto"  # auto | flat | ivf

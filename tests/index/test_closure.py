@@ -4,7 +4,7 @@ import itertools
 
 import numpy as np
 
-from vidfp.index.closure import second_hop_candidates
+from vidfp.index.closure import lone_links, second_hop_candidates
 from vidfp.similarity.scoring import PairResult
 
 
@@ -89,3 +89,77 @@ def test_stored_links_of_videos_no_longer_ok_propose_nothing():
     assert got == [("a", "x")]
     got_all = [(c.video_a, c.video_b) for c in second_hop(stored, new, [], {"x"}, {"a", "m", "v", "x"}, 30)]
     assert got_all == [("m", "x"), ("a", "x")]  # the same call with m still ok pairs it (strongest first)
+
+
+def lone_reference(dup, near):
+    """Brute force: each video without a duplicate edge → max over its near edges to a linked video of
+    (similarity, −partner), i.e. the strongest, ties to the smaller id."""
+    linked = {v for a, b, _ in dup for v in (a, b)}
+    videos = sorted({v for a, b, _ in near for v in (a, b)} - linked)
+    out = []
+    for x in videos:
+        opts = [(s, b if a == x else a) for a, b, s in near if x in (a, b) and (b if a == x else a) in linked]
+        if opts:
+            s, y = max(opts, key=lambda o: (o[0], [-ord(ch) for ch in o[1]]))
+            out.append((x, y, s))
+    return out
+
+
+def test_lone_links_match_a_brute_force_reference_in_any_order():
+    rng = np.random.default_rng(11)
+    for trial in range(30):
+        vids = [f"v{i:02d}" for i in range(10)]
+        dup = [(a, b, 0.9) for a, b in itertools.combinations(vids[:5], 2) if rng.uniform() < 0.3]
+        near = [
+            (a, b, float(rng.choice([0.3, 0.4, 0.5])))  # few levels: ties happen
+            for a, b in itertools.combinations(vids, 2)
+            if rng.uniform() < 0.3
+        ]
+        want = lone_reference(dup, near)
+        assert lone_links(dup, near) == want, trial
+        shuffled = [near[k] for k in rng.permutation(len(near))]
+        assert lone_links(dup, [(b, a, s) for a, b, s in shuffled]) == want, trial
+    assert any(lone_reference(d, n) for d, n in [(dup, near)])  # the last graph has lone links at all
+
+
+def test_a_lone_copy_is_paired_with_its_best_partners_group_after_the_duplicate_pairs():
+    """pip's best partner is src (its own link fell under the threshold): pip is paired with src's copies,
+    ranked after the pair of two duplicate edges; x (linked itself) and a partner
+    without duplicate edges (y) make no lone link."""
+    dup = [("src", "c1", 0.9), ("src", "c2", 0.8)]
+    near = [("pip", "src", 0.55), ("pip", "y", 0.6), ("pip", "c1", 0.4)]
+    lone = lone_links(dup, near)
+    assert lone == [("pip", "src", 0.55)]  # y is stronger but joins no group (nor does y); c1 is weaker
+    assert lone_links(dup, near + [("c1", "y", 0.5)])[1] == ("y", "c1", 0.5)  # y's best partner with a group
+    cands = second_hop_candidates(dup + lone, {("c1", "pip"), ("pip", "src")}, {"pip"}, 30)
+    assert [(c.video_a, c.video_b, c.votes) for c in cands] == [("c2", "pip", 0.55)]
+    cands = second_hop_candidates(dup + lone, {("c1", "pip"), ("pip", "src")}, {"c1", "c2", "pip", "src"}, 30)
+    assert [(c.video_a, c.video_b) for c in cands] == [("c1", "c2"), ("c2", "pip")]  # duplicates' pair first
+    assert second_hop_candidates(dup + lone, {("c1", "c2"), ("c1", "pip"), ("pip", "src")}, {"pip"}, 0) == []
+
+
+def test_second_hop_finds_the_same_lone_pairs_from_stored_and_new_pairs():
+    """A catalog that stored part of the pairs earlier proposes what one run over all of them proposes;
+    a partial link or a pair under the semantic floor is no lone link."""
+    from vidfp.pipeline.match import second_hop
+
+    res = [
+        PairResult("c1", "src", 0.9, True, semantic=1.0),
+        PairResult("c2", "src", 0.8, True, semantic=1.0),
+        PairResult("pip", "src", 0.55, False, semantic=0.6),
+        PairResult("comp", "src", 0.7, False, semantic=0.9, is_partial=True),
+        PairResult("far", "src", 0.3, False, semantic=0.3),
+    ]
+    videos = {"c1", "c2", "comp", "far", "pip", "src"}
+    at_once = second_hop([], res, [], set(videos), videos, 30, [], 0.4)
+    assert [(c.video_a, c.video_b) for c in at_once] == [("c1", "c2"), ("c1", "pip"), ("c2", "pip")]
+    stored = [(r.video_a, r.video_b, r.is_duplicate, r.similarity, r.is_partial) for r in res[:3]]
+    near = [(r.video_a, r.video_b, r.similarity) for r in res[2:3]]  # what Catalog.near_edges returns
+    later = second_hop(stored, res[3:], [], {"comp", "far"}, videos, 30, near, 0.4)
+    assert later == []  # nothing new: comp is partial, far under the floor, the rest was scored before
+    # c2 new on a later night: its pairs with c1 and with the stored lone copy pip are proposed
+    night = second_hop(stored[:1] + stored[2:], res[1:2], [], {"c2"}, videos, 30, near, 0.4)
+    assert [(c.video_a, c.video_b) for c in night] == [("c1", "c2"), ("c2", "pip")]
+    assert [(c.video_a, c.video_b) for c in second_hop(stored[:1] + stored[2:], res[1:2], [], {"c2"}, videos, 30)] == [
+        ("c1", "c2")
+    ]  # without the floor (min_semantic None) no lone hop

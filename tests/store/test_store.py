@@ -99,3 +99,19 @@ def test_ingest_with_shards_on_an_fsspec_uri(tmp_path):
     con.close()
     assert len(uris) == 2 and all(u.startswith("memory://") and "vidfp-test/shards/part-" in u for u in uris)
     assert n_pairs == 1
+
+
+def test_near_edges_are_the_stored_pairs_neither_duplicate_nor_partial_over_the_floor(tmp_path):
+    """What the lone second hop reads (vidfp.index.closure.lone_links): the floor is bound, inclusive."""
+    from vidfp.similarity.scoring import PairResult
+
+    res = [
+        PairResult("a", "b", 0.9, True, semantic=1.0),  # duplicate
+        PairResult("a", "c", 0.7, False, semantic=0.9, is_partial=True),  # partial
+        PairResult("a", "d", 0.5, False, semantic=0.4),  # at the floor
+        PairResult("a", "e", 0.5, False, semantic=0.39),  # under it
+    ]
+    with Catalog(str(tmp_path / "c.duckdb")) as cat:
+        cat.store_pairs(res, {}, "r1", ["a"])
+        assert cat.near_edges(0.4) == [("a", "d", 0.5)]
+        assert sorted(e[1] for e in cat.near_edges(0.3)) == ["d", "e"]

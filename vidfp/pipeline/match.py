@@ -21,7 +21,7 @@ from vidfp.cluster import clusters_from_edges
 from vidfp.config import CandidateConfig, DecodeConfig, ScoringConfig
 from vidfp.encoders.base import Encoder
 from vidfp.index.candidates import Candidate, FaissKnnCandidates
-from vidfp.index.closure import second_hop_candidates
+from vidfp.index.closure import lone_links, second_hop_candidates
 from vidfp.pipeline.refine import refine_results
 from vidfp.pipeline.score_pool import score_pairs
 from vidfp.records import FrameRecord
@@ -58,15 +58,31 @@ def second_hop(
     unscored: set[str],
     videos: AbstractSet[str] | dict,
     per_video: int,
+    stored_near: list[tuple[str, str, float]] | None = None,
+    min_semantic: float | None = None,
 ) -> list[Candidate]:
     """Pairs of duplicates of a common video left unscored (vidfp.index.closure), over the duplicate
     edges just scored and the stored ones this run keeps (those touching no ``unscored`` video).
     ``stored_edges``: the catalog's pairs before this run (Catalog.pair_edges).  Only edges between
     ``videos`` (the catalog's ok videos, whose records are loaded) count: a stored pair of a video
-    now missing or failed proposes nothing."""
+    now missing or failed proposes nothing.  With ``min_semantic`` a video without a duplicate edge
+    also takes the hop through its best partner (closure.lone_links) among the pairs just scored and
+    ``stored_near`` (Catalog.near_edges, kept like the rest) whose semantic score reaches it."""
     kept = [e for e in stored_edges if not (e[0] in unscored or e[1] in unscored)]
     edges = [(a, b, s) for a, b, dup, s, _ in kept if dup and a in videos and b in videos]
     edges += [(r.video_a, r.video_b, r.similarity) for r in results if r.is_duplicate]
+    if min_semantic is not None:
+        near = [
+            (a, b, s)
+            for a, b, s in stored_near or []
+            if a in videos and b in videos and not (a in unscored or b in unscored)
+        ]
+        near += [
+            (r.video_a, r.video_b, r.similarity)
+            for r in results
+            if not (r.is_duplicate or r.is_partial) and r.semantic >= min_semantic
+        ]
+        edges += lone_links(edges, near)
     done = {(c.video_a, c.video_b) for c in todo} | {(a, b) for a, b, *_ in kept}
     return second_hop_candidates(edges, done, unscored, per_video)
 
@@ -107,7 +123,9 @@ def match_and_score(
     )
     results = score_pairs(records, todo, scorer, progress, workers)
     stored_edges = catalog.pair_edges()  # read once: the second hops and the refinement both need it
-    hop = second_hop(stored_edges, results, todo, unscored, records, cand_cfg.second_hop_per_video)
+    lone = score_cfg.min_semantic if cand_cfg.lone_hop else None
+    near = catalog.near_edges(lone) if lone is not None else None
+    hop = second_hop(stored_edges, results, todo, unscored, records, cand_cfg.second_hop_per_video, near, lone)
     if hop:
         log.info("%d second-hop pairs (duplicates of a common video that the kNN did not pair)", len(hop))
         results = results + score_pairs(records, hop, scorer, progress, workers)

@@ -141,6 +141,15 @@ class PairStore:
             "SELECT video_a, video_b, is_duplicate, similarity, coalesce(is_partial, false) FROM pair_scores"
         ).fetchall()
 
+    def near_edges(self, min_semantic: float) -> list[tuple[str, str, float]]:
+        """(video_a, video_b, similarity) of the pairs neither duplicate nor partial whose ``semantic`` is at
+        least ``min_semantic`` (vidfp.index.closure.lone_links)."""
+        return self.con.execute(
+            "SELECT video_a, video_b, similarity FROM pair_scores"
+            " WHERE NOT is_duplicate AND NOT coalesce(is_partial, false) AND semantic >= ?",
+            [min_semantic],
+        ).fetchall()
+
     def verdicts(self) -> dict[tuple[str, str], str]:
         return {
             (a, b): v for a, b, v in self.con.execute("SELECT video_a, video_b, verdict FROM pair_verdicts").fetchall()
