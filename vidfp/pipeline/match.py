@@ -68,15 +68,15 @@ def second_hop(
     now missing or failed proposes nothing.  With ``min_semantic`` a video without a duplicate edge
     also takes the hop through its best partner (closure.lone_links) among the pairs just scored and
     ``stored_near`` (Catalog.near_edges, kept like the rest) whose semantic score reaches it."""
+
+    def stays(a: str, b: str) -> bool:  # a stored pair this run keeps, between videos whose records are loaded
+        return not (a in unscored or b in unscored) and a in videos and b in videos
+
     kept = [e for e in stored_edges if not (e[0] in unscored or e[1] in unscored)]
-    edges = [(a, b, s) for a, b, dup, s, _ in kept if dup and a in videos and b in videos]
+    edges = [(a, b, s) for a, b, dup, s, _ in stored_edges if dup and stays(a, b)]
     edges += [(r.video_a, r.video_b, r.similarity) for r in results if r.is_duplicate]
     if min_semantic is not None:
-        near = [
-            (a, b, s)
-            for a, b, s in stored_near or []
-            if a in videos and b in videos and not (a in unscored or b in unscored)
-        ]
+        near = [(a, b, s) for a, b, s in stored_near or [] if stays(a, b)]
         near += [
             (r.video_a, r.video_b, r.similarity)
             for r in results
