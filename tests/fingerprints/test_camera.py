@@ -190,3 +190,66 @@ def test_camera_stretches_must_be_positive_seconds():
         with pytest.raises(ConfigError, match="camera_lags_s"):
             IngestConfig(scoring=ScoringConfig(camera_lags_s=bad))
     IngestConfig(scoring=ScoringConfig(camera_lags_s=()))  # step by step
+
+
+def _reliability_reference(x: np.ndarray, t: np.ndarray, lag_s: float) -> float:
+    """track_reliability term by term: stretches of m samples, each against the one a sample later."""
+    step = float(np.median(np.diff(t)))
+    m = max(1, int(round(lag_s / step)))
+    pairs = [(x[k + m] - x[k], x[k + 1 + m] - x[k + 1]) for k in range(len(x) - m - 1)]
+    if len(pairs) < 3:
+        return 1.0
+    num = sum(float(a @ b) for a, b in pairs)
+    den = (sum(float(a @ a) for a, _ in pairs) * sum(float(b @ b) for _, b in pairs)) ** 0.5
+    return min(1.0, max(0.0, num / den)) if den > 1e-12 else 1.0
+
+
+def test_track_reliability_against_a_plain_loop_and_at_its_extremes():
+    """Seeded tracks at uneven sampling times agree with the loop; a smooth pan is reliable, a shake faster
+    than the sampling is not, and a track too short or without motion needs no correction."""
+    from vidfp.fingerprints.camera import track_reliability
+
+    rng = np.random.default_rng(3)
+    for n, lag in ((30, 2.0), (17, 1.0), (40, 3.0)):
+        t = np.cumsum(rng.uniform(0.3, 0.7, n))  # variable frame rate, median step ≈ 0.5 s
+        x = np.cumsum(rng.normal(0, 1, (n, 2)), axis=0) + rng.normal(0, 2, (n, 2))
+        assert abs(track_reliability(x, t, lag) - _reliability_reference(x, t, lag)) < 1e-12
+    t = np.arange(24) * 0.5
+    pan = np.stack([0.05 * t, 0.01 * t], 1)
+    assert track_reliability(pan, t, 2.0) > 0.999
+    jitter = rng.normal(0, 0.02, (24, 2))  # every sample at another moment of the shake
+    assert track_reliability(jitter, t, 2.0) < 0.3
+    assert track_reliability(pan[:5], t[:5], 2.0) == 1.0  # one stretch pair: nothing to measure
+    assert track_reliability(np.zeros((24, 2)), t, 2.0) == 1.0
+
+
+def test_a_shaky_copys_stretch_agreement_is_corrected_for_its_reliability_and_another_takes_is_not_lifted():
+    """Spearman's correction: a hand-held 1.5× copy, whose stretches still carry shake at other moments,
+    agrees more once divided by √(r_a·r_b), by at most 1 / floor, never above 1; another take's
+    independent motion stays low; ``reliability_floor`` None is the uncorrected agreement exactly."""
+    from vidfp.fingerprints.camera import compare_camera_lagged
+
+    ta, tb = np.arange(0, 11.5, 0.5), np.arange(0, 11.5 / 1.5, 0.5)
+    pi = np.arange(len(ta))
+    pj = np.minimum(np.round(ta / 1.5 / 0.5).astype(int), len(tb) - 1)
+    raw, fixed, takes = [], [], []
+    for seed in range(5):
+        t, x = _shaky(np.random.default_rng(seed))
+        _, other = _shaky(np.random.default_rng(seed + 10))
+        src, copy, take = _sampled(t, x, ta), _sampled(t, x, 1.5 * tb), _sampled(t, other, ta)
+        r = compare_camera_lagged(src, copy, ta, tb, pi, pj, (2.0,))
+        c = compare_camera_lagged(src, copy, ta, tb, pi, pj, (2.0,), reliability_floor=0.5)
+        assert c[1] == r[1]  # whether the signal votes is unchanged
+        assert r[0] <= c[0] <= min(1.0, r[0] / 0.5 + 1e-12)
+        assert compare_camera_lagged(src, copy, ta, tb, pi, pj, (2.0,), reliability_floor=None) == r
+        raw.append(r[0])
+        fixed.append(c[0])
+        takes.append(compare_camera_lagged(src, take, ta, ta, pi, pi, (2.0,), reliability_floor=0.5)[0])
+    # measured: copies 0.85 → 0.98 on average, other takes 0.12
+    assert np.mean(fixed) > np.mean(raw) + 0.08 and np.mean(fixed) > 0.95
+    assert np.mean(takes) < 0.3
+    # a floor of 1 never divides: the uncorrected agreement
+    t, x = _shaky(np.random.default_rng(0))
+    src, copy = _sampled(t, x, ta), _sampled(t, x, 1.5 * tb)
+    one = compare_camera_lagged(src, copy, ta, tb, pi, pj, (2.0,), reliability_floor=1.0)
+    assert one == compare_camera_lagged(src, copy, ta, tb, pi, pj, (2.0,))

@@ -71,7 +71,7 @@ def read_only(db: str) -> Iterator[Catalog]:
 
 # Fields added after catalogs existed whose default is not what older catalogs did: a stored
 # configuration without the field ran with this value (framing became a default in the third round;
-# framing at the video's own size in the eighth).
+# framing at the video's own size in the eighth; the camera's reliability correction in the fifteenth).
 _BEFORE_FIELD: dict[type, dict[str, Any]] = {
     DecodeConfig: {"blurred_fill": False, "find_inset": False, "framing_side": 0},
     ScoringConfig: {
@@ -80,6 +80,7 @@ _BEFORE_FIELD: dict[type, dict[str, Any]] = {
         "w_activity": 0.0,
         "path_trim": 0.0,
         "camera_lags_s": (),
+        "camera_reliability_floor": None,
     },
 }
 

@@ -14,7 +14,8 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
 - ``traj``: centroid-velocity correlation along the path (mirror-aware).
 - ``motion``: region-flow motion correlation along the path (vidfp.fingerprints.motion).
 - ``camera``: camera-motion correlation along the path, over 2 s stretches of content
-  (vidfp.fingerprints.camera.compare_camera_lagged),
+  (vidfp.fingerprints.camera.compare_camera_lagged), disattenuated by how well each video's track
+  survives another sampling phase (its reliability: a hand-held shake's ≈ 0.5),
   the strongest "same path?" signal: scale- and speed-invariant, mirror-aware.
 - ``activity``: correlation of how much the picture changes, and when, along the path
   (vidfp.fingerprints.activity): what tells a still camera's copy from the same place at another
@@ -221,9 +222,9 @@ class PairScorer:
         if a.camera is not None and b.camera is not None:
             cam_args = (self.cfg.camera_min_speed, self.cfg.camera_min_peak)
             if self.cfg.camera_lags_s:
-                camera, w_c = compare_camera_lagged(
-                    a.camera, vb, a.t_s, b.t_s, p.i, p.j, self.cfg.camera_lags_s, *cam_args
-                )
+                floor = self.cfg.camera_reliability_floor  # disattenuated by the tracks' reliabilities
+                lagged = (a.t_s, b.t_s, p.i, p.j, self.cfg.camera_lags_s, *cam_args, floor)
+                camera, w_c = compare_camera_lagged(a.camera, vb, *lagged)
             else:
                 camera, w_c = compare_camera(a.camera, vb, p.i, p.j, *cam_args)
         parts = [
