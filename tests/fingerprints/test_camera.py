@@ -190,6 +190,11 @@ def test_camera_stretches_must_be_positive_seconds():
         with pytest.raises(ConfigError, match="camera_lags_s"):
             IngestConfig(scoring=ScoringConfig(camera_lags_s=bad))
     IngestConfig(scoring=ScoringConfig(camera_lags_s=()))  # step by step
+    for bad in (0.0, -0.5, 1.5):
+        with pytest.raises(ConfigError, match="camera_reliability_floor"):
+            IngestConfig(scoring=ScoringConfig(camera_reliability_floor=bad))
+    assert ScoringConfig().camera_reliability_floor is None  # uncorrected by default (held-out D: README)
+    IngestConfig(scoring=ScoringConfig(camera_reliability_floor=0.5))
 
 
 def _reliability_reference(x: np.ndarray, t: np.ndarray, lag_s: float) -> float:

@@ -304,7 +304,6 @@ def test_a_catalog_from_before_the_camera_floor_is_scored_as_it_was():
     assert ScoringConfig().camera_lags_s and _from_dict(ScoringConfig, {"camera_lags_s": [2.0]}).camera_lags_s == (2.0,)
     # uncorrected for the tracks' reliability then; a run that stored the floor keeps it
     assert _from_dict(ScoringConfig, {"alpha": 0.3}).camera_reliability_floor is None
-    assert ScoringConfig().camera_reliability_floor == 0.5
     assert _from_dict(ScoringConfig, {"camera_reliability_floor": 0.6}).camera_reliability_floor == 0.6
     assert _from_dict(ScoringConfig, {"alpha": 0.6, "camera_min_peak": 0.3}).camera_min_peak == 0.3
     assert ScoringConfig().camera_min_peak == 0.3

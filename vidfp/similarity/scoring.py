@@ -14,8 +14,8 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
 - ``traj``: centroid-velocity correlation along the path (mirror-aware).
 - ``motion``: region-flow motion correlation along the path (vidfp.fingerprints.motion).
 - ``camera``: camera-motion correlation along the path, over 2 s stretches of content
-  (vidfp.fingerprints.camera.compare_camera_lagged), disattenuated by how well each video's track
-  survives another sampling phase (its reliability: a hand-held shake's ≈ 0.5),
+  (vidfp.fingerprints.camera.compare_camera_lagged); optionally disattenuated by how well each
+  video's track survives another sampling phase (``camera_reliability_floor``, off by default),
   the strongest "same path?" signal: scale- and speed-invariant, mirror-aware.
 - ``activity``: correlation of how much the picture changes, and when, along the path
   (vidfp.fingerprints.activity): what tells a still camera's copy from the same place at another
@@ -222,7 +222,7 @@ class PairScorer:
         if a.camera is not None and b.camera is not None:
             cam_args = (self.cfg.camera_min_speed, self.cfg.camera_min_peak)
             if self.cfg.camera_lags_s:
-                floor = self.cfg.camera_reliability_floor  # disattenuated by the tracks' reliabilities
+                floor = self.cfg.camera_reliability_floor  # None (default): not disattenuated
                 lagged = (a.t_s, b.t_s, p.i, p.j, self.cfg.camera_lags_s, *cam_args, floor)
                 camera, w_c = compare_camera_lagged(a.camera, vb, *lagged)
             else:
