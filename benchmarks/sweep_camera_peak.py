@@ -12,7 +12,8 @@ truth file (B, C, D or R).
         [--values 0.05 0.1 0.2 0.3 0.4 0.5 0.6] [--field motion_min]
 
 ``--field`` sweeps another numeric ``ScoringConfig`` field the same way (the region-flow floor
-``motion_min`` was swept so when segment refinement was added; README "Results").
+``motion_min`` was swept so when segment refinement was added, and the camera's reliability floor
+``camera_reliability_floor`` in the fifteenth round; README "Results").
 """
 
 from __future__ import annotations
