@@ -165,8 +165,7 @@ class ScoringConfig:
     # correction for attenuation; fingerprints.camera.track_reliability), by no less than the floor (at most
     # 1/floor ×); None: uncorrected.  Off by default: chosen on family A (0.5, the middle of 0.4–0.6, which tie
     # on seeds 0, 2, 3: worst F1 0.984 → 0.994), it clustered 18 % of family D's same-place pairs (0.8 %
-    # uncorrected) and 6.9 % of C's (0 %): their other paths, shaken like the copies, agree partly and the
-    # correction lifts that too (README "Results", tried in the fifteenth round)
+    # uncorrected) and 6.9 % of C's (0 %), for reasons not read (README "Results", the fifteenth round)
     camera_reliability_floor: float | None = None
     camera_min_speed: float = 0.06  # slower cameras count as static and the camera signal abstains
     # a step votes only if √(peak_a·peak_b) exceeds this, and only the share of a video's steps whose peak

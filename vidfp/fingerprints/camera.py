@@ -40,9 +40,9 @@ one motion correlate at most √(r_a·r_b), so the agreement can be disattenuate
 for attenuation) to min(1, c / max(√(r_a·r_b), floor)) (``ScoringConfig.camera_reliability_floor``); the
 floor bounds the amplification (at 0.5 at most 2×), so a track that is nearly all noise (a still camera
 with busy subjects: r down to 0.2) cannot turn chance agreement into a copy's.  Another take's independent
-motion agrees ≈ 0 and stays there.  It is **off by default**: another path through the same place,
-shaken like the copies, also agrees partly, and the correction lifts that as much (held-out family D:
-18 % of its same-place pairs clustered with it, 0.8 % without; README "Results").
+motion agrees ≈ 0 and stays there.  It is **off by default**: on held-out family D it clustered 18 %
+of the same-place pairs (0.8 % without; README "Results"), for reasons not read there (another shaken
+walk at 30–60° is lifted little: tested).
 """
 
 from __future__ import annotations
