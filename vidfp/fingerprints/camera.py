@@ -31,8 +31,8 @@ displacements over stretches of content (2 s) instead of single sampling steps
 2 frames/s at other moments by a copy with another clock, differs step by step but not over the
 stretch.
 
-Over a stretch the shake still adds noise, so a copy with another clock agrees only partly (0.4–0.7 on
-family A's hand-held takes, against ≈ 1 for a copy sampled at the same moments).  How much is a property
+Over a stretch the shake still adds noise, so a copy with another clock agrees only partly (0.4–0.7 for
+family A's hand-held camera, against ≈ 1 for a copy sampled at the same moments).  How much is a property
 of each video, measurable on it alone: its *reliability* r (:func:`track_reliability`) is the agreement
 of its own stretch displacements with those starting one sample later, i.e. with itself sampled at
 another phase — ≈ 1 for a smooth pan, ≈ 0.5 for family A's hand-held takes.  Two such noisy measures of
