@@ -166,6 +166,28 @@ def test_whole_frame_descriptor_is_region_zeros_straight_half(encoder, sources):
     assert same.min() > other.max() + 0.3
 
 
+def test_repeated_frames_are_embedded_once_with_the_same_features(sources, monkeypatch):
+    """A picture that recurs (a still shot, duplicated frames) is embedded once; every frame still gets
+    what encoding it alone gives (the reference: each frame's crops embedded on their own)."""
+    enc = get_encoder("sscd-distilled")
+    x = np.concatenate([_squash(sources[c]) for c in CLIPS])  # 9 distinct frames
+    order = [0, 0, 1, 2, 2, 2, 3, 0, 4, 5, 6, 7, 8, 8, 1]  # repeats next to each other and far apart
+    xs = x[order]
+    reference = np.concatenate([enc._regions(xs[k : k + 1]) for k in range(len(xs))])
+    seen = []
+    embed = enc.embed
+    monkeypatch.setattr(enc, "embed", lambda images: seen.append(len(images)) or embed(images))
+    g, r, c = enc.encode(xs)
+    assert sum(seen) == 9 * 2 * len(enc.boxes)  # 9 distinct frames × 6 regions × 2 orientations
+    np.testing.assert_allclose(r, reference, atol=1e-5)
+    np.testing.assert_array_equal(g, r[:, 0])
+    np.testing.assert_array_equal(r[1], r[0])
+    seen.clear()
+    w = enc.encode_whole(xs)
+    assert sum(seen) == 9
+    np.testing.assert_allclose(w, enc.encode_whole(x)[order], atol=1e-6)
+
+
 def test_shapes_norms_positions_and_keys():
     enc = get_encoder("sscd-distilled")
     x = np.random.default_rng(0).integers(0, 256, (3, *enc.input_size, 3), dtype=np.uint8)

@@ -35,6 +35,9 @@ from a straight one.  (An approximate map that keeps the vectors and only
 permutes the regions leaves the Chamfer score unchanged — it is a set
 function — so both orientations would tie.)  Cost: twice the embeddings.
 
+Repeated frames (a still or frozen shot, duplicated frames) are embedded once
+(``vidfp.encoders.distinct``): the same features for less work.
+
 Global vector: v_0 (the whole frame).  Centroid: the baseline's gradient-energy
 centroid (SSCD has no attention map).
 """
@@ -52,6 +55,7 @@ import numpy as np
 
 from vidfp.encoders.base import Encoder
 from vidfp.encoders.baseline import gradient_energy_centroid
+from vidfp.encoders.distinct import distinct_frames
 
 log = logging.getLogger(__name__)
 
@@ -230,16 +234,21 @@ class SSCDEncoder(Encoder):
     def encode(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if pixels.ndim != 4 or pixels.shape[1:] != (self.size, self.size, 3) or pixels.dtype != np.uint8:
             raise ValueError(f"expected uint8 [N, {self.size}, {self.size}, 3], got {pixels.dtype} {pixels.shape}")
+        first, inverse = distinct_frames(pixels)  # a repeated picture is embedded once
+        todo = pixels[first] if len(first) < len(pixels) else pixels
         chunk = 64  # frames per pass: bounds the crop copies (≈ 2·Σ side² · 3 bytes per frame)
         regions = np.concatenate(
-            [self._regions(pixels[s : s + chunk]) for s in range(0, len(pixels), chunk)]
+            [self._regions(todo[s : s + chunk]) for s in range(0, len(todo), chunk)]
             or [np.zeros((0, len(self.boxes), 2 * EMBED_DIM), np.float32)]
         )
+        if len(first) < len(pixels):
+            regions = regions[inverse]
         return regions[:, 0].copy(), regions, gradient_energy_centroid(pixels)
 
     def encode_whole(self, pixels: np.ndarray) -> np.ndarray:
         """e(whole frame) alone, as given: 1 of the 12 embeddings per frame, float32 [N, 512]."""
-        v = self.embed(np.ascontiguousarray(pixels))
+        first, inverse = distinct_frames(pixels)
+        v = self.embed(np.ascontiguousarray(pixels[first]))[inverse]
         return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
 
     def _regions(self, pixels: np.ndarray) -> np.ndarray:
