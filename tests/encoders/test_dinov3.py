@@ -87,6 +87,19 @@ def test_batch_of_one_equals_batch_of_32(enc):
     assert g32.shape == (32, 64) and r32.shape == (32, 9, 64) and c32.shape == (32, 2)
 
 
+def test_repeated_frames_run_through_the_model_once(enc, monkeypatch):
+    x = frames(6, seed=2)
+    order = [0, 1, 1, 2, 0, 3, 4, 5, 5, 5]  # 6 distinct frames, repeats near and far
+    reference = enc.encode(x)
+    seen = []
+    forward = enc._forward
+    monkeypatch.setattr(enc, "_forward", lambda chunk: seen.append(len(chunk)) or forward(chunk))
+    out = enc.encode(x[order])
+    assert sum(seen) == 6
+    for a, ref in zip(out, reference):
+        np.testing.assert_allclose(a, ref[order], atol=1e-5)
+
+
 def test_meta_pth_loads_like_native(enc, tmp_path):
     """Save the weights under Meta's key names; the .pth path must give identical outputs."""
     meta = meta_state_dict(enc.model.state_dict())

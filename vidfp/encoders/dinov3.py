@@ -34,6 +34,7 @@ import torch.nn.functional as F
 
 from vidfp.encoders.base import Encoder
 from vidfp.encoders.dinov3_models import MODELS
+from vidfp.encoders.distinct import encode_distinct
 from vidfp.encoders.weights import (
     WeightsNotFound,
     file_sha256,
@@ -175,6 +176,10 @@ class DINOv3Encoder(Encoder):
             yield frames[s : s + self.batch_size]
 
     def encode(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A picture that recurs within ``pixels`` is run through the model once (vidfp.encoders.distinct)."""
+        return encode_distinct(self._encode_all, np.asarray(pixels))
+
+    def _encode_all(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         gs, rs, cs = [], [], []
         for chunk in self._chunks(pixels):
             tok, attn, (gh, gw) = self._forward(chunk)

@@ -20,6 +20,7 @@ different frames; hashing costs about a memory pass (≈ 60 kB per 144² frame).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import numpy as np
 
@@ -45,3 +46,14 @@ def distinct_frames(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             inverse[i] = len(first)
             first.append(i)
     return np.asarray(first, np.int64), inverse
+
+
+def encode_distinct(
+    encode: Callable[[np.ndarray], tuple[np.ndarray, ...]], pixels: np.ndarray
+) -> tuple[np.ndarray, ...]:
+    """``encode(pixels)`` computed on the distinct frames only, each output's rows copied back:
+    for per-frame outputs (row i depends on frame i alone), [N, ...] as ``encode`` gives."""
+    first, inverse = distinct_frames(pixels)
+    if len(first) == len(pixels):
+        return encode(pixels)
+    return tuple(out[inverse] for out in encode(pixels[first]))
