@@ -61,3 +61,22 @@ def test_a_digest_collision_does_not_merge_different_frames(monkeypatch):
     ref_first, ref_inverse = _reference(x)
     np.testing.assert_array_equal(first, ref_first)
     np.testing.assert_array_equal(inverse, ref_inverse)
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 64])
+def test_encode_distinct_gathers_in_chunks_and_copies_rows_back(chunk):
+    x = _frames(3, 50, kinds=9)
+    calls = []
+
+    def per_frame(batch):  # two per-frame outputs of different shapes, as an encoder gives
+        calls.append(len(batch))
+        flat = batch.reshape(len(batch), -1).astype(np.float64)
+        return flat.sum(1), flat[:, :4] * np.arange(1, 5)
+
+    expected = per_frame(x)
+    calls.clear()
+    out = distinct.encode_distinct(per_frame, x, chunk=chunk)
+    n_distinct = len(distinct_frames(x)[0])
+    assert sum(calls) == n_distinct < len(x) and max(calls) <= chunk
+    for a, b in zip(out, expected):
+        np.testing.assert_array_equal(a, b)

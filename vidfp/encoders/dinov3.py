@@ -177,7 +177,7 @@ class DINOv3Encoder(Encoder):
 
     def encode(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """A picture that recurs within ``pixels`` is run through the model once (vidfp.encoders.distinct)."""
-        return encode_distinct(self._encode_all, np.asarray(pixels))
+        return encode_distinct(self._encode_all, np.asarray(pixels), chunk=self.batch_size)
 
     def _encode_all(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         gs, rs, cs = [], [], []

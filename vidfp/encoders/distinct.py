@@ -49,11 +49,14 @@ def distinct_frames(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def encode_distinct(
-    encode: Callable[[np.ndarray], tuple[np.ndarray, ...]], pixels: np.ndarray
+    encode: Callable[[np.ndarray], tuple[np.ndarray, ...]], pixels: np.ndarray, chunk: int = 64
 ) -> tuple[np.ndarray, ...]:
     """``encode(pixels)`` computed on the distinct frames only, each output's rows copied back:
-    for per-frame outputs (row i depends on frame i alone), [N, ...] as ``encode`` gives."""
+    for per-frame outputs (row i depends on frame i alone), [N, ...] as ``encode`` gives.  The
+    distinct frames are gathered ``chunk`` at a time, so no second copy of a long video's pixels
+    is made."""
     first, inverse = distinct_frames(pixels)
     if len(first) == len(pixels):
         return encode(pixels)
-    return tuple(out[inverse] for out in encode(pixels[first]))
+    parts = [encode(pixels[first[s : s + chunk]]) for s in range(0, len(first), chunk)]
+    return tuple(np.concatenate(outs)[inverse] for outs in zip(*parts, strict=True))

@@ -235,10 +235,9 @@ class SSCDEncoder(Encoder):
         if pixels.ndim != 4 or pixels.shape[1:] != (self.size, self.size, 3) or pixels.dtype != np.uint8:
             raise ValueError(f"expected uint8 [N, {self.size}, {self.size}, 3], got {pixels.dtype} {pixels.shape}")
         first, inverse = distinct_frames(pixels)  # a repeated picture is embedded once
-        todo = pixels[first] if len(first) < len(pixels) else pixels
         chunk = 64  # frames per pass: bounds the crop copies (≈ 2·Σ side² · 3 bytes per frame)
         regions = np.concatenate(
-            [self._regions(todo[s : s + chunk]) for s in range(0, len(todo), chunk)]
+            [self._regions(pixels[first[s : s + chunk]]) for s in range(0, len(first), chunk)]
             or [np.zeros((0, len(self.boxes), 2 * EMBED_DIM), np.float32)]
         )
         if len(first) < len(pixels):
