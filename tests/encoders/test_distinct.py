@@ -80,3 +80,12 @@ def test_encode_distinct_gathers_in_chunks_and_copies_rows_back(chunk):
     assert sum(calls) == n_distinct < len(x) and max(calls) <= chunk
     for a, b in zip(out, expected):
         np.testing.assert_array_equal(a, b)
+
+
+def test_encode_distinct_without_repeats_calls_encode_on_consecutive_chunks():
+    x = np.arange(7 * 48, dtype=np.uint8).reshape(7, 4, 4, 3)  # 7 distinct frames
+    seen = []
+    out = distinct.encode_distinct(lambda b: seen.append(b.copy()) or (b.reshape(len(b), -1)[:, 0],), x, chunk=3)
+    assert [len(b) for b in seen] == [3, 3, 1]
+    np.testing.assert_array_equal(np.concatenate(seen), x)
+    np.testing.assert_array_equal(out[0], x.reshape(7, -1)[:, 0])

@@ -195,6 +195,9 @@ def test_shapes_norms_positions_and_keys():
     assert enc.input_size == (S, S)
     assert g.shape == (3, 1024) and r.shape == (3, 6, 1024) and c.shape == (3, 2)
     assert g.dtype == r.dtype == c.dtype == np.float32
+    g0, r0, c0 = enc.encode(x[:0])  # a video with no frames decoded still gets well-shaped features
+    assert g0.shape == (0, 1024) and r0.shape == (0, 6, 1024) and c0.shape == (0, 2)
+    assert enc.encode_whole(x[:0]).shape == (0, 512)
     np.testing.assert_allclose(np.linalg.norm(g, axis=1), 1, atol=1e-5)
     np.testing.assert_allclose(np.linalg.norm(r, axis=2), 1, atol=1e-5)
     np.testing.assert_array_equal(g, r[:, 0])  # global = whole-frame region

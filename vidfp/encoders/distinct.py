@@ -52,11 +52,17 @@ def encode_distinct(
     encode: Callable[[np.ndarray], tuple[np.ndarray, ...]], pixels: np.ndarray, chunk: int = 64
 ) -> tuple[np.ndarray, ...]:
     """``encode(pixels)`` computed on the distinct frames only, each output's rows copied back:
-    for per-frame outputs (row i depends on frame i alone), [N, ...] as ``encode`` gives.  The
-    distinct frames are gathered ``chunk`` at a time, so no second copy of a long video's pixels
-    is made."""
-    first, inverse = distinct_frames(pixels)
-    if len(first) == len(pixels):
+    for per-frame outputs (row i depends on frame i alone), [N, ...] as ``encode`` gives.
+
+    ``encode`` is called on ``chunk`` frames at a time (the encoder's batch): without repeats on
+    slices of ``pixels`` (views), with them on the distinct frames gathered a chunk at a time, so a
+    long video's pixels are never copied whole."""
+    if not len(pixels):
         return encode(pixels)
-    parts = [encode(pixels[first[s : s + chunk]]) for s in range(0, len(first), chunk)]
-    return tuple(np.concatenate(outs)[inverse] for outs in zip(*parts, strict=True))
+    first, inverse = distinct_frames(pixels)
+    repeats = len(first) < len(pixels)
+    parts = [
+        encode(pixels[first[s : s + chunk]] if repeats else pixels[s : s + chunk]) for s in range(0, len(first), chunk)
+    ]
+    outs = tuple(np.concatenate(o) for o in zip(*parts, strict=True))
+    return tuple(o[inverse] for o in outs) if repeats else outs

@@ -55,7 +55,7 @@ import numpy as np
 
 from vidfp.encoders.base import Encoder
 from vidfp.encoders.baseline import gradient_energy_centroid
-from vidfp.encoders.distinct import distinct_frames
+from vidfp.encoders.distinct import encode_distinct
 
 log = logging.getLogger(__name__)
 
@@ -234,20 +234,14 @@ class SSCDEncoder(Encoder):
     def encode(self, pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         if pixels.ndim != 4 or pixels.shape[1:] != (self.size, self.size, 3) or pixels.dtype != np.uint8:
             raise ValueError(f"expected uint8 [N, {self.size}, {self.size}, 3], got {pixels.dtype} {pixels.shape}")
-        first, inverse = distinct_frames(pixels)  # a repeated picture is embedded once
-        chunk = 64  # frames per pass: bounds the crop copies (≈ 2·Σ side² · 3 bytes per frame)
-        regions = np.concatenate(
-            [self._regions(pixels[first[s : s + chunk]]) for s in range(0, len(first), chunk)]
-            or [np.zeros((0, len(self.boxes), 2 * EMBED_DIM), np.float32)]
-        )
-        if len(first) < len(pixels):
-            regions = regions[inverse]
+        # a repeated picture is embedded once; 64 frames per pass bounds the crop copies
+        # (≈ 2·Σ side² · 3 bytes per frame)
+        (regions,) = encode_distinct(lambda x: (self._regions(x),), pixels, chunk=64)
         return regions[:, 0].copy(), regions, gradient_energy_centroid(pixels)
 
     def encode_whole(self, pixels: np.ndarray) -> np.ndarray:
         """e(whole frame) alone, as given: 1 of the 12 embeddings per frame, float32 [N, 512]."""
-        first, inverse = distinct_frames(pixels)
-        v = self.embed(np.ascontiguousarray(pixels[first]))[inverse]
+        (v,) = encode_distinct(lambda x: (self.embed(np.ascontiguousarray(x)),), pixels, chunk=self.batch_size)
         return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
 
     def _regions(self, pixels: np.ndarray) -> np.ndarray:
