@@ -5,13 +5,13 @@ intra-op threads would otherwise busy-wait between runs on cores that the decode
 (which decode the next videos while ORT encodes the current ones) need.  Spinning is ORT's own
 default and is faster when ORT has the machine to itself, so the choice is measured both ways:
 
-- *alone*: the encoder's real crop mix (per frame, the whole 144² frame and the five 96² windows,
-  each also mirrored: 12 images) through two sessions that differ only in spinning; the outputs
-  must be equal (the setting changes scheduling, not arithmetic);
+- *alone*: ``SSCDEncoder.encode`` on random frames (per frame the whole 144² frame and the five 96²
+  windows, each also mirrored: 12 images) with two sessions that differ only in spinning; the
+  outputs must be equal (the setting changes scheduling, not arithmetic);
 - *pipeline*: ``vidfp ingest CORPUS --db FRESH --engine local`` as a whole process, the two
   settings interleaved (order alternating per round), best of ``--repeat``.  The off setting is
   the code as it is; the on setting is the same code with the spinning entry overridden in the
-  child process (``SessionOptions.add_session_config_entry`` wrapped before vidfp starts).
+  child process (:func:`spinning_forced`, which the *alone* half uses too).
 
     python benchmarks/bench_ort_spin.py --corpus DIR [--repeat 2] [--frames 128]
 
@@ -21,65 +21,70 @@ Prints seconds and the ratio on / off for each; a ratio < 1 means spinning is fa
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+HERE = os.path.dirname(os.path.abspath(__file__))
 ENTRY = "session.intra_op.allow_spinning"
 
-# run in the child: the same vidfp, with ORT's spinning entry forced to "1"
-_SPIN_ON = f"""
-import sys, onnxruntime as ort
-_add = ort.SessionOptions.add_session_config_entry
-def _patched(self, key, value):
-    return _add(self, key, "1" if key == {ENTRY!r} else value)
-ort.SessionOptions.add_session_config_entry = _patched
-from vidfp.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
+# the child processes: vidfp's CLI as it is, or with spinning forced on
 _AS_IS = "import sys; from vidfp.cli import main; sys.exit(main(sys.argv[1:]))"
+_SPIN_ON = (
+    f"import sys; sys.path.insert(0, {HERE!r}); from bench_ort_spin import spinning_forced; "
+    "from vidfp.cli import main\nwith spinning_forced(): sys.exit(main(sys.argv[1:]))"
+)
+
+
+@contextlib.contextmanager
+def spinning_forced() -> Iterator[None]:
+    """Sessions created inside get ORT's spinning entry as "1" whatever vidfp asks for."""
+    import onnxruntime as ort
+
+    add = ort.SessionOptions.add_session_config_entry
+
+    def patched(self, key: str, value: str) -> None:
+        add(self, key, "1" if key == ENTRY else value)
+
+    ort.SessionOptions.add_session_config_entry = patched
+    try:
+        yield
+    finally:
+        ort.SessionOptions.add_session_config_entry = add
 
 
 def alone(frames: int, repeat: int) -> tuple[float, float]:
-    """Best seconds of the crop mix through an off and an on session (outputs checked equal)."""
-    import onnxruntime as ort
+    """Best seconds of ``SSCDEncoder.encode`` with its session as vidfp makes it (spinning off) and
+    with spinning forced on (region features checked equal)."""
+    from vidfp.encoders import sscd
 
-    from vidfp.encoders.sscd import SSCDEncoder
-
-    enc = SSCDEncoder("sscd-distilled")
+    enc = sscd.SSCDEncoder("sscd-distilled")
     x = np.random.default_rng(0).integers(0, 255, (frames, enc.size, enc.size, 3), dtype=np.uint8)
-    groups: dict[int, list[np.ndarray]] = {}
-    for x0, y0, s in enc.boxes:
-        crop = x[:, y0 : y0 + s, x0 : x0 + s]
-        groups.setdefault(s, []).extend([crop, crop[:, :, ::-1]])
-    batches = [np.ascontiguousarray(np.concatenate(g)) for g in groups.values()]
+    key = (enc.path, enc.device, enc.threads)
+    sessions = {}
+    for name in ("off", "on"):
+        sscd._SESSIONS.pop(key, None)  # get_session caches one session per key: build each afresh
+        with spinning_forced() if name == "on" else contextlib.nullcontext():
+            sessions[name] = sscd.get_session(*key)
 
-    def session(spin: str):
-        so = ort.SessionOptions()
-        so.intra_op_num_threads = enc.threads
-        so.inter_op_num_threads = 1
-        so.add_session_config_entry(ENTRY, spin)
-        return ort.InferenceSession(enc.path, so, providers=["CPUExecutionProvider"])
+    def run(name: str) -> np.ndarray:
+        sscd._SESSIONS[key] = sessions[name]
+        return enc.encode(x)[1]
 
-    def run(sess) -> np.ndarray:
-        bs = enc.batch_size
-        return np.concatenate(
-            [sess.run(None, {"image": b[i : i + bs]})[0] for b in batches for i in range(0, len(b), bs)]
-        )
-
-    off, on = session("0"), session("1")
-    if not np.array_equal(run(off), run(on)):
+    if not np.array_equal(run("off"), run("on")):
         raise SystemExit("outputs differ between the two settings")
     best = {"off": float("inf"), "on": float("inf")}
     for _ in range(repeat):
-        for name, sess in (("off", off), ("on", on)):
+        for name in best:
             t0 = time.perf_counter()
-            run(sess)
+            run(name)
             best[name] = min(best[name], time.perf_counter() - t0)
     return best["off"], best["on"]
 

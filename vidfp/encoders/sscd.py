@@ -150,8 +150,8 @@ def get_session(path: str, device: str | None, threads: int):
             so.intra_op_num_threads = threads
             so.inter_op_num_threads = 1
             so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-            # idle workers must not spin on cores the decode processes need: spinning is 6 % faster
-            # alone but 16 % slower end to end (benchmarks/bench_ort_spin.py, README)
+            # idle workers must not spin on cores the decode processes need (spinning on: a little faster
+            # alone, no clear difference end to end; benchmarks/bench_ort_spin.py, README)
             so.add_session_config_entry("session.intra_op.allow_spinning", "0")
             _SESSIONS[key] = ort.InferenceSession(path, so, providers=providers_for(device))
             log.info(
