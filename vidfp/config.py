@@ -157,19 +157,20 @@ class ScoringConfig:
     traj_min_speed: float = 0.01  # centroid speeds below this are "not moving" (frame sizes / s)
     motion_lags_s: tuple[float, ...] = (1.0, 2.0)  # region-flow lags
     motion_min: float = 0.01  # region-flow magnitudes below this are "not moving"
-    # camera compared over stretches of content this long (fingerprints.camera.compare_camera_lagged); () step by
-    # step, as before.  Chosen on family A with its hand-held takes (seeds 0, 2, 3; tuning rule): (2,) and (2, 4)
-    # tie on F1 and µAP (worst seed 0.98 and 0.998; step by step 0.98 and 0.997), and (2,) changes one number
+    # camera compared over stretches of content this long (fingerprints.camera_compare.compare_camera_lagged);
+    # () step by step, as before.  Chosen on family A with its hand-held takes (seeds 0, 2, 3; tuning rule):
+    # (2,) and (2, 4) tie on F1 and µAP (worst seed 0.98 and 0.998; step by step 0.98 and 0.997), and (2,)
+    # changes one number
     camera_lags_s: tuple[float, ...] = (2.0,)
     # With a floor, the stretch agreement is divided by the two tracks' reliabilities √(r_a·r_b) (Spearman's
-    # correction for attenuation; fingerprints.camera.track_reliability), by no less than the floor (at most
+    # correction for attenuation; fingerprints.camera_compare.track_reliability), by no less than the floor (at most
     # 1/floor ×); None: uncorrected.  Off by default: chosen on family A (0.5, the middle of 0.4–0.6, which tie
     # on seeds 0, 2, 3: worst F1 0.984 → 0.994), it clustered 18 % of family D's same-place pairs (0.8 %
     # uncorrected) and 6.9 % of C's (0 %), for reasons not read (README "Results", the fifteenth round)
     camera_reliability_floor: float | None = None
     camera_min_speed: float = 0.06  # slower cameras count as static and the camera signal abstains
     # a step votes only if √(peak_a·peak_b) exceeds this, and only the share of a video's steps whose peak
-    # exceeds it counts its speed as the camera's (fingerprints.camera.camera_moving: a still camera with
+    # exceeds it counts its speed as the camera's (fingerprints.camera_compare.camera_moving: a still camera with
     # busy subjects is still, so its activity may confirm a copy)
     camera_min_peak: float = 0.3
     activity_lags_s: tuple[float, ...] = (0.5, 1.0)  # activity lags

@@ -14,7 +14,7 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
 - ``traj``: centroid-velocity correlation along the path (mirror-aware).
 - ``motion``: region-flow motion correlation along the path (vidfp.fingerprints.motion).
 - ``camera``: camera-motion correlation along the path, over 2 s stretches of content
-  (vidfp.fingerprints.camera.compare_camera_lagged); optionally disattenuated by how well each
+  (vidfp.fingerprints.camera_compare.compare_camera_lagged); optionally disattenuated by how well each
   video's track survives another sampling phase (``camera_reliability_floor``, off by default),
   the strongest "same path?" signal: scale- and speed-invariant, mirror-aware.
 - ``activity``: correlation of how much the picture changes, and when, along the path
@@ -23,7 +23,7 @@ Components (all in [0, 1], all stored as ``pair_scores`` columns):
   share, so it confirms a copy only in proportion to how still the camera is, and otherwise may
   only veto (vidfp.similarity.fusion.blend_nonsemantic).  "Still" counts only confident camera
   estimates: subjects crossing a fixed shot move the picture, not the camera
-  (vidfp.fingerprints.camera.camera_moving).
+  (vidfp.fingerprints.camera_compare.camera_moving).
 - ``nonsemantic``: weight-averaged deriv/traj/motion/camera/activity (weights = how much change
   or motion they saw × a per-signal trust); with no information it equals ``semantic``.
 - ``similarity``: a fusion of the two (vidfp.similarity.fusion).  The default
@@ -48,8 +48,8 @@ import numpy as np
 
 from vidfp.config import ScoringConfig
 from vidfp.fingerprints.activity import ActivityTimeCourse
-from vidfp.fingerprints.camera import camera_moving, compare_camera, compare_camera_lagged
 from vidfp.fingerprints.camera import mirror as mirror_camera
+from vidfp.fingerprints.camera_compare import camera_moving, compare_camera, compare_camera_lagged
 from vidfp.fingerprints.motion import RegionFlowMotion
 from vidfp.fingerprints.temporal import MultiScaleDerivativeFingerprint
 from vidfp.fingerprints.trajectory import TrajectoryFingerprint
