@@ -26,3 +26,18 @@ def write_pid_and_sleep(folder: str, sleep_s: float) -> None:
     with open(os.path.join(folder, f"{os.getpid()}.pid"), "w") as f:
         f.write(str(os.getppid()))
     time.sleep(sleep_s)
+
+
+def my_pid() -> int:
+    return os.getpid()
+
+
+def pid_after(sleep_s: float) -> int:
+    """Sleep, then return my pid (a job that is still running when its caller stops reading)."""
+    time.sleep(sleep_s)
+    return os.getpid()
+
+
+def call(fn, args: tuple):
+    """Run another job function (so one run can mix jobs)."""
+    return fn(*args)

@@ -11,6 +11,7 @@ import uuid
 
 import pytest
 
+from tests.decode.isolation_jobs import call as _call
 from tests.decode.isolation_jobs import crash, sleep_then_return
 from vidfp.config import DecodeConfig
 from vidfp.decode.isolation import run_isolated
@@ -131,3 +132,71 @@ def test_extract_job_sets_its_limit_from_the_probed_length(tmp_path, monkeypatch
     _, meta = extract_one(str(p), "v", (32, 32), cfg, None)
     assert limits == [10.0 + 5.0 * probe(str(p)).duration_s] and abs(limits[0] - 20.0) < 0.5
     assert meta["n_frames_total"] == 50
+
+
+def _pids(out: dict) -> set:
+    assert all(ok for ok, _ in out.values())
+    return {v for _, v in out.values()}
+
+
+def test_job_processes_are_reused_up_to_their_bound():
+    from tests.decode.isolation_jobs import my_pid
+
+    jobs = [(str(k), ()) for k in range(6)]
+
+    def pids(per: int, workers: int = 2) -> set:
+        return _pids({k: (ok, v) for k, ok, v in run_isolated(my_pid, jobs, workers, 30.0, jobs_per_process=per)})
+
+    assert len(pids(32)) <= 2
+    assert len(pids(1)) == 6  # one process per job
+    assert len(pids(2, workers=1)) == 3  # one at a time, each replaced after its second job
+    assert os.getpid() not in pids(32)
+
+
+def test_a_crash_takes_only_its_own_job_and_its_process_is_replaced():
+    from tests.decode.isolation_jobs import my_pid
+
+    jobs = [("a", (my_pid, ())), ("b", (crash, ())), ("c", (my_pid, ())), ("d", (my_pid, ()))]
+    out = {k: (ok, v) for k, ok, v in run_isolated(_call, jobs, 1, 30.0)}
+    assert out["b"] == (False, f"decoder crashed (signal {signal.SIGSEGV.value})")
+    assert out["a"][0] and out["c"][0] and out["d"][0]
+    assert out["c"][1] == out["d"][1] != out["a"][1]  # a fresh process after the crash, then reused
+
+
+def test_a_limit_set_by_one_job_does_not_carry_over_to_the_next():
+    jobs = [("first", (100.0, 0.0)), ("second", (None, 30.0)), ("third", (None, 0.0))]
+    out, took = _run_one_at_a_time(sleep_then_return, jobs, timeout_s=1.0)
+    assert out["first"] == (True, "done")
+    assert out["second"] == (False, "timed out after 1 s") and took < 10
+    assert out["third"] == (True, "done")  # after the kill, a fresh process runs the rest
+
+
+def test_stopping_early_leaves_no_job_process(tmp_path):
+    from tests.decode.isolation_jobs import my_pid, write_pid_and_sleep
+
+    jobs = [("slow", (write_pid_and_sleep, (str(tmp_path), 60.0))), ("quick", (my_pid, ())), ("later", (my_pid, ()))]
+    gen = run_isolated(_call, jobs, 2, 120.0)
+    key, ok, quick = next(gen)
+    assert (key, ok) == ("quick", True)
+    deadline = time.monotonic() + 10
+    while not list(tmp_path.glob("*.pid")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    (slow,) = [int(p.stem) for p in tmp_path.glob("*.pid")]
+    assert _running(slow) and _running(quick)
+    gen.close()  # the caller stops reading while "slow" still runs
+    deadline = time.monotonic() + 5
+    while (_running(slow) or _running(quick)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(slow) and not _running(quick)
+
+
+def _running(pid: int) -> bool:
+    from vidfp.decode.isolation import _alive
+
+    return _alive(pid)
+
+
+def _run_one_at_a_time(fn, jobs, timeout_s):
+    t = time.monotonic()
+    out = {k: (ok, v) for k, ok, v in run_isolated(fn, jobs, 1, timeout_s)}
+    return out, time.monotonic() - t

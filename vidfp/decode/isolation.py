@@ -6,6 +6,11 @@ segfault in the main process loses the whole run; a child process can be
 killed and its death observed.  Children come from a ``forkserver`` so they do
 not inherit CUDA or thread-pool state from the parent.
 
+A child runs jobs one after another (at most ``JOBS_PER_PROCESS``, then a fresh
+one replaces it): a process per job cost more than decoding a short clip.  A
+child that crashes or hangs is replaced, and only the job it was running is
+reported; each job's time limit starts afresh when the job is handed over.
+
 Each job yields ``(key, ok, value)`` where value is the result or the error
 text recorded in the catalog ("timed out after 72 s", "decoder crashed
 (signal 11)", "DecodeError: empty file (0 bytes)").
@@ -60,6 +65,10 @@ _PRELOAD = [
     "vidfp.decode.inset",  # imported on first use by framing (vidfp.decode.framing)
     "PIL.Image",  # crop_resize's: ≈ 20 ms a child when each imported it afresh
 ]
+#: jobs one process runs before a fresh one replaces it: forking a process per video cost ≈ 50 ms of
+#: kernel time each (copying and tearing down the forkserver's pages), while a bound on the reuse keeps
+#: whatever a decoder leaks from growing without end (README, "What changed in this version")
+JOBS_PER_PROCESS = 32
 _conn: Any = None  # this job process's pipe to the parent (None in the parent and in-process mode)
 
 
@@ -118,7 +127,8 @@ def _silence_stderr() -> None:
     os.close(devnull)
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, main_pid: int, quiet: bool = False) -> None:
+def _serve(conn: Any, fn: Callable[..., Any], main_pid: int, quiet: bool = False) -> None:
+    """A job process: run ``fn(*args)`` for each ``args`` received, until ``None`` or EOF."""
     global _conn
     _release_forkserver()
     die_with_parent()
@@ -127,24 +137,58 @@ def _child(conn: Any, fn: Callable[..., Any], args: tuple, main_pid: int, quiet:
     if quiet:
         _silence_stderr()
     _conn = conn
-    try:
-        result = ("ok", fn(*args))
-    except BaseException as e:  # noqa: BLE001 - everything becomes a recorded reason
-        name = type(e).__name__
-        msg = str(e) or traceback.format_exc(limit=1).strip().splitlines()[-1]
-        result = ("err", f"{name}: {msg}" if name != "DecodeError" else msg)
-    try:
-        conn.send(result)
-    finally:
-        conn.close()
+    while True:
+        try:
+            args = conn.recv()
+        except EOFError:
+            break
+        if args is None:
+            break
+        try:
+            result = ("ok", fn(*args))
+        except BaseException as e:  # noqa: BLE001 - everything becomes a recorded reason
+            name = type(e).__name__
+            msg = str(e) or traceback.format_exc(limit=1).strip().splitlines()[-1]
+            result = ("err", f"{name}: {msg}" if name != "DecodeError" else msg)
+        conn.send(result)  # a result that cannot be pickled ends the process: "worker exited (1)"
+    conn.close()
 
 
 @dataclass
 class _Job:
     key: str
-    proc: Any
     started: float
     deadline: float
+
+
+@dataclass
+class _Worker:
+    proc: Any
+    conn: Any  # the parent's end of a duplex pipe
+    done: int = 0  # jobs finished in this process
+    job: _Job | None = None  # the job it runs now
+
+
+def _start(ctx: Any, fn: Callable[..., Any], quiet: bool) -> _Worker:
+    ours, theirs = ctx.Pipe(duplex=True)
+    p = ctx.Process(target=_serve, args=(theirs, fn, os.getpid(), quiet), daemon=True)
+    p.start()
+    theirs.close()  # so that our recv sees EOF once the process is gone
+    return _Worker(p, ours)
+
+
+def _stop(w: _Worker) -> None:
+    """End a job process: asked to when idle, killed when it runs a job (or does not stop)."""
+    if w.job is None:
+        try:
+            w.conn.send(None)
+            w.proc.join(2)
+        except OSError:
+            pass
+    if w.proc.is_alive():
+        w.proc.kill()
+    w.proc.join(5)
+    w.conn.close()
 
 
 def _in_process(fn: Callable[..., Any], jobs: Iterable[tuple[str, tuple]]) -> Iterator[tuple[str, bool, Any]]:
@@ -161,13 +205,17 @@ def run_isolated(
     workers: int,
     timeout_s: float,
     max_timeout_s: float | None = None,
+    jobs_per_process: int = JOBS_PER_PROCESS,
 ) -> Iterator[tuple[str, bool, Any]]:
     """Run ``fn(*args)`` for each ``(key, args)``, at most ``workers`` at once.
 
     Results arrive in completion order.  ``timeout_s`` is each job's initial
     limit; a job may replace it with :func:`set_time_limit`, never beyond
-    ``max_timeout_s`` after its start.  ``workers <= 0`` runs in-process (no
-    isolation and no limits; for debugging and for platforms without fork).
+    ``max_timeout_s`` after its start.  Each job process runs up to
+    ``jobs_per_process`` jobs one after another, then a fresh one takes its
+    place; a process that crashes or is killed at its time limit takes only its
+    own job with it.  ``workers <= 0`` runs in-process (no isolation and no
+    limits; for debugging and for platforms without fork).
     """
     if workers <= 0:
         yield from _in_process(fn, jobs)
@@ -177,49 +225,61 @@ def run_isolated(
     ctx.set_forkserver_preload(_PRELOAD + [fn.__module__])
     quiet = quiet_stderr_requested()
     pending = iter(jobs)
-    running: dict[Any, _Job] = {}  # read end of the job's pipe -> job
+    pool: list[_Worker] = []
     exhausted = False
-    while True:
-        while not exhausted and len(running) < workers:
-            try:
-                key, args = next(pending)
-            except StopIteration:
-                exhausted = True
-                break
-            r, w = ctx.Pipe(duplex=False)
-            p = ctx.Process(target=_child, args=(w, fn, args, os.getpid(), quiet), daemon=True)
-            p.start()
-            w.close()
+    try:
+        while True:
+            while not exhausted:
+                w = next((w for w in pool if w.job is None), None)
+                if w is None and len(pool) < workers:
+                    w = _start(ctx, fn, quiet)
+                    pool.append(w)
+                if w is None:
+                    break
+                if not w.proc.is_alive():  # gone while idle (killed from outside): replace it, blame no job
+                    pool.remove(w)
+                    _stop(w)
+                    continue
+                try:
+                    key, args = next(pending)
+                except StopIteration:
+                    exhausted = True
+                    break
+                w.conn.send(args)
+                now = time.monotonic()
+                w.job = _Job(key, now, now + min(timeout_s, cap))
+            busy = {w.conn: w for w in pool if w.job is not None}
+            if not busy:
+                return
+            next_deadline = min(w.job.deadline for w in busy.values())
+            for conn in wait(list(busy), timeout=max(0.0, next_deadline - time.monotonic())):
+                w = busy[conn]
+                job = w.job
+                try:
+                    status, value = conn.recv()
+                except (EOFError, OSError):
+                    pool.remove(w)
+                    w.proc.join(5)
+                    code = w.proc.exitcode
+                    reason = f"decoder crashed (signal {-code})" if code and code < 0 else f"worker exited ({code})"
+                    conn.close()
+                    yield job.key, False, reason
+                    continue
+                if status == "limit":
+                    job.deadline = min(time.monotonic() + value, job.started + cap)
+                    continue
+                w.job, w.done = None, w.done + 1
+                if w.done >= jobs_per_process:
+                    pool.remove(w)
+                    _stop(w)
+                yield job.key, status == "ok", value
             now = time.monotonic()
-            running[r] = _Job(key, p, now, now + min(timeout_s, cap))
-        if not running:
-            return
-        next_deadline = min(j.deadline for j in running.values())
-        for conn in wait(list(running), timeout=max(0.0, next_deadline - time.monotonic())):
-            job = running[conn]
-            try:
-                status, value = conn.recv()
-            except (EOFError, OSError):
-                running.pop(conn)
-                job.proc.join(5)
-                code = job.proc.exitcode
-                reason = f"decoder crashed (signal {-code})" if code and code < 0 else f"worker exited ({code})"
-                conn.close()
-                yield job.key, False, reason
-                continue
-            if status == "limit":
-                job.deadline = min(time.monotonic() + value, job.started + cap)
-                continue
-            running.pop(conn)
-            job.proc.join(5)
-            conn.close()
-            yield job.key, status == "ok", value
-        now = time.monotonic()
-        for conn in [c for c, j in running.items() if now >= j.deadline]:
-            job = running.pop(conn)
-            job.proc.kill()
-            job.proc.join(5)
-            conn.close()
-            limit = job.deadline - job.started
-            log.warning("killed %s after %.1f s", job.key, limit)
-            yield job.key, False, f"timed out after {round(limit, 1):g} s"
+            for w in [w for w in pool if w.job is not None and now >= w.job.deadline]:
+                pool.remove(w)
+                _stop(w)
+                limit = w.job.deadline - w.job.started
+                log.warning("killed %s after %.1f s", w.job.key, limit)
+                yield w.job.key, False, f"timed out after {round(limit, 1):g} s"
+    finally:  # normal end, an error, or a caller that stopped reading: no process outlives the call
+        for w in pool:
+            _stop(w)
