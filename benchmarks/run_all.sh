@@ -16,4 +16,4 @@ echo; echo "## scoring";     $PY bench_scoring.py
 echo; echo "## end to end vs videohash (bench corpus)"; $PY bench_e2e.py --corpus "$OUT/corpus"
 echo; echo "## growth";      $PY bench_growth.py --corpus "$OUT/corpus"
 echo; echo "## unchanged re-run"; $PY bench_rerun.py --corpus "$OUT/corpus"
-echo; echo "## decode job processes (forkserver preloads)"; $PY bench_jobs.py --corpus "$OUT/corpus"
+echo; echo "## decode job processes (reused, against one per job)"; $PY bench_jobs.py --corpus "$OUT/corpus"
