@@ -41,3 +41,8 @@ def pid_after(sleep_s: float) -> int:
 def call(fn, args: tuple):
     """Run another job function (so one run can mix jobs)."""
     return fn(*args)
+
+
+def started_at() -> float:
+    """When this job started (wall clock)."""
+    return time.time()

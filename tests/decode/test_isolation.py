@@ -200,3 +200,16 @@ def _run_one_at_a_time(fn, jobs, timeout_s):
     t = time.monotonic()
     out = {k: (ok, v) for k, ok, v in run_isolated(fn, jobs, 1, timeout_s)}
     return out, time.monotonic() - t
+
+
+def test_the_next_job_starts_while_the_caller_works_on_a_result():
+    from tests.decode.isolation_jobs import started_at
+
+    gen = run_isolated(started_at, [("first", ()), ("second", ())], 1, 30.0)
+    _, ok, _ = next(gen)
+    handed_back = time.time()
+    time.sleep(1.0)  # the caller encodes the first video
+    _, ok2, second_started = next(gen)
+    gen.close()
+    assert ok and ok2
+    assert second_started < handed_back + 0.5  # not only once the caller asked for more

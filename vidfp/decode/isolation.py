@@ -227,27 +227,33 @@ def run_isolated(
     pending = iter(jobs)
     pool: list[_Worker] = []
     exhausted = False
+
+    def fill() -> None:
+        """Hand the next jobs to idle processes (starting processes up to ``workers``)."""
+        nonlocal exhausted
+        while not exhausted:
+            w = next((w for w in pool if w.job is None), None)
+            if w is None and len(pool) < workers:
+                w = _start(ctx, fn, quiet)
+                pool.append(w)
+            if w is None:
+                return
+            if not w.proc.is_alive():  # gone while idle (killed from outside): replace it, blame no job
+                pool.remove(w)
+                _stop(w)
+                continue
+            try:
+                key, args = next(pending)
+            except StopIteration:
+                exhausted = True
+                return
+            w.conn.send(args)
+            now = time.monotonic()
+            w.job = _Job(key, now, now + min(timeout_s, cap))
+
     try:
         while True:
-            while not exhausted:
-                w = next((w for w in pool if w.job is None), None)
-                if w is None and len(pool) < workers:
-                    w = _start(ctx, fn, quiet)
-                    pool.append(w)
-                if w is None:
-                    break
-                if not w.proc.is_alive():  # gone while idle (killed from outside): replace it, blame no job
-                    pool.remove(w)
-                    _stop(w)
-                    continue
-                try:
-                    key, args = next(pending)
-                except StopIteration:
-                    exhausted = True
-                    break
-                w.conn.send(args)
-                now = time.monotonic()
-                w.job = _Job(key, now, now + min(timeout_s, cap))
+            fill()
             busy = {w.conn: w for w in pool if w.job is not None}
             if not busy:
                 return
@@ -263,6 +269,7 @@ def run_isolated(
                     code = w.proc.exitcode
                     reason = f"decoder crashed (signal {-code})" if code and code < 0 else f"worker exited ({code})"
                     conn.close()
+                    fill()
                     yield job.key, False, reason
                     continue
                 if status == "limit":
@@ -272,13 +279,17 @@ def run_isolated(
                 if w.done >= jobs_per_process:
                     pool.remove(w)
                     _stop(w)
+                fill()  # the next video decodes while the caller works on this one
                 yield job.key, status == "ok", value
             now = time.monotonic()
             for w in [w for w in pool if w.job is not None and now >= w.job.deadline]:
+                if w.conn.poll():  # it answered while the caller was busy: read it first
+                    continue
                 pool.remove(w)
                 _stop(w)
                 limit = w.job.deadline - w.job.started
                 log.warning("killed %s after %.1f s", w.job.key, limit)
+                fill()
                 yield w.job.key, False, f"timed out after {round(limit, 1):g} s"
     finally:  # normal end, an error, or a caller that stopped reading: no process outlives the call
         for w in pool:
