@@ -32,12 +32,6 @@ def my_pid() -> int:
     return os.getpid()
 
 
-def pid_after(sleep_s: float) -> int:
-    """Sleep, then return my pid (a job that is still running when its caller stops reading)."""
-    time.sleep(sleep_s)
-    return os.getpid()
-
-
 def call(fn, args: tuple):
     """Run another job function (so one run can mix jobs)."""
     return fn(*args)

@@ -213,3 +213,36 @@ def test_the_next_job_starts_while_the_caller_works_on_a_result():
     gen.close()
     assert ok and ok2
     assert second_started < handed_back + 0.5  # not only once the caller asked for more
+
+
+class _DeadOnArrival:
+    """A job process's pipe whose process is gone by the time a job is sent."""
+
+    def __init__(self, conn):
+        self._conn = conn
+
+    def send(self, _):
+        raise BrokenPipeError("the process is gone")
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+def test_a_job_whose_process_died_as_it_was_handed_over_runs_on_the_next(monkeypatch):
+    from tests.decode.isolation_jobs import my_pid
+    from vidfp.decode import isolation
+
+    real, started = isolation._start, []
+
+    def start(ctx, fn, quiet):
+        w = real(ctx, fn, quiet)
+        if not started:
+            w.conn = _DeadOnArrival(w.conn)
+        started.append(w.proc.pid)
+        return w
+
+    monkeypatch.setattr(isolation, "_start", start)
+    out = {k: (ok, v) for k, ok, v in isolation.run_isolated(my_pid, [("a", ()), ("b", ())], 1, 30.0)}
+    assert out["a"][0] and out["b"][0]  # neither job is lost or blamed
+    assert len(started) == 2 and started[0] not in {out["a"][1], out["b"][1]}
+    assert not _running(started[0])

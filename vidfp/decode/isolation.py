@@ -6,10 +6,8 @@ segfault in the main process loses the whole run; a child process can be
 killed and its death observed.  Children come from a ``forkserver`` so they do
 not inherit CUDA or thread-pool state from the parent.
 
-A child runs jobs one after another (at most ``JOBS_PER_PROCESS``, then a fresh
-one replaces it): a process per job cost more than decoding a short clip.  A
-child that crashes or hangs is replaced, and only the job it was running is
-reported; each job's time limit starts afresh when the job is handed over.
+A child runs up to ``JOBS_PER_PROCESS`` jobs in turn (a process per job cost more than
+decoding a short clip); one that crashes or hangs is replaced, and only its own job fails.
 
 Each job yields ``(key, ok, value)`` where value is the result or the error
 text recorded in the catalog ("timed out after 72 s", "decoder crashed
@@ -17,7 +15,8 @@ text recorded in the catalog ("timed out after 72 s", "decoder crashed
 
 Time limits.  A job starts with ``timeout_s``; once it knows how long its
 video is, the job calls :func:`set_time_limit` and its limit becomes that many
-seconds from then on (capped at ``max_timeout_s`` from the job's start).  So a
+seconds from then on (capped at ``max_timeout_s`` from the job's start; each job's
+limit starts afresh when it is handed over).  So a
 3-s video that hangs is killed after about a minute, and a two-hour one is
 not killed at a flat limit meant for clips (vidfp.config.DecodeConfig.time_limit).
 
@@ -65,9 +64,8 @@ _PRELOAD = [
     "vidfp.decode.inset",  # imported on first use by framing (vidfp.decode.framing)
     "PIL.Image",  # crop_resize's: ≈ 20 ms a child when each imported it afresh
 ]
-#: jobs one process runs before a fresh one replaces it: forking a process per video cost ≈ 50 ms of
-#: kernel time each (copying and tearing down the forkserver's pages), while a bound on the reuse keeps
-#: whatever a decoder leaks from growing without end (README, "What changed in this version")
+#: jobs a process runs before a fresh one replaces it: a fork per video cost ≈ 50 ms of kernel time, and
+#: the bound keeps whatever a decoder leaks from growing without end (README, "What changed in this version")
 JOBS_PER_PROCESS = 32
 _conn: Any = None  # this job process's pipe to the parent (None in the parent and in-process mode)
 
@@ -225,13 +223,13 @@ def run_isolated(
     ctx.set_forkserver_preload(_PRELOAD + [fn.__module__])
     quiet = quiet_stderr_requested()
     pending = iter(jobs)
+    held: list[tuple[str, tuple]] = []  # a job whose process died as it was handed over: the next one takes it
     pool: list[_Worker] = []
     exhausted = False
 
-    def fill() -> None:
-        """Hand the next jobs to idle processes (starting processes up to ``workers``)."""
+    def fill() -> None:  # hand the next jobs to idle processes, starting processes up to ``workers``
         nonlocal exhausted
-        while not exhausted:
+        while held or not exhausted:
             w = next((w for w in pool if w.job is None), None)
             if w is None and len(pool) < workers:
                 w = _start(ctx, fn, quiet)
@@ -243,11 +241,17 @@ def run_isolated(
                 _stop(w)
                 continue
             try:
-                key, args = next(pending)
+                key, args = held.pop() if held else next(pending)
             except StopIteration:
                 exhausted = True
                 return
-            w.conn.send(args)
+            try:
+                w.conn.send(args)
+            except OSError:  # it died just now, before the job reached it
+                held.append((key, args))
+                pool.remove(w)
+                _stop(w)
+                continue
             now = time.monotonic()
             w.job = _Job(key, now, now + min(timeout_s, cap))
 
@@ -276,7 +280,7 @@ def run_isolated(
                     job.deadline = min(time.monotonic() + value, job.started + cap)
                     continue
                 w.job, w.done = None, w.done + 1
-                if w.done >= jobs_per_process:
+                if w.done >= max(1, jobs_per_process):
                     pool.remove(w)
                     _stop(w)
                 fill()  # the next video decodes while the caller works on this one
