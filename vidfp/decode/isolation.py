@@ -269,10 +269,9 @@ def run_isolated(
                     status, value = conn.recv()
                 except (EOFError, OSError):
                     pool.remove(w)
-                    w.proc.join(5)
+                    _stop(w)
                     code = w.proc.exitcode
                     reason = f"decoder crashed (signal {-code})" if code and code < 0 else f"worker exited ({code})"
-                    conn.close()
                     fill()
                     yield job.key, False, reason
                     continue
