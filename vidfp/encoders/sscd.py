@@ -241,7 +241,7 @@ class SSCDEncoder(Encoder):
 
     def encode_whole(self, pixels: np.ndarray) -> np.ndarray:
         """e(whole frame) alone, as given: 1 of the 12 embeddings per frame, float32 [N, 512]."""
-        (v,) = encode_distinct(lambda x: (self.embed(np.ascontiguousarray(x)),), pixels, chunk=self.batch_size)
+        (v,) = encode_distinct(lambda x: (self.embed(x),), pixels, chunk=self.batch_size)
         return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
 
     def _regions(self, pixels: np.ndarray) -> np.ndarray:
