@@ -9,7 +9,7 @@ downloaded on the build machines, and parity between devices does not need train
 - parity: per-frame cosine of the global and region vectors and the largest centroid difference,
   CUDA against the CPU's fp32 on the same weights and frames, with bf16 autocast (the default on
   CUDA) and with autocast off (fp32 on CUDA, where only TF32 convolutions and kernel order differ);
-- batching: one frame at a time against batches of 64 on CUDA;
+- batching: one frame at a time against batches of 16 on CUDA;
 - loaders: a Meta ``.pth`` and a timm ``.safetensors`` file of a tiny model, loaded onto CUDA;
 - speed: frames/s of ``DINOv3Encoder.encode`` (pre-processing and copies included) on CUDA against
   the CPU of the same machine, in the same run (the ratio is the figure; frames/s are indicative).
@@ -134,30 +134,35 @@ def loader_checks(report: dict, dev: str) -> None:
             check(f"{name} loaded onto {dev}", g >= 0.99 and enc.device.type == dev, str(fig))
 
 
-def speed(report: dict, cpu, gpu, x: np.ndarray, dev: str) -> None:
+def rate(enc, pics: np.ndarray, repeat: int, dev: str) -> float:
+    """frames/s of ``enc.encode(pics)``, best of ``repeat`` after a warm-up (kernels, allocator); on CUDA
+    the clock stops once the device is done."""
     import torch
 
     def sync() -> None:
         if dev == "cuda":
             torch.cuda.synchronize()
 
-    def rate(enc, pics: np.ndarray, repeat: int) -> float:
-        enc.encode(pics[:8])  # warm-up (kernels, allocator)
-        best = float("inf")
-        for _ in range(repeat):
-            sync()
-            t = time.perf_counter()
-            enc.encode(pics)
-            sync()
-            best = min(best, time.perf_counter() - t)
-        return len(pics) / best
+    enc.encode(pics[:8])
+    best = float("inf")
+    for _ in range(repeat):
+        sync()
+        t = time.perf_counter()
+        enc.encode(pics)
+        sync()
+        best = min(best, time.perf_counter() - t)
+    return len(pics) / best
+
+
+def speed(report: dict, cpu, gpu, x: np.ndarray, dev: str) -> None:
+    import torch
 
     big = np.concatenate([x] * 8)  # 512 frames, each copy shifted so that none repeats another
     big = np.stack([np.roll(f, k // 64, axis=1) for k, f in enumerate(big)])
     gpu.batch_size = 128
     on_cuda = dev == "cuda"
-    g = rate(gpu, big if on_cuda else big[:32], 3 if on_cuda else 1)
-    c = rate(cpu, x[:32], 1)
+    g = rate(gpu, big if on_cuda else big[:32], 3 if on_cuda else 1, dev)
+    c = rate(cpu, x[:32], 1, dev)
     report["speed_frames_per_s"] = {dev: g, "cpu_fp32": c, "ratio": g / c, "cpu_threads": torch.get_num_threads()}
     print(f"speed: {dev} {g:.1f} frames/s, CPU fp32 {c:.1f} frames/s, ratio {g / c:.2f}")
     if on_cuda:
@@ -175,14 +180,7 @@ def model_speeds(report: dict, models: list[str], dev: str) -> None:
     for m in models:
         torch.manual_seed(0)
         enc = DINOv3Encoder(random_init=True, model=m, device=dev, batch_size=128)
-        enc.encode(pics[:8])
-        if dev == "cuda":
-            torch.cuda.synchronize()
-        t = time.perf_counter()
-        enc.encode(pics)
-        if dev == "cuda":
-            torch.cuda.synchronize()
-        out[m] = len(pics) / (time.perf_counter() - t)
+        out[m] = rate(enc, pics, 1, dev)
         print(f"speed {m}: {out[m]:.0f} frames/s on {dev}")
         del enc
     report["model_speeds_frames_per_s"] = out

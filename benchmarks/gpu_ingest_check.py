@@ -75,12 +75,8 @@ def main() -> None:
         runs.append(read(db))
         print(f"{dev}: {secs:.1f} s, {summary}")
     (vg, pg, cg), (vc, pc, cc) = runs
-    failed = []
-
-    def check(name: str, ok: bool, detail: str) -> None:
-        print(f"{'ok  ' if ok else 'FAIL'} {name}: {detail}")
-        if not ok:
-            failed.append(name)
+    from benchmarks.gpu_check import FAILED as failed
+    from benchmarks.gpu_check import check
 
     n_ok = sum(s == "ok" for s, _ in vg.values())
     check("videos and reasons equal", vg == vc, f"{n_ok} ok, {len(vg) - n_ok} failed")
