@@ -241,3 +241,26 @@ def test_missing_package_gives_one_line_error_with_the_install_command(monkeypat
     )
     assert rc == 2 and INSTALL in capsys.readouterr().err
     assert not (tmp_path / "c.duckdb").exists()
+
+
+def test_worker_copy_takes_its_share_of_the_cores_and_gives_the_same_features(sources, monkeypatch):
+    import vidfp.encoders.sscd as sscd
+
+    monkeypatch.setattr(sscd, "default_threads", lambda: 4)
+    enc = SSCDEncoder("sscd-distilled")
+    assert enc.threads == 4 and enc.runs_in_worker  # CPU only here
+    assert [enc.worker_copy(w).threads for w in (1, 2, 3, 4, 8, 0)] == [4, 2, 1, 1, 1, 4]
+    one = enc.worker_copy(4)
+    assert enc.threads == 4 and one.key() == enc.key()  # a copy: the original keeps its threads
+    x = _squash(sources["bikes"])
+    for a, b in zip(enc.encode(x), one.encode(x), strict=True):
+        np.testing.assert_array_equal(a, b)  # one thread or four: the same features, bit for bit
+
+
+def test_runs_in_worker_only_without_a_cuda_provider(monkeypatch):
+    import vidfp.encoders.sscd as sscd
+
+    assert SSCDEncoder("sscd-distilled", device="cpu").runs_in_worker
+    cuda = [("CUDAExecutionProvider", {"device_id": 0}), "CPUExecutionProvider"]
+    monkeypatch.setattr(sscd, "providers_for", lambda device: cuda)
+    assert not SSCDEncoder("sscd-distilled", device="auto").runs_in_worker

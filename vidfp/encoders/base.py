@@ -18,8 +18,8 @@ class Encoder(ABC):
 
     name: str = "encoder"
     grid: int = 3
-    #: True when the encoder is cheap, picklable and CPU-only, so it can run
-    #: inside the decode worker processes (no pixels cross process boundaries).
+    #: True when the encoder is picklable and runs on the CPU, so it can run inside the
+    #: decode worker processes (no pixels cross process boundaries, and both cores work).
     runs_in_worker: bool = False
     #: (centre, spread) of region-Chamfer similarities between unrelated videos, used until a
     #: catalog holds enough videos to measure its own background (vidfp.similarity.calibration).
@@ -36,6 +36,11 @@ class Encoder(ABC):
     @abstractmethod
     def key(self) -> str:
         """Identity of the features: name, model, weights hash, feature version."""
+
+    def worker_copy(self, workers: int) -> Encoder:
+        """The encoder to hand to each of ``workers`` decode processes when ``runs_in_worker``: one
+        that uses its share of the cores, so the processes do not fight over them.  Default: itself."""
+        return self
 
     def info(self) -> dict[str, str]:
         """What the catalog records per video (encoder, model, weights hash)."""

@@ -44,6 +44,7 @@ centroid (SSCD has no attention map).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -171,7 +172,16 @@ def crop_boxes(layout: tuple[Crop, ...], size: int) -> list[tuple[int, int, int]
 
 
 class SSCDEncoder(Encoder):
-    runs_in_worker = False  # one ORT session per process, fed by the decode workers
+    """SSCD regions (see the module docstring).
+
+    On the CPU it ``runs_in_worker``: each decode process embeds its own video with its share
+    of the cores (``worker_copy``), one ONNX Runtime session per process, kept while the process
+    serves its jobs.  Measured on 2 cores: one thread runs at 0.56× two threads' frames/s, so two
+    single-threaded processes do more per core than one two-threaded session beside them, and no
+    pixels cross a pipe (README).  With the CUDA provider it runs here, on pixels the decode
+    processes send.
+    """
+
     # (centre, spread) of unrelated region similarities, sscd-distilled at 144² on bench family A
     # (2 frames/s): the catalog's own background replaces it once there are enough videos
     calibration_prior = (0.060, 0.051)
@@ -198,6 +208,7 @@ class SSCDEncoder(Encoder):
         self.size, self.layout, self.batch_size = size, layout, batch_size
         self.device = device
         self.threads = threads or default_threads()
+        self.runs_in_worker = providers_for(device) == ["CPUExecutionProvider"]
         self.boxes = crop_boxes(LAYOUTS[layout], size)
         index = {b: k for k, b in enumerate(self.boxes)}
         try:  # σ: region k of the mirrored frame is the mirror of region σ(k)
@@ -209,6 +220,12 @@ class SSCDEncoder(Encoder):
     @property
     def input_size(self) -> tuple[int, int]:
         return (self.size, self.size)
+
+    def worker_copy(self, workers: int) -> SSCDEncoder:
+        """This encoder with ``threads`` = the cores / ``workers`` (at least 1); the same features."""
+        clone = copy.copy(self)
+        clone.threads = max(1, default_threads() // max(1, workers))
+        return clone
 
     def key(self) -> str:
         return f"sscd:{self.model}:{self.weights_sha}:s{self.size}:{self.layout}:{_FEATURE_VERSION}"

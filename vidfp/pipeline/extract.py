@@ -1,7 +1,8 @@
 """Decode + encode the videos that need work, write shards, record every outcome.
 
 Decoding runs in isolated child processes (vidfp.decode.isolation).  A CPU
-encoder that ``runs_in_worker`` encodes inside the child too, so only small
+encoder that ``runs_in_worker`` encodes inside the child too (its
+``worker_copy``, which uses the child's share of the cores), so only small
 features cross the process boundary and both cores work.  A GPU encoder runs
 in this process on pixels the children decode ahead of it: the number of
 workers is the prefetch depth, so decoding of the next videos overlaps
@@ -85,10 +86,8 @@ def extract_videos(
         if p.needs_work and p.video_id not in todo:
             todo[p.video_id] = p
     in_worker = encoder.runs_in_worker
-    jobs = (
-        (vid, (p.file.io_path, vid, encoder.input_size, cfg, encoder if in_worker else None))
-        for vid, p in sorted(todo.items())
-    )
+    job_encoder = encoder.worker_copy(workers) if in_worker else None
+    jobs = ((vid, (p.file.io_path, vid, encoder.input_size, cfg, job_encoder)) for vid, p in sorted(todo.items()))
     batch: list[tuple[FrameRecord, dict]] = []
 
     def flush() -> Iterator[dict[str, Any]]:

@@ -140,12 +140,12 @@ class SearchIndex:
 
         enc, cfg = self.encoder, self.settings.decode
         in_worker = enc.runs_in_worker
-        jobs = [
-            (str(k), (q, f"query-{k}", enc.input_size, cfg, enc if in_worker else None)) for k, q in enumerate(queries)
-        ]
+        workers = max(1, min(self.workers, len(queries)))
+        job_enc = enc.worker_copy(workers) if in_worker else None
+        jobs = [(str(k), (q, f"query-{k}", enc.input_size, cfg, job_enc)) for k, q in enumerate(queries)]
         out: dict[str, FrameRecord | str] = {}
         limits = {"timeout_s": min(cfg.timeout_base_s, cfg.timeout_s), "max_timeout_s": cfg.timeout_s}
-        for key, ok, value in run_isolated(extract_one, jobs, min(self.workers, len(jobs)), **limits):
+        for key, ok, value in run_isolated(extract_one, jobs, workers, **limits):
             q = queries[int(key)]
             if not ok:
                 out[q] = str(value)
