@@ -52,7 +52,7 @@ from vidfp.fingerprints.camera import mirror as mirror_camera
 from vidfp.fingerprints.camera_compare import camera_moving, compare_camera, compare_camera_lagged
 from vidfp.fingerprints.motion import RegionFlowMotion
 from vidfp.fingerprints.temporal import MultiScaleDerivativeFingerprint
-from vidfp.fingerprints.trajectory import TrajectoryFingerprint
+from vidfp.fingerprints.trajectory import TrajectoryFingerprint, TrajectoryFP
 from vidfp.records import FrameRecord
 from vidfp.similarity.alignment import AlignedPath, align
 from vidfp.similarity.calibration import Calibration
@@ -62,6 +62,9 @@ from vidfp.similarity.segments import path_line, run_bounds, sample_step
 
 # The weight-free baseline's background (bench family A), for callers that pass no calibration.
 DEFAULT_CALIBRATION = Calibration(0.478, 0.096)
+
+#: trajectories a scorer keeps (vidfp.similarity.scoring.PairScorer._trajectory): a few KB each
+TRAJ_MEMO = 4096
 
 FlipFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -172,6 +175,7 @@ class PairScorer:
             if positions is not None
             else None
         )
+        self._traj_memo: dict[tuple[int, bool], tuple[np.ndarray, TrajectoryFP]] = {}
         self.activity = ActivityTimeCourse(
             cfg.activity_lags_s, *cfg.activity_cv, cfg.activity_min_steps, *cfg.activity_level
         )
@@ -181,14 +185,28 @@ class PairScorer:
         lo, hi = self.lo, self.hi
         return float(np.clip((frame_sim - lo) / max(hi - lo, 1e-6), 0, 1) * min(1.0, path_s / self.min_path_s))
 
+    def _trajectory(self, r: FrameRecord, flipped: bool) -> TrajectoryFP:
+        """The centroid trajectory of ``r`` (mirrored when ``flipped``), computed once per video and
+        orientation: a video takes part in many pairs.  Keyed by the identity of its centroid array,
+        which the entry holds, so the key cannot be reused while it stands; at most TRAJ_MEMO entries."""
+        key = (id(r.centroids), flipped)
+        hit = self._traj_memo.get(key)
+        if hit is None:
+            c = r.centroids
+            if flipped:
+                c = c.copy()
+                c[:, 0] = 1.0 - c[:, 0]
+            if len(self._traj_memo) >= TRAJ_MEMO:
+                self._traj_memo.clear()
+            hit = self._traj_memo[key] = (r.centroids, self.traj.compute_fingerprint(c, r.t_s))
+        return hit[1]
+
     def _orientations(self, b: FrameRecord):
         cam = b.camera if b.camera is not None else np.zeros((b.n_frames, 3), np.float32)
-        yield False, b.global_vecs, b.region_vecs, b.centroids, cam
+        yield False, b.global_vecs, b.region_vecs, cam
         if self.cfg.use_flip and self.flip is not None:
             g, r = self.flip(b.global_vecs, b.region_vecs)
-            c = b.centroids.copy()
-            c[:, 0] = 1.0 - c[:, 0]
-            yield True, g, r, c, mirror_camera(cam)
+            yield True, g, r, mirror_camera(cam)
 
     def score(self, a: FrameRecord, b: FrameRecord) -> PairResult:
         if not (a.has_features and b.has_features):
@@ -196,21 +214,20 @@ class PairScorer:
         if a.video_id > b.video_id:
             a, b = b, a
         best = None
-        for flipped, gb, rb, cb, vb in self._orientations(b):
+        for flipped, gb, rb, vb in self._orientations(b):
             sim = chamfer_matrix(a.region_vecs, rb)
             paths = self.aligner.align(sim)
             if paths and (best is None or paths[0].score > best[1][0].score):
-                best = (flipped, paths, sim, gb, cb, rb, vb)
+                best = (flipped, paths, sim, gb, rb, vb)
         if best is None:
             return PairResult(a.video_id, b.video_id, 0.0, False)
-        flipped, paths, sim, gb, cb, rb, vb = best
+        flipped, paths, sim, gb, rb, vb = best
         p = paths[0]
         frame_sim = float(sim[p.i, p.j].mean())
         dur = float(a.t_s[p.i[-1]] - a.t_s[p.i[0]]) + sample_step(a.t_s)
         semantic = self.semantic(frame_sim, dur)
         deriv, w_d = self.derivs.compare_aligned(a.global_vecs, gb, a.t_s, p.i, p.j)
-        ta = self.traj.compute_fingerprint(a.centroids, a.t_s)
-        tb = self.traj.compute_fingerprint(cb, b.t_s)
+        ta, tb = self._trajectory(a, False), self._trajectory(b, flipped)
         traj, w_t, _ = self.traj.compare_aligned(ta, tb, p.i, p.j)
         w = self.cfg.signal_weights
         # one part per signal, in the order of vidfp.eval.ablation.SIGNALS; a signal that cannot be
