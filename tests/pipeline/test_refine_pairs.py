@@ -141,6 +141,25 @@ def test_decode_at_frames_like_the_fingerprints(tmp_path):
     assert np.allclose(between, rec.t_s[:3] + 0.1, atol=1e-3)  # the frame on screen 0.15 s later (10 fps)
 
 
+def test_decode_at_with_an_encoder_returns_the_descriptors_of_those_frames(tmp_path):
+    """An encoder that runs in the job processes embeds there: the same descriptors, bit for bit, as
+    embedding decode_at's pixels here (mirrored ones included)."""
+    from vidfp.encoders import get_encoder
+
+    p = str(tmp_path / "v.mp4")
+    write_video(p, _texture_video(range(24), size=(48, 96)), 12.0, crf=10)
+    enc = get_encoder("sscd-distilled")
+    cfg = DecodeConfig()
+    rec, _ = decode_video(p, "v", enc.input_size, cfg)
+    at = rec.t_s[:4] + 0.05
+    for mirror in (False, True):
+        t, px = decode_at(p, "v", enc.input_size, cfg, rec.t_s, at, mirror)
+        t2, desc = decode_at(p, "v", enc.input_size, cfg, rec.t_s, at, mirror, enc.worker_copy(2))
+        np.testing.assert_array_equal(t2, t)
+        assert desc.shape == (len(t), 512)
+        np.testing.assert_array_equal(desc, enc.encode_whole(px))
+
+
 def test_records_are_not_touched(insert):
     """Refinement reads records and returns new results; the records it was given stay as they were."""
     d, _ = insert

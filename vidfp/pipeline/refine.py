@@ -53,12 +53,14 @@ def decode_at(
     coarse_t: np.ndarray,
     at_s: np.ndarray,
     mirror: bool = False,
+    encoder: Encoder | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Child-process job: frames on screen at ``at_s`` (seconds), framed like the fingerprints, and
     mirrored left-right with ``mirror``.
 
     Returns (t_s float64 [n] frame start times, pixels uint8 [n, H, W, 3]) of the frames on screen at
-    ``at_s``; the fingerprint samples ``coarse_t`` are decoded too, only to decide the framing."""
+    ``at_s``; the fingerprint samples ``coarse_t`` are decoded too, only to decide the framing.  With
+    ``encoder`` (one that ``runs_in_worker``), their whole-frame descriptors [n, D'] instead of pixels."""
     from vidfp.decode.reader import decode_video
     from vidfp.pipeline.extract import fetch_within_limit
 
@@ -69,7 +71,8 @@ def decode_at(
     # the frames on screen at the wanted instants (the fingerprint samples were decoded only for framing)
     keep = np.unique(np.clip(np.searchsorted(rec.t_s, at_s + 1e-6, side="right") - 1, 0, rec.n_frames - 1))
     pixels = rec.pixels[keep]
-    return rec.t_s[keep], (np.ascontiguousarray(pixels[:, :, ::-1]) if mirror else pixels)
+    pixels = np.ascontiguousarray(pixels[:, :, ::-1]) if mirror else pixels
+    return rec.t_s[keep], (encoder.encode_whole(pixels) if encoder is not None else pixels)
 
 
 def refine_results(
@@ -154,18 +157,19 @@ def _decode_all(want, records, uris, encoder, cfg, workers) -> dict[tuple[str, b
     videos that fail to decode are left out (their pairs keep the coarse ends)."""
     from vidfp.decode.isolation import run_isolated
 
+    job_enc = encoder.worker_copy(workers) if encoder.runs_in_worker else None  # else embedded here
     jobs = []
     for (vid, mirror), ts in sorted(want.items()):
         t = np.unique(np.clip(np.concatenate(ts), 0.0, None))
-        jobs.append(((vid, mirror), (uris[vid], vid, encoder.input_size, cfg, records[vid].t_s, t, mirror)))
+        jobs.append(((vid, mirror), (uris[vid], vid, encoder.input_size, cfg, records[vid].t_s, t, mirror, job_enc)))
     out = {}
     limits = {"timeout_s": min(cfg.timeout_base_s, cfg.timeout_s), "max_timeout_s": cfg.timeout_s}
     for key, ok, value in run_isolated(decode_at, jobs, workers, **limits):
         if not ok:
             log.warning("segment refinement: cannot decode %s (%s); its segments keep their coarse ends", key[0], value)
             continue
-        t, pixels = value
-        out[key] = (t, encoder.encode_whole(pixels))
+        t, got = value
+        out[key] = (t, got if job_enc is not None else encoder.encode_whole(got))
     return out
 
 
