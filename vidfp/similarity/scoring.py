@@ -63,8 +63,8 @@ from vidfp.similarity.segments import path_line, run_bounds, sample_step
 # The weight-free baseline's background (bench family A), for callers that pass no calibration.
 DEFAULT_CALIBRATION = Calibration(0.478, 0.096)
 
-#: trajectories a scorer keeps (vidfp.similarity.scoring.PairScorer._trajectory): a few KB each
-TRAJ_MEMO = 4096
+#: frames of trajectories a scorer keeps (PairScorer._trajectory): 9 float64 a frame, so ≤ 72 MB
+TRAJ_MEMO = 1_000_000
 
 FlipFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -175,7 +175,8 @@ class PairScorer:
             if positions is not None
             else None
         )
-        self._traj_memo: dict[tuple[int, bool], tuple[np.ndarray, TrajectoryFP]] = {}
+        self._traj_memo: dict[tuple[int, int, bool], tuple[np.ndarray, np.ndarray, TrajectoryFP]] = {}
+        self._traj_frames = 0
         self.activity = ActivityTimeCourse(
             cfg.activity_lags_s, *cfg.activity_cv, cfg.activity_min_steps, *cfg.activity_level
         )
@@ -187,19 +188,22 @@ class PairScorer:
 
     def _trajectory(self, r: FrameRecord, flipped: bool) -> TrajectoryFP:
         """The centroid trajectory of ``r`` (mirrored when ``flipped``), computed once per video and
-        orientation: a video takes part in many pairs.  Keyed by the identity of its centroid array,
-        which the entry holds, so the key cannot be reused while it stands; at most TRAJ_MEMO entries."""
-        key = (id(r.centroids), flipped)
+        orientation: a video takes part in many pairs.  Keyed by the identities of the centroid and
+        time arrays, which the entry holds, so a key cannot be reused while it stands; the memo is
+        emptied once it holds TRAJ_MEMO frames."""
+        key = (id(r.centroids), id(r.t_s), flipped)
         hit = self._traj_memo.get(key)
         if hit is None:
             c = r.centroids
             if flipped:
                 c = c.copy()
                 c[:, 0] = 1.0 - c[:, 0]
-            if len(self._traj_memo) >= TRAJ_MEMO:
+            if self._traj_frames + len(c) > TRAJ_MEMO:
                 self._traj_memo.clear()
-            hit = self._traj_memo[key] = (r.centroids, self.traj.compute_fingerprint(c, r.t_s))
-        return hit[1]
+                self._traj_frames = 0
+            hit = self._traj_memo[key] = (r.centroids, r.t_s, self.traj.compute_fingerprint(c, r.t_s))
+            self._traj_frames += len(c)
+        return hit[2]
 
     def _orientations(self, b: FrameRecord):
         cam = b.camera if b.camera is not None else np.zeros((b.n_frames, 3), np.float32)
