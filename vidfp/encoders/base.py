@@ -42,6 +42,11 @@ class Encoder(ABC):
         that uses its share of the cores, so the processes do not fight over them.  Default: itself."""
         return self
 
+    def for_jobs(self, workers: int) -> Encoder | None:
+        """What a decode job embeds with (``worker_copy``), or None when this encoder embeds in the
+        calling process on pixels the jobs return (a GPU encoder)."""
+        return self.worker_copy(workers) if self.runs_in_worker else None
+
     def info(self) -> dict[str, str]:
         """What the catalog records per video (encoder, model, weights hash)."""
         return {"encoder": self.name, "model": "", "weights_sha": "", "key": self.key()}

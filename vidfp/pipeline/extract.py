@@ -85,8 +85,7 @@ def extract_videos(
     for p in planned:
         if p.needs_work and p.video_id not in todo:
             todo[p.video_id] = p
-    in_worker = encoder.runs_in_worker
-    job_encoder = encoder.worker_copy(workers) if in_worker else None
+    job_encoder = encoder.for_jobs(workers)
     jobs = ((vid, (p.file.io_path, vid, encoder.input_size, cfg, job_encoder)) for vid, p in sorted(todo.items()))
     batch: list[tuple[FrameRecord, dict]] = []
 
@@ -111,7 +110,7 @@ def extract_videos(
     for vid, ok, value in run_isolated(extract_one, jobs, workers, **limits):
         if ok:
             rec, meta = value
-            if not in_worker:
+            if job_encoder is None:
                 try:
                     rec = rec.with_features(*encoder.encode(rec.pixels))
                 except Exception as e:  # noqa: BLE001 - recorded, run goes on

@@ -157,7 +157,7 @@ def _decode_all(want, records, uris, encoder, cfg, workers) -> dict[tuple[str, b
     videos that fail to decode are left out (their pairs keep the coarse ends)."""
     from vidfp.decode.isolation import run_isolated
 
-    job_enc = encoder.worker_copy(workers) if encoder.runs_in_worker else None  # else embedded here
+    job_enc = encoder.for_jobs(workers)  # None: embedded here
     jobs = []
     for (vid, mirror), ts in sorted(want.items()):
         t = np.unique(np.clip(np.concatenate(ts), 0.0, None))

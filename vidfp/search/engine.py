@@ -139,9 +139,8 @@ class SearchIndex:
         from vidfp.decode.isolation import run_isolated
 
         enc, cfg = self.encoder, self.settings.decode
-        in_worker = enc.runs_in_worker
-        workers = max(1, min(self.workers, len(queries)))
-        job_enc = enc.worker_copy(workers) if in_worker else None
+        workers = min(self.workers, len(queries))  # 0: in this process (vidfp.decode.isolation)
+        job_enc = enc.for_jobs(workers)
         jobs = [(str(k), (q, f"query-{k}", enc.input_size, cfg, job_enc)) for k, q in enumerate(queries)]
         out: dict[str, FrameRecord | str] = {}
         limits = {"timeout_s": min(cfg.timeout_base_s, cfg.timeout_s), "max_timeout_s": cfg.timeout_s}
@@ -152,7 +151,7 @@ class SearchIndex:
                 continue
             rec, meta = value
             try:
-                if not in_worker:
+                if job_enc is None:
                     rec = rec.with_features(*enc.encode(rec.pixels))
             except Exception as e:  # noqa: BLE001 - reported per query
                 out[q] = f"encoder failed: {type(e).__name__}: {e}"
