@@ -1,12 +1,13 @@
-"""A scorer computes each video's centroid trajectory once per orientation (PairScorer._trajectory):
-the scores are those of a scorer that computes them afresh for every pair."""
+"""A scorer computes each video's centroid trajectory once per orientation (PairScorer._trajectory,
+vidfp.fingerprints.trajectory.TrajectoryMemo): the scores are those of a scorer that computes them afresh
+for every pair."""
 
 import numpy as np
 
 from tests.pipeline.test_score_pool import _pairs, _records
 from vidfp.config import ScoringConfig
+from vidfp.fingerprints import trajectory
 from vidfp.records import FrameRecord
-from vidfp.similarity import scoring
 from vidfp.similarity.scoring import PairScorer
 
 
@@ -37,10 +38,10 @@ def test_memo_gives_the_scores_of_fresh_scorers(monkeypatch):
     np.testing.assert_allclose(mirrored.velocity[:, 0], -straight.velocity[:, 0], atol=1e-6)  # not reused
     np.testing.assert_allclose(mirrored.velocity[:, 1], straight.velocity[:, 1], atol=1e-6)
     assert np.abs(straight.velocity[:, 0]).max() > 0
-    monkeypatch.setattr(scoring, "TRAJ_MEMO", 50)  # cleared again and again: still the same scores
+    monkeypatch.setattr(trajectory, "MEMO_FRAMES", 50)  # cleared again and again: still the same scores
     small = PairScorer(ScoringConfig(), flip=_flip)
     assert [small.score(recs[c.video_a], recs[c.video_b]) for c in pairs] == fresh
-    assert 0 < small._traj_frames <= 50 and len(small._traj_memo) <= 2
+    assert 0 < small._traj_memo.frames <= 50 and len(small._traj_memo) <= 2
 
 
 def test_a_new_record_under_the_same_id_gets_its_own_trajectory():

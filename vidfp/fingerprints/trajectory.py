@@ -90,3 +90,40 @@ class TrajectoryFingerprint:
         best, mirrored = max(scores)
         weight = float(moving.mean())
         return best, weight, mirrored
+
+
+#: frames of trajectories a TrajectoryMemo keeps: 9 float64 a frame, so ≤ 72 MB
+MEMO_FRAMES = 1_000_000
+
+
+class TrajectoryMemo:
+    """Trajectories of videos that take part in many pairs, computed once per video and orientation.
+
+    Keyed by the identities of the centroid and time arrays, which each entry holds, so a key cannot
+    be reused while it stands (a new record under the same id, or the same centroids on another
+    clock, gets its own); emptied once it holds MEMO_FRAMES frames.
+    """
+
+    def __init__(self, fingerprint: TrajectoryFingerprint):
+        self.fingerprint = fingerprint
+        self._memo: dict[tuple[int, int, bool], tuple[np.ndarray, np.ndarray, TrajectoryFP]] = {}
+        self.frames = 0
+
+    def __len__(self) -> int:
+        return len(self._memo)
+
+    def get(self, centroids: np.ndarray, t_s: np.ndarray, mirrored: bool) -> TrajectoryFP:
+        """The trajectory of centroids [T, 2] at times t_s [T], with x → 1 − x when ``mirrored``."""
+        key = (id(centroids), id(t_s), mirrored)
+        hit = self._memo.get(key)
+        if hit is None:
+            c = centroids
+            if mirrored:
+                c = c.copy()
+                c[:, 0] = 1.0 - c[:, 0]
+            if self.frames + len(c) > MEMO_FRAMES:
+                self._memo.clear()
+                self.frames = 0
+            hit = self._memo[key] = (centroids, t_s, self.fingerprint.compute_fingerprint(c, t_s))
+            self.frames += len(c)
+        return hit[2]

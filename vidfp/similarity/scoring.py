@@ -52,7 +52,7 @@ from vidfp.fingerprints.camera import mirror as mirror_camera
 from vidfp.fingerprints.camera_compare import camera_moving, compare_camera, compare_camera_lagged
 from vidfp.fingerprints.motion import RegionFlowMotion
 from vidfp.fingerprints.temporal import MultiScaleDerivativeFingerprint
-from vidfp.fingerprints.trajectory import TrajectoryFingerprint, TrajectoryFP
+from vidfp.fingerprints.trajectory import TrajectoryFingerprint, TrajectoryFP, TrajectoryMemo
 from vidfp.records import FrameRecord
 from vidfp.similarity.alignment import AlignedPath, align
 from vidfp.similarity.calibration import Calibration
@@ -62,9 +62,6 @@ from vidfp.similarity.segments import path_line, run_bounds, sample_step
 
 # The weight-free baseline's background (bench family A), for callers that pass no calibration.
 DEFAULT_CALIBRATION = Calibration(0.478, 0.096)
-
-#: frames of trajectories a scorer keeps (PairScorer._trajectory): 9 float64 a frame, so ≤ 72 MB
-TRAJ_MEMO = 1_000_000
 
 FlipFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -175,8 +172,7 @@ class PairScorer:
             if positions is not None
             else None
         )
-        self._traj_memo: dict[tuple[int, int, bool], tuple[np.ndarray, np.ndarray, TrajectoryFP]] = {}
-        self._traj_frames = 0
+        self._traj_memo = TrajectoryMemo(self.traj)  # a video takes part in many pairs
         self.activity = ActivityTimeCourse(
             cfg.activity_lags_s, *cfg.activity_cv, cfg.activity_min_steps, *cfg.activity_level
         )
@@ -187,23 +183,8 @@ class PairScorer:
         return float(np.clip((frame_sim - lo) / max(hi - lo, 1e-6), 0, 1) * min(1.0, path_s / self.min_path_s))
 
     def _trajectory(self, r: FrameRecord, flipped: bool) -> TrajectoryFP:
-        """The centroid trajectory of ``r`` (mirrored when ``flipped``), computed once per video and
-        orientation: a video takes part in many pairs.  Keyed by the identities of the centroid and
-        time arrays, which the entry holds, so a key cannot be reused while it stands; the memo is
-        emptied once it holds TRAJ_MEMO frames."""
-        key = (id(r.centroids), id(r.t_s), flipped)
-        hit = self._traj_memo.get(key)
-        if hit is None:
-            c = r.centroids
-            if flipped:
-                c = c.copy()
-                c[:, 0] = 1.0 - c[:, 0]
-            if self._traj_frames + len(c) > TRAJ_MEMO:
-                self._traj_memo.clear()
-                self._traj_frames = 0
-            hit = self._traj_memo[key] = (r.centroids, r.t_s, self.traj.compute_fingerprint(c, r.t_s))
-            self._traj_frames += len(c)
-        return hit[2]
+        """The centroid trajectory of ``r``, mirrored when ``flipped`` (TrajectoryMemo)."""
+        return self._traj_memo.get(r.centroids, r.t_s, flipped)
 
     def _orientations(self, b: FrameRecord):
         cam = b.camera if b.camera is not None else np.zeros((b.n_frames, 3), np.float32)
